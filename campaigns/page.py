@@ -1,0 +1,96 @@
+"""Everything the campaign page shows, in a fixed number of queries whatever the ledger size."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from campaigns.models import Campaign, SupportMessage
+from donations.models import BankAccount, CampaignProgress
+from programs.models import Program
+from testimonials.models import Testimonial
+
+LATEST_MESSAGES = 20
+
+
+@dataclass
+class Progress:
+    current: int
+    goal: int
+    days_left: int
+
+    @property
+    def percent(self):
+        return min(100, self.current * 100 // self.goal) if self.goal else 100
+
+
+@dataclass
+class CampaignPage:
+    campaign: Campaign
+    monthly: Progress
+    onetime: Progress
+    monthly_amount: int
+    sections: list = field(default_factory=list)
+    tiers: list = field(default_factory=list)
+    funding_sources: list = field(default_factory=list)
+    programs: list = field(default_factory=list)
+    testimonials: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+    bank_accounts: list = field(default_factory=list)
+
+    @property
+    def share(self):
+        url = settings.SITE_URL + self.campaign.get_absolute_url()
+        hashtag = f"#{self.campaign.share_hashtag}" if self.campaign.share_hashtag else ""
+        return {"url": url, "text": f"{hashtag} {self.campaign.title}".strip()}
+
+    @property
+    def single_tiers(self):
+        limit = self.campaign.tier_group_from
+        return [tier for tier in self.tiers if limit is None or tier.amount < limit]
+
+    @property
+    def grouped_tiers(self):
+        limit = self.campaign.tier_group_from
+        return [tier for tier in self.tiers if limit is not None and tier.amount >= limit]
+
+
+def campaign_queryset():
+    return Campaign.objects.select_related("progress").prefetch_related(
+        "sections", "tiers", "funding_sources"
+    )
+
+
+def build(campaign: Campaign) -> CampaignPage:
+    try:
+        counters = campaign.progress
+    except CampaignProgress.DoesNotExist:
+        counters = CampaignProgress(campaign=campaign)
+    days_left = campaign.days_left()
+    return CampaignPage(
+        campaign=campaign,
+        monthly=Progress(counters.monthly_supporters, campaign.monthly_goal_supporters, days_left),
+        onetime=Progress(counters.onetime_raised, campaign.onetime_goal_amount, days_left),
+        monthly_amount=counters.monthly_amount,
+        sections=list(campaign.sections.all()),
+        tiers=list(campaign.tiers.all()),
+        funding_sources=_with_offsets(campaign.funding_sources.all()),
+        programs=list(Program.objects.published()),
+        testimonials=list(
+            Testimonial.objects.published()
+            .filter(kind=Testimonial.Kind.PARTICIPANT, show_on_campaign=True)
+            .select_related("program")
+        ),
+        messages=list(
+            SupportMessage.objects.approved().filter(campaign=campaign)[:LATEST_MESSAGES]
+        ),
+        bank_accounts=list(BankAccount.objects.filter(is_active=True)),
+    )
+
+
+def _with_offsets(sources):
+    """Each slice starts where the previous one ended (for the stacked bar chart)."""
+    offset = 0
+    for source in sources:
+        source.offset = offset
+        offset += source.percent
+    return list(sources)

@@ -1,0 +1,149 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import BankAccount, Donation, Payment, StripeEvent
+
+STRIPE_FIELDS = [
+    "stripe_checkout_session_id",
+    "stripe_payment_intent_id",
+    "stripe_subscription_id",
+    "stripe_customer_id",
+]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(admin.ModelAdmin):
+    list_display = ["bank_name", "branch_name", "account_type", "account_number", "is_active"]
+
+
+class OfflineGiftForm(forms.ModelForm):
+    """What staff fill in to record a gift received outside the site."""
+
+    received_at = forms.DateTimeField(label=_("受領日時"), required=False)
+
+    class Meta:
+        model = Donation
+        fields = [
+            "campaign",
+            "frequency",
+            "channel",
+            "amount",
+            "donor_name",
+            "donor_email",
+            "public_name",
+            "nickname",
+            "reference",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [
+            choice for choice in Donation.Channel.choices if choice[0] != Donation.Channel.STRIPE
+        ]
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["receipt_number", "amount", "status", "refunded_amount", "disputed", "paid_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Donation)
+class DonationAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "created_at",
+        "campaign",
+        "frequency",
+        "channel",
+        "status",
+        "amount",
+        "donor_name",
+        "donor_email",
+    ]
+    list_filter = ["status", "frequency", "channel", "campaign"]
+    search_fields = ["donor_name", "donor_email", "reference", *STRIPE_FIELDS]
+    list_select_related = ["campaign"]
+    date_hierarchy = "created_at"
+    inlines = [PaymentInline]
+    readonly_fields = [
+        "campaign",
+        "frequency",
+        "channel",
+        "status",
+        "amount",
+        "locale",
+        "support_message",
+        "cancel_at_period_end",
+        "created_at",
+        "updated_at",
+        *STRIPE_FIELDS,
+    ]
+    actions = ["cancel_monthly"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = OfflineGiftForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*OfflineGiftForm.Meta.fields, "received_at"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {name: form.cleaned_data[name] for name in OfflineGiftForm.Meta.fields}
+        data["reference"] = data["reference"] or None
+        recorded = Donation.record_offline(received_at=form.cleaned_data["received_at"], **data)
+        obj.pk = recorded.pk
+
+    @admin.action(description=_("選択したマンスリー寄付を解約として記録する"))
+    def cancel_monthly(self, request, queryset):
+        changed = sum(d.cancel() for d in queryset.filter(frequency=Donation.Frequency.MONTHLY))
+        self.message_user(request, _("%(count)d件を解約にしました。") % {"count": changed})
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["receipt_number", "donation", "amount", "status", "refunded_amount", "paid_at"]
+    list_filter = ["status", "disputed"]
+    search_fields = ["stripe_invoice_id", "stripe_payment_intent_id", "stripe_charge_id"]
+    list_select_related = ["donation"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "type", "created", "received_at", "processed_at"]
+    list_filter = ["type"]
+    search_fields = ["event_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,114 @@
+"""Turning a confirmed donation form into a Checkout session (Stripe's or the local test one),
+and reading back what is true when the donor returns."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from campaigns.models import Organisation, SupportMessage
+from donations import stripe_gateway
+from donations.models import Donation
+from donations.webhooks import apply_checkout_session
+
+KONBINI_RANGE = range(120, 300_000 + 1)
+
+
+def local_mode() -> bool:
+    """No Stripe key: the site offers its own clearly labelled test checkout."""
+    return not stripe_gateway.is_configured()
+
+
+def pending_donation(form, token, locale: str) -> Donation:
+    """The donation a confirmed form stands for: one per token (a double click finds the first)."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        donation, created = Donation.objects.get_or_create(
+            checkout_token=token,
+            defaults={
+                "campaign": form.campaign,
+                "frequency": data["frequency"],
+                "amount": data["amount"],
+                "donor_name": data["donor_name"],
+                "donor_email": data["donor_email"],
+                "public_name": data["public_name"],
+                "nickname": data["nickname"],
+                "locale": locale,
+            },
+        )
+        if created and data["message"].strip():
+            donation.support_message = SupportMessage.objects.create(
+                campaign=form.campaign, display_name=donation.display_name(), body=data["message"]
+            )
+            donation.save(update_fields=["support_message"])
+    return donation
+
+
+def start(donation: Donation) -> str:
+    """The address to send the donor to; raises GatewayUnavailable when Stripe fails."""
+    if local_mode():
+        return reverse("donations:test_checkout", kwargs={"token": donation.checkout_token})
+    session = stripe_gateway.create_checkout_session(
+        session_params(donation), idempotency_key=f"checkout-{donation.checkout_token}"
+    )
+    donation.link_stripe(stripe_checkout_session_id=session["id"])
+    return session["url"]
+
+
+def session_params(donation: Donation) -> dict:
+    metadata = {
+        "donation_id": str(donation.pk),
+        "campaign": donation.campaign.slug,
+        "frequency": donation.frequency,
+    }
+    price_data = {
+        "currency": "jpy",
+        "unit_amount": donation.amount,  # JPY is zero-decimal: 3000 means ¥3,000
+        "product_data": {"name": product_name(donation)},
+    }
+    thanks = settings.SITE_URL + reverse("donations:thanks")
+    params = {
+        "line_items": [{"quantity": 1, "price_data": price_data}],
+        "success_url": thanks + "?session_id={CHECKOUT_SESSION_ID}",
+        "cancel_url": settings.SITE_URL + reverse("donations:start") + "?canceled=1",
+        "locale": "en" if donation.locale == "en" else "ja",
+        "client_reference_id": str(donation.pk),
+        "customer_email": donation.donor_email,
+        "submit_type": "donate",
+        "metadata": metadata,
+    }
+    if donation.is_monthly:
+        price_data["recurring"] = {"interval": "month"}
+        params["mode"] = "subscription"
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["mode"] = "payment"
+        params["payment_intent_data"] = {"metadata": metadata}
+        params["payment_method_types"] = ["card"]
+        if settings.STRIPE_KONBINI_ENABLED and donation.amount in KONBINI_RANGE:
+            params["payment_method_types"].append("konbini")
+            params["payment_method_options"] = {"konbini": {"expires_after_days": 3}}
+    return params
+
+
+def product_name(donation: Donation) -> str:
+    org = Organisation.current().short_name
+    with translation.override(donation.locale):
+        if donation.is_monthly:
+            return _("%(org)s へのマンスリー寄付") % {"org": org}
+        return _("%(org)s へのご寄付") % {"org": org}
+
+
+def outcome_from_stripe(session_id: str):
+    """Ask Stripe (never the query string) how the session ended and apply it to the ledger.
+    Returns (donation or None, konbini voucher URL or "")."""
+    session = stripe_gateway.retrieve_checkout_session(session_id)
+    with transaction.atomic():
+        donation = apply_checkout_session(session)
+    intent = session.get("payment_intent")
+    voucher = ""
+    if isinstance(intent, dict):
+        details = (intent.get("next_action") or {}).get("konbini_display_details") or {}
+        voucher = details.get("hosted_voucher_url", "")
+    return donation, voucher

@@ -1,0 +1,95 @@
+"""The local test checkout used when no Stripe key is set: it builds the same events Stripe would
+send and feeds them to the very code that handles real webhooks. No money moves."""
+
+import time
+import uuid
+
+from donations.models import Donation
+from donations.webhooks import process_event
+
+
+def _event(event_type: str, obj: dict) -> dict:
+    return {
+        "id": f"evt_local_{uuid.uuid4().hex}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {"object": obj},
+    }
+
+
+def _metadata(donation: Donation) -> dict:
+    return {"donation_id": str(donation.pk), "frequency": donation.frequency}
+
+
+def _session(donation: Donation, **fields) -> dict:
+    ref = donation.checkout_token.hex
+    return {
+        "id": f"cs_local_{ref}",
+        "object": "checkout.session",
+        "mode": "subscription" if donation.is_monthly else "payment",
+        "amount_total": donation.amount,
+        "currency": "jpy",
+        "customer": f"cus_local_{ref}",
+        "payment_intent": None if donation.is_monthly else f"pi_local_{ref}",
+        "subscription": f"sub_local_{ref}" if donation.is_monthly else None,
+        "metadata": _metadata(donation),
+        **fields,
+    }
+
+
+def complete(donation: Donation):
+    """The donor paid: checkout completes and, for a monthly gift, the first invoice is paid."""
+    process_event(
+        _event(
+            "checkout.session.completed",
+            _session(donation, status="complete", payment_status="paid"),
+        )
+    )
+    if donation.is_monthly:
+        pay_invoice(donation)
+
+
+def pay_invoice(donation: Donation):
+    ref = donation.checkout_token.hex
+    now = int(time.time())
+    invoice = {
+        "id": f"in_local_{uuid.uuid4().hex}",
+        "object": "invoice",
+        "customer": f"cus_local_{ref}",
+        "amount_paid": donation.amount,
+        "amount_due": donation.amount,
+        "currency": "jpy",
+        "status": "paid",
+        "status_transitions": {"paid_at": now},
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {
+                "subscription": f"sub_local_{ref}",
+                "metadata": _metadata(donation),
+            },
+        },
+    }
+    process_event(_event("invoice.paid", invoice))
+
+
+def abandon(donation: Donation):
+    """The donor gave up (or the card was declined until the session expired)."""
+    process_event(
+        _event(
+            "checkout.session.expired",
+            _session(donation, status="expired", payment_status="unpaid"),
+        )
+    )
+
+
+def cancel_subscription(donation: Donation):
+    subscription = {
+        "id": donation.stripe_subscription_id,
+        "object": "subscription",
+        "status": "canceled",
+        "customer": donation.stripe_customer_id,
+        "metadata": _metadata(donation),
+    }
+    process_event(_event("customer.subscription.deleted", subscription))

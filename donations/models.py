@@ -1,0 +1,536 @@
+"""The donation ledger: pledges (one-time or monthly), the payments received against them, the
+Stripe events applied to them, and the campaign counters derived from them.
+
+Every state change is a method that locks its row, checks the current state and does nothing
+when the change is already done, so a redelivered or late Stripe event never counts twice.
+"""
+
+import datetime
+import uuid
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jii_campaign.locking import locked_transition
+
+
+class BankAccount(models.Model):
+    """The account shown for bank-transfer donations."""
+
+    bank_name = models.CharField(_("銀行名"), max_length=100)
+    bank_code = models.CharField(_("金融機関コード"), max_length=4)
+    branch_name = models.CharField(_("支店名"), max_length=100)
+    branch_code = models.CharField(_("支店コード"), max_length=3)
+    account_type = models.CharField(_("口座種類"), max_length=20, default="普通")
+    account_number = models.CharField(_("口座番号"), max_length=8)
+    holder_name = models.CharField(_("名義人（漢字）"), max_length=200)
+    holder_kana = models.CharField(_("名義人（カナ）"), max_length=200)
+    is_active = models.BooleanField(_("表示する"), default=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        verbose_name = _("銀行振込口座")
+        verbose_name_plural = _("銀行振込口座")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.bank_name} {self.branch_name} {self.account_number}"
+
+
+class CampaignProgress(models.Model):
+    """Counters shown on the campaign page, kept in step with the ledger inside the same
+    transaction as each ledger change. `manage.py recount_progress` proves they agree."""
+
+    campaign = models.OneToOneField(
+        "campaigns.Campaign", on_delete=models.CASCADE, primary_key=True, related_name="progress"
+    )
+    monthly_supporters = models.BigIntegerField(_("マンスリーサポーター数"), default=0)
+    monthly_amount = models.BigIntegerField(_("毎月のご寄付の合計（円）"), default=0)
+    onetime_raised = models.BigIntegerField(_("今回だけのご寄付の合計（円）"), default=0)
+
+    COUNTERS = ("monthly_supporters", "monthly_amount", "onetime_raised")
+
+    class Meta:
+        verbose_name = _("進捗")
+        verbose_name_plural = _("進捗")
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.as_dict()}"
+
+    @classmethod
+    def add(cls, campaign_id, **deltas):
+        """Add to counters with F() so that concurrent writers never lose an update."""
+        deltas = {name: value for name, value in deltas.items() if value}
+        if not deltas:
+            return
+        cls.objects.bulk_create([cls(campaign_id=campaign_id)], ignore_conflicts=True)
+        cls.objects.filter(pk=campaign_id).update(
+            **{name: F(name) + value for name, value in deltas.items()}
+        )
+
+    @classmethod
+    def from_ledger(cls, campaign_id):
+        """The counters recomputed from the ledger rows alone."""
+        monthly = Donation.objects.filter(
+            campaign_id=campaign_id,
+            frequency=Donation.Frequency.MONTHLY,
+            status=Donation.Status.ACTIVE,
+        ).aggregate(supporters=Count("id"), amount=Sum("amount"))
+        raised = Payment.objects.counted_for_onetime(campaign_id).aggregate(
+            total=Sum(F("amount") - F("refunded_amount"))
+        )
+        return cls(
+            campaign_id=campaign_id,
+            monthly_supporters=monthly["supporters"],
+            monthly_amount=monthly["amount"] or 0,
+            onetime_raised=raised["total"] or 0,
+        )
+
+    def as_dict(self):
+        return {name: getattr(self, name) for name in self.COUNTERS}
+
+
+class DonationQuerySet(models.QuerySet):
+    def manageable_by(self, email):
+        """Monthly donations that a donor with this address can still manage."""
+        return self.filter(
+            donor_email__iexact=email.strip(),
+            frequency=Donation.Frequency.MONTHLY,
+            status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE],
+        ).exclude(stripe_customer_id="")
+
+
+class Donation(models.Model):
+    """A donor's pledge: one gift, or a monthly subscription with many payments."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("マンスリー（毎月）")
+        ONCE = "once", _("今回だけ")
+
+    class Channel(models.TextChoices):
+        STRIPE = "stripe", _("オンライン決済")
+        BANK_TRANSFER = "bank_transfer", _("銀行振込")
+        OFFLINE = "offline", _("その他（事務局で記録）")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("手続き中")
+        AWAITING_PAYMENT = "awaiting_payment", _("お支払い待ち")
+        SUCCEEDED = "succeeded", _("受領済み")
+        FAILED = "failed", _("失敗")
+        EXPIRED = "expired", _("期限切れ")
+        ACTIVE = "active", _("継続中")
+        PAST_DUE = "past_due", _("支払い遅延")
+        CANCELED = "canceled", _("解約済み")
+
+    class PublicName(models.TextChoices):
+        NAME = "name", _("お名前")
+        NICKNAME = "nickname", _("ニックネーム")
+        ANONYMOUS = "anonymous", _("匿名")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="donations",
+        verbose_name=_("キャンペーン"),
+    )
+    frequency = models.CharField(_("頻度"), max_length=10, choices=Frequency.choices)
+    channel = models.CharField(
+        _("受付方法"), max_length=20, choices=Channel.choices, default=Channel.STRIPE
+    )
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    amount = models.PositiveIntegerField(_("金額（円）"))
+    donor_name = models.CharField(_("お名前"), max_length=100, blank=True)
+    donor_email = models.EmailField(_("メールアドレス"), blank=True)
+    public_name = models.CharField(
+        _("公開時の表示"), max_length=10, choices=PublicName.choices, default=PublicName.ANONYMOUS
+    )
+    nickname = models.CharField(_("ニックネーム"), max_length=100, blank=True)
+    locale = models.CharField(_("言語"), max_length=5, default="ja")
+    support_message = models.OneToOneField(
+        "campaigns.SupportMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="donation",
+        verbose_name=_("応援メッセージ"),
+    )
+    # One per submitted confirmation form: a double click finds the same donation.
+    checkout_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    reference = models.CharField(
+        _("参照番号"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("振込の照合などに使う、重複しない番号（任意）。"),
+    )
+    stripe_checkout_session_id = models.CharField(
+        max_length=255, null=True, blank=True, unique=True
+    )
+    stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    cancel_at_period_end = models.BooleanField(_("期間終了時に解約"), default=False)
+    # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
+    status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    note = models.TextField(_("メモ"), blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("寄付")
+        verbose_name_plural = _("寄付")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["campaign", "frequency", "status"], name="donation_counting"),
+            models.Index(fields=["donor_email"], name="donation_email"),
+            models.Index(fields=["-created_at"], name="donation_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_frequency_display()} ¥{self.amount:,}"
+
+    @property
+    def is_monthly(self):
+        return self.frequency == self.Frequency.MONTHLY
+
+    def display_name(self):
+        if self.public_name == self.PublicName.NAME and self.donor_name:
+            return self.donor_name
+        if self.public_name == self.PublicName.NICKNAME and self.nickname:
+            return self.nickname
+        return str(_("匿名"))
+
+    # --- staff-recorded gifts --------------------------------------------------------------
+
+    @classmethod
+    def record_offline(cls, *, campaign, frequency, amount, received_at=None, **fields):
+        """A gift staff received outside Stripe (bank transfer, cash): it counts at once.
+        With a `reference`, recording the same gift twice returns the first record."""
+        reference = fields.get("reference")
+        if reference and (existing := cls.objects.filter(reference=reference).first()):
+            return existing
+        fields.setdefault("channel", cls.Channel.OFFLINE)
+        try:
+            with transaction.atomic():
+                donation = cls.objects.create(
+                    campaign=campaign, frequency=frequency, amount=amount, **fields
+                )
+                if donation.is_monthly:
+                    donation.activate(as_of=received_at)
+                else:
+                    donation.receive_payment(amount=amount, paid_at=received_at)
+        except IntegrityError:
+            if reference and (existing := cls.objects.filter(reference=reference).first()):
+                return existing
+            raise
+        return donation
+
+    # --- Stripe identifiers --------------------------------------------------------------
+
+    def link_stripe(self, **ids):
+        """Fill in Stripe ids we did not know yet; never overwrite one we have."""
+        changed = [name for name, value in ids.items() if value and not getattr(self, name)]
+        for name in changed:
+            setattr(self, name, ids[name])
+        if changed:
+            self.save(update_fields=[*changed, "updated_at"])
+
+    # --- one-time gifts ------------------------------------------------------------------
+
+    @locked_transition
+    def receive_payment(self, *, amount, paid_at=None, **payment_ids):
+        """Money received for a one-time gift. Returns (payment, created)."""
+        payment, created = Payment.record_success(
+            donation=self, amount=amount, paid_at=paid_at, **payment_ids
+        )
+        if self.status != self.Status.SUCCEEDED:
+            self._set_status(self.Status.SUCCEEDED, None)
+        return payment, created
+
+    @locked_transition
+    def await_payment(self):
+        """Konbini: the donor has a voucher and pays later."""
+        return self._move(self.Status.AWAITING_PAYMENT, frm=[self.Status.PENDING])
+
+    @locked_transition
+    def fail(self):
+        return self._move(
+            self.Status.FAILED, frm=[self.Status.PENDING, self.Status.AWAITING_PAYMENT]
+        )
+
+    @locked_transition
+    def expire(self):
+        return self._move(self.Status.EXPIRED, frm=[self.Status.PENDING])
+
+    # --- monthly subscriptions -----------------------------------------------------------
+
+    @locked_transition
+    def activate(self, as_of=None):
+        """The subscription is running (first payment made, or a failed one recovered)."""
+        return self._move(
+            self.Status.ACTIVE,
+            frm=[self.Status.PENDING, self.Status.PAST_DUE, self.Status.EXPIRED],
+            as_of=as_of,
+        )
+
+    @locked_transition
+    def mark_past_due(self, as_of=None):
+        return self._move(self.Status.PAST_DUE, frm=[self.Status.ACTIVE], as_of=as_of)
+
+    @locked_transition
+    def cancel(self, as_of=None):
+        """Ended for good: no later event brings a canceled subscription back."""
+        if self.status not in (self.Status.PENDING, self.Status.ACTIVE, self.Status.PAST_DUE):
+            return False
+        self._set_status(self.Status.CANCELED, as_of)
+        return True
+
+    @locked_transition
+    def receive_invoice_payment(self, *, amount, paid_at=None, as_of=None, **payment_ids):
+        """One monthly invoice paid: recorded once, and the subscription is running.
+        Returns (payment, created)."""
+        payment, created = Payment.record_success(
+            donation=self, amount=amount, paid_at=paid_at, **payment_ids
+        )
+        self.activate(as_of=as_of)
+        return payment, created
+
+    @locked_transition
+    def record_invoice_failure(self, *, amount, as_of=None, **payment_ids):
+        """A monthly invoice could not be charged. Returns (payment, created)."""
+        payment, created = Payment.record_failure(donation=self, amount=amount, **payment_ids)
+        if payment.status == Payment.Status.FAILED:
+            self.mark_past_due(as_of=as_of)
+        return payment, created
+
+    @locked_transition
+    def set_cancel_at_period_end(self, value, as_of=None):
+        if self._is_stale(as_of) or self.cancel_at_period_end == value:
+            return False
+        self.cancel_at_period_end = value
+        self.save(update_fields=["cancel_at_period_end", "updated_at"])
+        return True
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _is_stale(self, as_of):
+        return bool(as_of and self.status_as_of and as_of < self.status_as_of)
+
+    def _move(self, status, *, frm, as_of=None):
+        if self.status == status or self.status not in frm or self._is_stale(as_of):
+            return False
+        self._set_status(status, as_of)
+        return True
+
+    def _set_status(self, status, as_of):
+        counted_before = self._counted_monthly()
+        self.status = status
+        if as_of:
+            self.status_as_of = as_of
+        self.save(update_fields=["status", "status_as_of", "updated_at"])
+        change = self._counted_monthly() - counted_before
+        if change:
+            CampaignProgress.add(
+                self.campaign_id, monthly_supporters=change, monthly_amount=change * self.amount
+            )
+
+    def _counted_monthly(self):
+        return int(self.is_monthly and self.status == self.Status.ACTIVE)
+
+
+class PaymentQuerySet(models.QuerySet):
+    def counted_for_onetime(self, campaign_id):
+        """Payments whose net amount counts towards the one-time total."""
+        return self.filter(
+            donation__campaign_id=campaign_id,
+            donation__frequency=Donation.Frequency.ONCE,
+            status=Payment.Status.SUCCEEDED,
+            disputed=False,
+        )
+
+
+class Payment(models.Model):
+    """Money that moved: a one-time gift, or one invoice of a monthly subscription."""
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("受領済み")
+        FAILED = "failed", _("失敗")
+
+    donation = models.ForeignKey(
+        Donation, on_delete=models.PROTECT, related_name="payments", verbose_name=_("寄付")
+    )
+    amount = models.PositiveIntegerField(_("金額（円）"))
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices)
+    refunded_amount = models.PositiveIntegerField(_("返金額（円）"), default=0)
+    disputed = models.BooleanField(_("異議申し立て"), default=False)
+    paid_at = models.DateTimeField(_("受領日時"), null=True, blank=True)
+    stripe_invoice_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_charge_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    receipt_sent_at = models.DateTimeField(_("領収メール送信日時"), null=True, blank=True)
+    failure_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("入金")
+        verbose_name_plural = _("入金")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["donation", "status"], name="payment_counting")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=F("amount")), name="payment_refund_within_amount"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt_number} ¥{self.amount:,}"
+
+    @property
+    def receipt_number(self):
+        year = (self.paid_at or self.created_at or timezone.now()).year
+        return f"JII-{year}-{self.pk:07d}"
+
+    @property
+    def net_amount(self):
+        if self.status != self.Status.SUCCEEDED or self.disputed:
+            return 0
+        return self.amount - self.refunded_amount
+
+    @classmethod
+    def record_success(cls, *, donation, amount, paid_at=None, **stripe_ids):
+        """Record money received; a payment already known by a Stripe id is not recorded again.
+        Returns (payment, created); a known failed invoice that is now paid counts as created."""
+        lookup = {name: value for name, value in stripe_ids.items() if value}
+        payment = cls._find(lookup)
+        if payment is None:
+            payment = cls.objects.create(
+                donation=donation,
+                amount=amount,
+                status=cls.Status.SUCCEEDED,
+                paid_at=paid_at or timezone.now(),
+                **lookup,
+            )
+            payment._count(0)
+            return payment, True
+        return payment, payment.succeed(amount=amount, paid_at=paid_at, **lookup)
+
+    @classmethod
+    def record_failure(cls, *, donation, amount, **stripe_ids):
+        """A failed attempt (an unpaid invoice). Returns (payment, created)."""
+        lookup = {name: value for name, value in stripe_ids.items() if value}
+        if payment := cls._find(lookup):
+            return payment, False
+        return cls.objects.create(
+            donation=donation, amount=amount, status=cls.Status.FAILED, **lookup
+        ), True
+
+    @classmethod
+    def _find(cls, lookup):
+        if not lookup:
+            return None
+        query = Q()
+        for name, value in lookup.items():
+            query |= Q(**{name: value})
+        return cls.objects.select_for_update().filter(query).first()
+
+    @locked_transition
+    def succeed(self, *, amount, paid_at=None, **stripe_ids):
+        for name, value in stripe_ids.items():
+            if value and not getattr(self, name):
+                setattr(self, name, value)
+        if self.status == self.Status.SUCCEEDED:
+            self.save()
+            return False
+        before = self.net_amount
+        self.status = self.Status.SUCCEEDED
+        self.amount = amount
+        self.paid_at = paid_at or timezone.now()
+        self.save()
+        self._count(before)
+        return True
+
+    @locked_transition
+    def record_refund(self, refunded_total):
+        """Stripe reports the cumulative refunded amount: it only ever grows, so an older
+        event arriving late cannot shrink it."""
+        refunded_total = min(refunded_total, self.amount)
+        if refunded_total <= self.refunded_amount:
+            return False
+        before = self.net_amount
+        self.refunded_amount = refunded_total
+        self.save(update_fields=["refunded_amount"])
+        self._count(before)
+        return True
+
+    @locked_transition
+    def mark_disputed(self):
+        if self.disputed:
+            return False
+        before = self.net_amount
+        self.disputed = True
+        self.save(update_fields=["disputed"])
+        self._count(before)
+        return True
+
+    @locked_transition
+    def mark_receipt_sent(self):
+        if self.receipt_sent_at:
+            return False
+        self.receipt_sent_at = timezone.now()
+        self.save(update_fields=["receipt_sent_at"])
+        return True
+
+    @locked_transition
+    def mark_failure_notice_sent(self):
+        if self.failure_notice_sent_at:
+            return False
+        self.failure_notice_sent_at = timezone.now()
+        self.save(update_fields=["failure_notice_sent_at"])
+        return True
+
+    def _count(self, net_before):
+        """Move the one-time total by the change in this payment's net amount."""
+        donation = self.donation
+        if donation.frequency == Donation.Frequency.ONCE:
+            CampaignProgress.add(donation.campaign_id, onetime_raised=self.net_amount - net_before)
+
+
+class StripeEvent(models.Model):
+    """Every Stripe event we received, by its id: a redelivery is recognised and skipped."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    created = models.DateTimeField(_("Stripeでの発生日時"))
+    livemode = models.BooleanField(default=False)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(_("受信日時"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("処理日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Stripeイベント")
+        verbose_name_plural = _("Stripeイベント")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
+
+    @staticmethod
+    def stripe_time(timestamp):
+        return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
+
+
+def new_checkout_token():
+    return uuid.uuid4()

@@ -1,0 +1,24 @@
+"""Signed, expiring links that let a monthly donor manage a donation without an account."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import override
+
+SALT = "donations.manage-link"
+MAX_AGE = 60 * 60 * 24 * 14  # two weeks; the manage page sends a fresh link any time
+
+
+def manage_url(donation) -> str:
+    token = signing.TimestampSigner(salt=SALT).sign(str(donation.pk))
+    with override(donation.locale):
+        path = reverse("donations:manage_open", kwargs={"token": token})
+    return settings.SITE_URL + path
+
+
+def donation_id_from(token: str) -> int | None:
+    try:
+        value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    return int(value) if value.isdigit() else None

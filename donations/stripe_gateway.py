@@ -1,0 +1,114 @@
+"""The one module that talks to Stripe. Everything else passes and receives plain dicts.
+
+Money crosses this boundary as integer yen: JPY is zero-decimal, so ¥3,000 is `unit_amount=3000`.
+"""
+
+import functools
+import json
+import logging
+
+import stripe
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+class GatewayUnavailable(Exception):
+    """Stripe could not be reached or refused the request: the donor should try again later."""
+
+
+class InvalidWebhook(Exception):
+    """A webhook whose signature or body does not check out."""
+
+
+def is_configured() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+@functools.cache
+def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
+    base_addresses = {"api": api_base} if api_base else {}
+    return stripe.StripeClient(secret_key, base_addresses=base_addresses, max_network_retries=2)
+
+
+def client() -> stripe.StripeClient:
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+def _call(action: str, function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs).to_dict()
+    except stripe.StripeError as exc:
+        log.warning("Stripe %s failed: %s", action, exc)
+        raise GatewayUnavailable(action) from exc
+
+
+def create_checkout_session(params: dict, idempotency_key: str) -> dict:
+    return _call(
+        "checkout session create",
+        client().v1.checkout.sessions.create,
+        params,
+        {"idempotency_key": idempotency_key},
+    )
+
+
+def retrieve_checkout_session(session_id: str) -> dict:
+    return _call(
+        "checkout session retrieve",
+        client().v1.checkout.sessions.retrieve,
+        session_id,
+        {"expand": ["payment_intent"]},
+    )
+
+
+def create_portal_session(customer_id: str, return_url: str) -> str:
+    session = _call(
+        "billing portal session create",
+        client().v1.billing_portal.sessions.create,
+        {"customer": customer_id, "return_url": return_url},
+    )
+    return session["url"]
+
+
+def verify_webhook(payload: bytes, signature: str) -> dict:
+    """The event, once the Stripe-Signature header proves it came from Stripe."""
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
+        raise InvalidWebhook(str(exc)) from exc
+    try:
+        return json.loads(payload)
+    except ValueError as exc:
+        raise InvalidWebhook("body is not JSON") from exc
+
+
+def _list(action: str, service, params: dict):
+    try:
+        for item in service.list(params).auto_paging_iter():
+            yield item.to_dict()
+    except stripe.StripeError as exc:
+        raise GatewayUnavailable(action) from exc
+
+
+def list_checkout_sessions(created_since: int):
+    yield from _list(
+        "checkout session list",
+        client().v1.checkout.sessions,
+        {"created": {"gte": created_since}, "limit": 100},
+    )
+
+
+def list_invoices(created_since: int):
+    yield from _list(
+        "invoice list", client().v1.invoices, {"created": {"gte": created_since}, "limit": 100}
+    )
+
+
+def list_subscriptions(created_since: int):
+    yield from _list(
+        "subscription list",
+        client().v1.subscriptions,
+        {"created": {"gte": created_since}, "status": "all", "limit": 100},
+    )

@@ -1,0 +1,97 @@
+"""E-mails to donors, sent by the task worker (`manage.py db_worker`) once the ledger change that
+asked for them has committed; a failed send is retried with growing delays."""
+
+import datetime
+import logging
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+from campaigns.models import Organisation
+from donations import portal
+from donations.models import Donation, Payment
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def schedule_receipt(payment: Payment):
+    # The database task backend writes the task row in the current transaction: the worker
+    # sees it only once the payment is committed, and never if it rolls back.
+    send_receipt.enqueue(payment.pk)
+
+
+def schedule_failure_notice(payment: Payment):
+    send_failure_notice.enqueue(payment.pk)
+
+
+def _retry_later(task_function, *args, attempt):
+    if attempt >= MAX_ATTEMPTS:
+        log.error("Giving up %s%s after %d attempts", task_function.name, args, attempt)
+        return
+    delay = datetime.timedelta(minutes=2**attempt)
+    task_function.using(run_after=timezone.now() + delay).enqueue(*args, attempt=attempt + 1)
+
+
+def _send(template, donation: Donation, context: dict):
+    context = {"donation": donation, "organisation": Organisation.current(), **context}
+    with translation.override(donation.locale):
+        subject = render_to_string(f"donations/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"donations/email/{template}.txt", context)
+    send_mail(subject, body, None, [donation.donor_email])
+
+
+@task()
+def send_receipt(payment_id: int, attempt: int = 1):
+    payment = Payment.objects.select_related("donation__campaign").get(pk=payment_id)
+    donation = payment.donation
+    if payment.receipt_sent_at or not donation.donor_email:
+        return
+    context = {"payment": payment}
+    if donation.is_monthly:
+        context["manage_url"] = portal.manage_url(donation)
+    try:
+        _send("receipt", donation, context)
+    except Exception:
+        log.exception("Receipt for payment %s not sent", payment_id)
+        _retry_later(send_receipt, payment_id, attempt=attempt)
+        return
+    payment.mark_receipt_sent()
+
+
+@task()
+def send_failure_notice(payment_id: int, attempt: int = 1):
+    payment = Payment.objects.select_related("donation__campaign").get(pk=payment_id)
+    donation = payment.donation
+    if payment.failure_notice_sent_at or not donation.donor_email:
+        return
+    try:
+        _send(
+            "payment_failed",
+            donation,
+            {"payment": payment, "manage_url": portal.manage_url(donation)},
+        )
+    except Exception:
+        log.exception("Failure notice for payment %s not sent", payment_id)
+        _retry_later(send_failure_notice, payment_id, attempt=attempt)
+        return
+    payment.mark_failure_notice_sent()
+
+
+@task()
+def send_manage_links(email: str, locale: str, attempt: int = 1):
+    """Links to manage each monthly donation made with this address (nothing when none)."""
+    donations = list(Donation.objects.manageable_by(email))
+    if not donations:
+        return
+    context = {"links": [(d, portal.manage_url(d)) for d in donations]}
+    donation = donations[0]
+    donation.locale = locale
+    try:
+        _send("manage_links", donation, context)
+    except Exception:
+        log.exception("Manage links not sent")
+        _retry_later(send_manage_links, email, locale, attempt=attempt)

@@ -1,0 +1,175 @@
+"""Giving: form → confirmation → Checkout → thank-you, plus the webhook and self-service pages."""
+
+import uuid
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns.models import Campaign
+from donations import checkout, local_checkout, portal, stripe_gateway, tasks
+from donations.forms import DonationForm, ManageForm
+from donations.models import Donation
+from donations.webhooks import MalformedEvent, process_event
+
+
+def _campaign(request):
+    slug = request.POST.get("campaign") or request.GET.get("campaign")
+    campaigns = Campaign.objects.published().prefetch_related("tiers")
+    campaign = campaigns.filter(slug=slug).first() if slug else None
+    campaign = campaign or campaigns.featured()
+    if campaign is None:
+        raise Http404("No campaign open for donations")
+    return campaign
+
+
+def _form_page(request, form, status=200):
+    return render(request, "donations/donate.html", {"form": form}, status=status)
+
+
+def _confirm_page(request, form, token, error="", status=200):
+    context = {"form": form, "token": token, "error": error, "local_mode": checkout.local_mode()}
+    return render(request, "donations/confirm.html", context, status=status)
+
+
+# The form itself creates nothing, so it needs no CSRF cookie: the campaign page stays cacheable.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def start(request):
+    """The donation form; a POST (the confirmation page's "change" button) refills it."""
+    campaign = _campaign(request)
+    if request.method == "POST":
+        form = DonationForm(request.POST, campaign=campaign)
+        form.errors  # noqa: B018 - validate so that the refilled form shows any problem
+        return _form_page(request, form)
+    initial = {"tier": request.GET["amount"]} if request.GET.get("amount") else {}
+    if request.GET.get("frequency") in Donation.Frequency.values:
+        initial["frequency"] = request.GET["frequency"]
+    form = DonationForm(campaign=campaign, initial=initial)
+    return _form_page(request, form)
+
+
+@csrf_exempt
+@require_POST
+def confirm(request):
+    """Show what will happen before the donor leaves for Checkout. Creates nothing."""
+    form = DonationForm(request.POST, campaign=_campaign(request))
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    return _confirm_page(request, form, token=uuid.uuid4())
+
+
+@require_POST
+def pay(request):
+    """The confirmed, CSRF-protected step: create the pending donation and go to Checkout."""
+    form = DonationForm(request.POST, campaign=_campaign(request))
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = None
+    if not form.is_valid() or token is None:
+        return _form_page(request, form, status=400)
+    donation = checkout.pending_donation(form, token, get_language())
+    try:
+        url = checkout.start(donation)
+    except stripe_gateway.GatewayUnavailable:
+        return _confirm_page(request, form, token, error="unavailable", status=503)
+    return _see_other(url)
+
+
+def _see_other(url):
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
+
+
+@require_GET
+def thanks(request):
+    """What is true about the donation, as Stripe (or, locally, the ledger) says."""
+    voucher_url, donation, error = "", None, False
+    if checkout.local_mode():
+        token = request.GET.get("token", "")
+        donation = Donation.objects.filter(checkout_token=_uuid_or_none(token)).first()
+    elif session_id := request.GET.get("session_id", ""):
+        try:
+            donation, voucher_url = checkout.outcome_from_stripe(session_id)
+        except stripe_gateway.GatewayUnavailable:
+            error = True
+    context = {"donation": donation, "voucher_url": voucher_url, "error": error}
+    return render(request, "donations/thanks.html", context)
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def test_checkout(request, token):
+    """The clearly labelled stand-in for Stripe Checkout when no Stripe key is set."""
+    if not checkout.local_mode():
+        raise Http404
+    donation = get_object_or_404(Donation, checkout_token=token)
+    if request.method == "POST" and donation.status == Donation.Status.PENDING:
+        if request.POST.get("outcome") == "pay":
+            local_checkout.complete(donation)
+        else:
+            local_checkout.abandon(donation)
+    if request.method == "POST":
+        return _see_other(f"{reverse('donations:thanks')}?token={donation.checkout_token}")
+    return render(request, "donations/test_checkout.html", {"donation": donation})
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request):
+    """Ask for an e-mail address; send links for the monthly donations made with it."""
+    form = ManageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        tasks.send_manage_links.enqueue(form.cleaned_data["email"], get_language())
+        return render(request, "donations/manage_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "donations/manage.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def manage_open(request, token):
+    """A signed link from an e-mail: open Stripe's customer portal for that donation."""
+    donation_id = portal.donation_id_from(token)
+    donation = Donation.objects.filter(pk=donation_id).first() if donation_id else None
+    if donation is None or not donation.stripe_customer_id:
+        return render(request, "donations/manage_expired.html", status=400)
+    if checkout.local_mode():
+        if request.method == "POST" and request.POST.get("action") == "cancel":
+            local_checkout.cancel_subscription(donation)
+            donation.refresh_from_db()
+        return render(request, "donations/test_portal.html", {"donation": donation})
+    return_url = settings.SITE_URL + reverse("campaigns:home")
+    try:
+        url = stripe_gateway.create_portal_session(donation.stripe_customer_id, return_url)
+    except stripe_gateway.GatewayUnavailable:
+        return render(request, "donations/manage_unavailable.html", status=503)
+    return _see_other(url)
+
+
+@csrf_exempt
+@require_POST
+def webhook(request):
+    """Stripe's events: 400 for anything unverified or malformed (Stripe stops retrying),
+    503 when the database is down (Stripe retries), 200 otherwise, unknown types included."""
+    signature = request.headers.get("Stripe-Signature", "")
+    if not signature or not settings.STRIPE_WEBHOOK_SECRET:
+        return HttpResponse("missing signature\n", status=400)
+    try:
+        event = stripe_gateway.verify_webhook(request.body, signature)
+        process_event(event)
+    except (stripe_gateway.InvalidWebhook, MalformedEvent) as exc:
+        return HttpResponse(f"rejected: {exc.__class__.__name__}\n", status=400)
+    except (OperationalError, InterfaceError):
+        return HttpResponse("database unavailable\n", status=503)
+    return HttpResponse("ok\n")

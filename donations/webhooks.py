@@ -1,0 +1,247 @@
+"""Applying Stripe events to the ledger: each event once by its id, each change once by the id
+of the object it describes, in whatever order the events arrive."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from donations import tasks
+from donations.models import Donation, Payment, StripeEvent
+
+log = logging.getLogger(__name__)
+
+
+class MalformedEvent(Exception):
+    """A verified event that lacks what its type promises."""
+
+
+def process_event(event: dict) -> bool:
+    """Record and apply one event; False when it had been applied before."""
+    try:
+        event_id, event_type = event["id"], event["type"]
+        obj = event["data"]["object"]
+        created = StripeEvent.stripe_time(event["created"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MalformedEvent(str(exc)) from exc
+    with transaction.atomic():
+        StripeEvent.objects.bulk_create(
+            [
+                StripeEvent(
+                    event_id=event_id,
+                    type=event_type,
+                    created=created,
+                    livemode=bool(event.get("livemode")),
+                    payload=event,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        record = StripeEvent.objects.select_for_update().get(event_id=event_id)
+        if record.processed_at:
+            return False
+        handler = HANDLERS.get(event_type)
+        if handler:
+            try:
+                handler(obj, created)
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise MalformedEvent(f"{event_type}: {exc!r}") from exc
+        record.processed_at = timezone.now()
+        record.save(update_fields=["processed_at"])
+    return True
+
+
+# --- finding our rows ----------------------------------------------------------------------
+
+
+def _donation_id(metadata) -> int | None:
+    value = (metadata or {}).get("donation_id")
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _find_donation(metadata=None, **stripe_ids) -> Donation | None:
+    if (pk := _donation_id(metadata)) and (donation := Donation.objects.filter(pk=pk).first()):
+        return donation
+    for name, value in stripe_ids.items():
+        if value and (donation := Donation.objects.filter(**{name: value}).first()):
+            return donation
+    log.info("Stripe object matches no donation: %s %s", metadata, stripe_ids)
+    return None
+
+
+def _find_payment(charge_id, payment_intent_id) -> Payment | None:
+    if charge_id and (payment := Payment.objects.filter(stripe_charge_id=charge_id).first()):
+        return payment
+    if payment_intent_id:
+        return Payment.objects.filter(stripe_payment_intent_id=payment_intent_id).first()
+    return None
+
+
+def _id(value):
+    """Stripe sends either an id or, when expanded, the object carrying it."""
+    return value.get("id") if isinstance(value, dict) else value
+
+
+# --- Checkout ------------------------------------------------------------------------------
+
+
+def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
+    """What a finished Checkout session means for its donation; safe to apply many times."""
+    donation = _find_donation(
+        session.get("metadata"),
+        stripe_checkout_session_id=session["id"],
+    )
+    if donation is None:
+        return None
+    donation.link_stripe(
+        stripe_checkout_session_id=session["id"],
+        stripe_customer_id=_id(session.get("customer")),
+        stripe_subscription_id=_id(session.get("subscription")),
+        stripe_payment_intent_id=_id(session.get("payment_intent")),
+    )
+    paid = session.get("payment_status") == "paid"
+    if session.get("status") == "expired":
+        donation.expire()
+    elif donation.is_monthly:
+        if paid:
+            donation.activate(as_of=as_of)
+    elif paid:
+        payment, created = donation.receive_payment(
+            amount=session["amount_total"],
+            stripe_payment_intent_id=_id(session.get("payment_intent")),
+        )
+        if created:
+            tasks.schedule_receipt(payment)
+    elif session.get("status") == "complete":
+        donation.await_payment()  # konbini: the voucher is issued, payment comes later
+    return donation
+
+
+def on_checkout_completed(session, as_of):
+    apply_checkout_session(session, as_of)
+
+
+def on_async_payment_failed(session, as_of):
+    if donation := _find_donation(
+        session.get("metadata"), stripe_checkout_session_id=session["id"]
+    ):
+        donation.fail()
+
+
+def on_session_expired(session, as_of):
+    if donation := _find_donation(
+        session.get("metadata"), stripe_checkout_session_id=session["id"]
+    ):
+        donation.expire()
+
+
+# --- subscriptions and invoices ------------------------------------------------------------
+
+
+def _invoice_subscription(invoice):
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    return _id(details.get("subscription")), details.get("metadata")
+
+
+def _invoice_donation(invoice) -> Donation | None:
+    subscription_id, metadata = _invoice_subscription(invoice)
+    donation = _find_donation(metadata, stripe_subscription_id=subscription_id)
+    if donation is None or not donation.is_monthly:
+        return None
+    donation.link_stripe(
+        stripe_subscription_id=subscription_id, stripe_customer_id=_id(invoice.get("customer"))
+    )
+    return donation
+
+
+def on_invoice_paid(invoice, as_of):
+    donation = _invoice_donation(invoice)
+    if donation is None:
+        return
+    if not invoice.get("amount_paid"):
+        donation.activate(as_of=as_of)
+        return
+    paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
+    payment, created = donation.receive_invoice_payment(
+        amount=invoice["amount_paid"],
+        paid_at=StripeEvent.stripe_time(paid_at) if paid_at else as_of,
+        as_of=as_of,
+        stripe_invoice_id=invoice["id"],
+    )
+    if created:
+        tasks.schedule_receipt(payment)
+
+
+def on_invoice_payment_failed(invoice, as_of):
+    donation = _invoice_donation(invoice)
+    if donation is None or not invoice.get("amount_due"):
+        return
+    payment, created = donation.record_invoice_failure(
+        amount=invoice["amount_due"], as_of=as_of, stripe_invoice_id=invoice["id"]
+    )
+    if created:
+        tasks.schedule_failure_notice(payment)
+
+
+SUBSCRIPTION_STATUS_ACTIONS = {
+    "active": Donation.activate,
+    "trialing": Donation.activate,
+    "past_due": Donation.mark_past_due,
+    "unpaid": Donation.mark_past_due,
+    "canceled": Donation.cancel,
+    "incomplete_expired": Donation.cancel,
+}
+
+
+def on_subscription_updated(subscription, as_of):
+    donation = _find_donation(
+        subscription.get("metadata"), stripe_subscription_id=subscription["id"]
+    )
+    if donation is None or not donation.is_monthly:
+        return
+    donation.link_stripe(
+        stripe_subscription_id=subscription["id"],
+        stripe_customer_id=_id(subscription.get("customer")),
+    )
+    if action := SUBSCRIPTION_STATUS_ACTIONS.get(subscription.get("status")):
+        action(donation, as_of=as_of)
+    donation.set_cancel_at_period_end(bool(subscription.get("cancel_at_period_end")), as_of=as_of)
+
+
+def on_subscription_deleted(subscription, as_of):
+    donation = _find_donation(
+        subscription.get("metadata"), stripe_subscription_id=subscription["id"]
+    )
+    if donation is not None and donation.is_monthly:
+        donation.cancel(as_of=as_of)
+
+
+# --- refunds and disputes ------------------------------------------------------------------
+
+
+def on_charge_refunded(charge, as_of):
+    payment = _find_payment(charge["id"], _id(charge.get("payment_intent")))
+    if payment is None:
+        log.info("Refund for a charge we do not know: %s", charge["id"])
+        return
+    payment.record_refund(charge.get("amount_refunded") or 0)
+
+
+def on_dispute_created(dispute, as_of):
+    payment = _find_payment(_id(dispute.get("charge")), _id(dispute.get("payment_intent")))
+    if payment is not None:
+        payment.mark_disputed()
+
+
+HANDLERS = {
+    "checkout.session.completed": on_checkout_completed,
+    "checkout.session.async_payment_succeeded": on_checkout_completed,
+    "checkout.session.async_payment_failed": on_async_payment_failed,
+    "checkout.session.expired": on_session_expired,
+    "invoice.paid": on_invoice_paid,
+    "invoice.payment_failed": on_invoice_payment_failed,
+    "customer.subscription.updated": on_subscription_updated,
+    "customer.subscription.deleted": on_subscription_deleted,
+    "charge.refunded": on_charge_refunded,
+    "charge.dispute.created": on_dispute_created,
+}

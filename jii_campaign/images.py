@@ -1,0 +1,66 @@
+"""Uploaded images: checked (type, size) before saving and scaled down with Pillow."""
+
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PIXELS_SIDE = 2400
+
+
+def validate_image_upload(file):
+    if file.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("画像が大きすぎます（上限 %(limit)d MB）。"),
+            params={"limit": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        with Image.open(file) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError(
+            _("画像ファイル（JPEG・PNG・WebP）をアップロードしてください。"), code="not_image"
+        ) from exc
+    finally:
+        file.seek(position)
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            _("JPEG・PNG・WebP のいずれかの形式でアップロードしてください。"), code="format"
+        )
+
+
+def shrink_to_fit(file):
+    """Return a re-encoded, downscaled copy of a new upload, or None when it already fits."""
+    with Image.open(file) as image:
+        if max(image.size) <= MAX_PIXELS_SIDE:
+            file.seek(0)
+            return None
+        image_format = image.format
+        image.thumbnail((MAX_PIXELS_SIDE, MAX_PIXELS_SIDE))
+        buffer = BytesIO()
+        image.save(buffer, format=image_format, quality=85, optimize=True)
+    return InMemoryUploadedFile(
+        buffer, None, file.name, f"image/{image_format.lower()}", buffer.tell(), None
+    )
+
+
+class ResizedImageField(models.ImageField):
+    """An ImageField that validates uploads and scales new ones down before storing them."""
+
+    default_validators = [validate_image_upload]
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            smaller = shrink_to_fit(file.file)
+            if smaller is not None:
+                file.save(file.name, smaller, save=False)
+        return super().pre_save(model_instance, add)

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from jii_campaign.views import healthz
+
+admin.site.site_header = _("JIIパートナーズ 寄付サイト管理")
+admin.site.site_title = _("寄付サイト管理")
+admin.site.index_title = _("管理メニュー")
+admin.site.site_url = "/"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("donations.webhook_urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("campaigns.urls")),
+    path("programs/", include("programs.urls")),
+    path("testimonials/", include("testimonials.urls")),
+    path("donate/", include("donations.urls")),
+    prefix_default_language=False,
+)
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,31 @@
+"""Fixtures shared by every test module. Each area keeps its own helpers in its own module."""
+
+import pytest
+
+from campaigns import seed
+from campaigns.models import Campaign
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_stripe_by_default(settings):
+    """Local test checkout unless a test configures Stripe (see tests/fake_stripe.py)."""
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
+    settings.STRIPE_API_BASE = ""
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture
+def seeded(db):
+    """The seed content, as `manage.py load_seed_content` loads it."""
+    seed.load()
+    return Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
