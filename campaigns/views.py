@@ -6,8 +6,9 @@ from campaigns import page
 from campaigns.models import Page
 from donations.forms import DonationForm
 
-# Shared caches may keep the campaign page briefly: it carries no cookie and nothing per visitor.
-public_page = cache_control(public=True, max_age=60)
+# Shared caches (a CDN) may keep public pages for a minute: they carry no cookie and nothing per
+# visitor. Browsers revalidate, so a donor coming back from Checkout sees the counters move.
+public_page = cache_control(public=True, max_age=0, s_maxage=60)
 
 
 @public_page

@@ -1,9 +1,18 @@
 """Fixtures shared by every test module. Each area keeps its own helpers in its own module."""
 
 import pytest
+from django.test import override_settings
 
 from campaigns import seed
 from campaigns.models import Campaign
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http():
+    """Tests speak plain HTTP to the test client and the live server (started once per session,
+    so this must be in force before it starts); production redirects to HTTPS."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

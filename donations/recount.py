@@ -1,0 +1,68 @@
+"""Recounting campaign counters from the ledger, and repairing what missed webhooks left behind."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from donations import stripe_gateway, webhooks
+from donations.models import CampaignProgress, Donation
+
+
+def recount(campaign: Campaign, *, repair: bool):
+    """Return (stored, from_ledger) counters; with repair, store the ledger's figures.
+    The progress row is locked first, so concurrent ledger changes wait and then add on top."""
+    with transaction.atomic():
+        CampaignProgress.objects.bulk_create(
+            [CampaignProgress(campaign=campaign)], ignore_conflicts=True
+        )
+        stored = CampaignProgress.objects.select_for_update().get(pk=campaign.pk)
+        fresh = CampaignProgress.from_ledger(campaign.pk)
+        if repair and stored.as_dict() != fresh.as_dict():
+            fresh.save()
+    return stored.as_dict(), fresh.as_dict()
+
+
+def reconcile(since: datetime.date):
+    """Apply Stripe's current view of everything created since `since` (Japan time).
+    Yields (stripe id, donation id, status before, status after) for each object we know."""
+    start = datetime.datetime.combine(
+        since, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    created_since = int(start.timestamp())
+    now = timezone.now()
+    for session in stripe_gateway.list_checkout_sessions(created_since):
+        if session.get("status") in ("complete", "expired"):
+            yield _apply(session, webhooks.apply_checkout_session, session, now)
+    for invoice in stripe_gateway.list_invoices(created_since):
+        if invoice.get("status") == "paid":
+            yield _apply(invoice, webhooks.on_invoice_paid, invoice, now)
+    for subscription in stripe_gateway.list_subscriptions(created_since):
+        if subscription.get("status") == "canceled":
+            yield _apply(subscription, webhooks.on_subscription_deleted, subscription, now)
+        else:
+            yield _apply(subscription, webhooks.on_subscription_updated, subscription, now)
+
+
+def _apply(obj, handler, *args):
+    donation_id = _donation_id(obj)
+    before = _status(donation_id)
+    with transaction.atomic():
+        handler(*args)
+    donation_id = donation_id or _donation_id(obj)
+    return obj["id"], donation_id, before, _status(donation_id)
+
+
+def _donation_id(obj):
+    metadata = obj.get("metadata") or (
+        ((obj.get("parent") or {}).get("subscription_details") or {}).get("metadata")
+    )
+    value = (metadata or {}).get("donation_id")
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _status(donation_id):
+    if donation_id is None:
+        return None
+    return Donation.objects.filter(pk=donation_id).values_list("status", flat=True).first()
