@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import (
@@ -12,10 +13,14 @@ from campaigns.models import (
     SupportMessage,
 )
 
+# Staff paste addresses without a scheme ("giveone.net/..."): complete them as https.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "email"]
+    formfield_overrides = HTTPS_URLS
 
     def has_add_permission(self, request):
         return not Organisation.objects.exists()
@@ -80,6 +85,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ["progress"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline, TierInline, FundingInline]
+    formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "is_published"]}),
         (_("画像"), {"fields": ["hero_image", "hero_image_alt"]}),

@@ -93,13 +93,19 @@ class Campaign(models.Model):
         indexes = [models.Index(fields=["is_published", "-starts_on"], name="campaign_featured")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gt=F("starts_on")), name="campaign_ends_after_start"
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="campaign_ends_after_start",
+                violation_error_message=_("終了日は開始日より後の日付にしてください。"),
             ),
             models.CheckConstraint(
-                condition=Q(min_amount__gt=0), name="campaign_min_amount_positive"
+                condition=Q(min_amount__gt=0),
+                name="campaign_min_amount_positive",
+                violation_error_message=_("最低寄付額は1円以上にしてください。"),
             ),
             models.CheckConstraint(
-                condition=Q(max_amount__gte=F("min_amount")), name="campaign_max_not_below_min"
+                condition=Q(max_amount__gte=F("min_amount")),
+                name="campaign_max_not_below_min",
+                violation_error_message=_("最高寄付額は最低寄付額以上にしてください。"),
             ),
         ]
 
@@ -163,7 +169,11 @@ class ImpactTier(models.Model):
         verbose_name_plural = _("支援の目安")
         ordering = ["order", "amount"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="tier_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="tier_amount_positive",
+                violation_error_message=_("金額は1円以上にしてください。"),
+            ),
             models.UniqueConstraint(fields=["campaign", "amount"], name="tier_amount_unique"),
         ]
 
@@ -190,7 +200,9 @@ class FundingSource(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(percent__lte=100), name="funding_percent_at_most_100"
+                condition=Q(percent__lte=100),
+                name="funding_percent_at_most_100",
+                violation_error_message=_("割合は100%%以下にしてください。"),
             )
         ]
 

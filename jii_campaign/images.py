@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PIXELS_SIDE = 2400
@@ -38,12 +38,16 @@ def validate_image_upload(file):
 
 
 def shrink_to_fit(file):
-    """Return a re-encoded, downscaled copy of a new upload, or None when it already fits."""
+    """Return a re-encoded copy of a new upload, upright and downscaled, or None when it is
+    already both."""
     with Image.open(file) as image:
-        if max(image.size) <= MAX_PIXELS_SIDE:
+        rotated = image.getexif().get(ExifTags.Base.Orientation, 1) != 1
+        if max(image.size) <= MAX_PIXELS_SIDE and not rotated:
             file.seek(0)
             return None
         image_format = image.format
+        # Phones store photos sideways plus an EXIF rotation, which re-encoding would drop.
+        image = ImageOps.exif_transpose(image)
         image.thumbnail((MAX_PIXELS_SIDE, MAX_PIXELS_SIDE))
         buffer = BytesIO()
         image.save(buffer, format=image_format, quality=85, optimize=True)

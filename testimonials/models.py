@@ -15,6 +15,9 @@ class Testimonial(models.Model):
         PARTICIPANT = "participant", _("参加者")
         VOLUNTEER = "volunteer", _("ボランティア")
 
+    # Each kind's list page: /testimonials/participants/, /testimonials/volunteers/.
+    LIST_SLUGS = {Kind.PARTICIPANT: "participants", Kind.VOLUNTEER: "volunteers"}
+
     kind = models.CharField(
         _("種類"), max_length=20, choices=Kind.choices, default=Kind.PARTICIPANT
     )
@@ -47,7 +50,7 @@ class Testimonial(models.Model):
         return f"{self.attribution}: {self.quote[:30]}"
 
     def get_absolute_url(self):
-        return reverse("testimonials:list", kwargs={"kind": self.kind})
+        return reverse("testimonials:list", kwargs={"kind": self.LIST_SLUGS[self.kind]})
 
     @property
     def attribution(self):

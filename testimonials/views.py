@@ -4,7 +4,7 @@ from django.shortcuts import render
 from campaigns.views import public_page
 from testimonials.models import Testimonial
 
-KINDS = {"participants": Testimonial.Kind.PARTICIPANT, "volunteers": Testimonial.Kind.VOLUNTEER}
+KINDS = {slug: kind for kind, slug in Testimonial.LIST_SLUGS.items()}
 
 
 @public_page

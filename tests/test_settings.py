@@ -1,0 +1,97 @@
+"""Production settings pass Django's deployment checks, and pages run under a strict CSP."""
+
+import os
+import re
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.html_checks import PUBLIC_URLS, https_client
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "SECURE_", "STRIPE_", "DEBUG", "SECRET_KEY"))
+    }
+    environment.update(
+        DEBUG="false",
+        SECRET_KEY="".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(50)),
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL=os.environ.get("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}"),
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_check_deploy_notices_a_development_key(tmp_path):
+    # The same command does fail on what production must not run with.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "example.org",
+            "SECRET_KEY": "django-insecure-local-development-only",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+@pytest.fixture
+def client():
+    return https_client()
+
+
+def test_the_campaign_page_allows_only_its_own_scripts(client, seeded):
+    response = client.get("/")
+
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"].startswith("'self'")
+    assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_inline_code_carries_the_pages_nonce(client, seeded, url):
+    response = client.get(url)
+    html = response.content.decode()
+    header_nonces = set(re.findall(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]))
+
+    inline = re.findall(r"<(script|style)(?![^>]*\ssrc=)([^>]*)>", html)
+    for tag, attributes in inline:
+        nonce = re.search(r'\snonce="([^"]+)"', attributes)
+        assert nonce and nonce.group(1) in header_nonces, f"<{tag}{attributes}> without nonce"
+    # Inline style and event handler attributes cannot carry a nonce: the policy blocks them.
+    assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html)
+    if url in ("/", "/en/"):
+        assert inline == []
