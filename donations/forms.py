@@ -56,6 +56,7 @@ class DonationForm(forms.Form):
     agree_terms = forms.BooleanField(label=_("寄付規約に同意します"))
 
     def __init__(self, *args, campaign, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.tiers = list(campaign.tiers.all())

@@ -327,7 +327,15 @@ class Donation(models.Model):
         return bool(as_of and self.status_as_of and as_of < self.status_as_of)
 
     def _move(self, status, *, frm, as_of=None):
-        if self.status == status or self.status not in frm or self._is_stale(as_of):
+        if self._is_stale(as_of):
+            return False
+        if self.status == status:
+            # Newer news of the same state still outdates older news of another state.
+            if as_of and as_of != self.status_as_of:
+                self.status_as_of = as_of
+                self.save(update_fields=["status_as_of", "updated_at"])
+            return False
+        if self.status not in frm:
             return False
         self._set_status(status, as_of)
         return True
@@ -400,7 +408,8 @@ class Payment(models.Model):
 
     @property
     def receipt_number(self):
-        year = (self.paid_at or self.created_at or timezone.now()).year
+        # The year in Japan, as the receipt's date shows it (not UTC's, on New Year's Day).
+        year = timezone.localtime(self.paid_at or self.created_at or timezone.now()).year
         return f"JII-{year}-{self.pk:07d}"
 
     @property

@@ -93,8 +93,9 @@ def thanks(request):
     """What is true about the donation, as Stripe (or, locally, the ledger) says."""
     voucher_url, donation, error = "", None, False
     if checkout.local_mode():
-        token = request.GET.get("token", "")
-        donation = Donation.objects.filter(checkout_token=_uuid_or_none(token)).first()
+        # Without a valid token, filter(checkout_token=None) would match the offline gifts.
+        token = _uuid_or_none(request.GET.get("token", ""))
+        donation = Donation.objects.filter(checkout_token=token).first() if token else None
     elif session_id := request.GET.get("session_id", ""):
         try:
             donation, voucher_url = checkout.outcome_from_stripe(session_id)

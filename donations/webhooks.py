@@ -3,7 +3,7 @@ of the object it describes, in whatever order the events arrive."""
 
 import logging
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from donations import tasks
@@ -14,6 +14,11 @@ log = logging.getLogger(__name__)
 
 class MalformedEvent(Exception):
     """A verified event that lacks what its type promises."""
+
+
+# What a signed event the ledger cannot take raises. It would fail the same way on every retry,
+# so it gets a 400 rather than a 5xx, which Stripe retries for days.
+UNUSABLE_EVENT = (KeyError, TypeError, AttributeError, ValueError, DataError, IntegrityError)
 
 
 def process_event(event: dict) -> bool:
@@ -44,7 +49,8 @@ def process_event(event: dict) -> bool:
         if handler:
             try:
                 handler(obj, created)
-            except (KeyError, TypeError, AttributeError) as exc:
+            except UNUSABLE_EVENT as exc:
+                log.warning("Stripe event %s (%s) refused: %r", event_id, event_type, exc)
                 raise MalformedEvent(f"{event_type}: {exc!r}") from exc
         record.processed_at = timezone.now()
         record.save(update_fields=["processed_at"])
@@ -93,6 +99,10 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
     )
     if donation is None:
         return None
+    if as_of is None and session.get("created"):
+        # Read back on the thank-you page: the session is no news about anything that happened
+        # after it was created, so it must not revive a subscription that has since lapsed.
+        as_of = StripeEvent.stripe_time(session["created"])
     donation.link_stripe(
         stripe_checkout_session_id=session["id"],
         stripe_customer_id=_id(session.get("customer")),

@@ -1,0 +1,369 @@
+"""A fake api.stripe.com on loopback: the real stripe SDK talks to it over real HTTP, and tests
+read back the exact form-encoded requests it received. Also the donor's side of the flow: forms
+as a browser submits them, and e-mails as the task worker sends them.
+
+Importing `fake_stripe_fixture` into a test module provides the `fake_stripe` fixture, which
+switches the site to Stripe mode against the fake.
+"""
+
+import copy
+import itertools
+import json
+import re
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from donations import stripe_gateway
+
+CHECKOUT_HOST = "https://checkout.stripe.com"
+PORTAL_HOST = "https://billing.stripe.com"
+_KEY_PART = re.compile(r"[^\[\]]+")
+
+
+@dataclass
+class Call:
+    """One request as the fake received it."""
+
+    method: str
+    path: str
+    params: dict  # flat, as encoded on the wire: {"line_items[0][price_data][unit_amount]": "3000"}
+    headers: dict = field(repr=False)
+
+    @property
+    def idempotency_key(self):
+        return self.headers.get("Idempotency-Key")
+
+
+def nest(flat: dict) -> dict:
+    """Stripe's form encoding back into objects: a[b][0]=x -> {"a": {"b": ["x"]}}."""
+    root: dict = {}
+    for key, value in flat.items():
+        parts = _KEY_PART.findall(key)
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return _lists(root)
+
+
+def _lists(node):
+    if not isinstance(node, dict):
+        return node
+    if node and all(key.isdigit() for key in node):
+        return [_lists(node[key]) for key in sorted(node, key=int)]
+    return {key: _lists(value) for key, value in node.items()}
+
+
+def _error(status, message, *, code=None, error_type="invalid_request_error", **headers):
+    body = {"error": {"type": error_type, "message": message, "code": code}}
+    return Response(json.dumps(body), status=status, headers=headers, mimetype="application/json")
+
+
+def _json(obj, **headers):
+    return Response(json.dumps(obj), status=200, headers=headers, mimetype="application/json")
+
+
+class FakeStripe:
+    """The parts of the Stripe API this site uses, with state kept in memory."""
+
+    def __init__(self, server: HTTPServer):
+        self.server = server
+        self.calls: list[Call] = []
+        self.sessions: dict[str, dict] = {}
+        self.payment_intents: dict[str, dict] = {}
+        self.listed = {"invoices": [], "subscriptions": []}
+        self._replies: dict[str, tuple[dict, dict]] = {}
+        self._failures: list[int] = []
+        self._delays: list[float] = []
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        server.expect_request(re.compile(r"^/v1/.*")).respond_with_handler(self._handle)
+
+    # --- what tests arrange ----------------------------------------------------------------
+
+    def fail_next(self, status=500, times=1):
+        """Answer the next requests with an error, before doing anything (like a rate limit or
+        an outage in front of the API): such a reply is not stored under the idempotency key."""
+        self._failures.extend([status] * times)
+
+    def hang_next(self, seconds, times=1):
+        """Answer the next requests only after a long wait, as an overloaded network does."""
+        self._delays.extend([seconds] * times)
+
+    def stop(self):
+        """Stripe unreachable: nothing listens on the address the site calls any more."""
+        self.server.stop()
+
+    def complete(self, session_id, *, payment_status="paid", **fields):
+        """The donor finished Checkout: fill in what Stripe fills in then."""
+        session = self.sessions[session_id]
+        n = self._next()
+        session.update(status="complete", payment_status=payment_status)
+        session["customer"] = session["customer"] or f"cus_fake{n}"
+        if session["mode"] == "subscription":
+            session["subscription"] = session["subscription"] or f"sub_fake{n}"
+        else:
+            intent_id = session["payment_intent"] or f"pi_fake{n}"
+            session["payment_intent"] = intent_id
+            self.payment_intents.setdefault(
+                intent_id,
+                {"id": intent_id, "object": "payment_intent", "amount": session["amount_total"]},
+            )
+        session.update(fields)
+        return session
+
+    def complete_konbini(self, session_id, voucher_url):
+        """Konbini: Checkout completes unpaid and the payment intent carries the voucher."""
+        session = self.complete(session_id, payment_status="unpaid")
+        intent = self.payment_intents[session["payment_intent"]]
+        intent.update(
+            status="requires_action",
+            next_action={
+                "type": "konbini_display_details",
+                "konbini_display_details": {"hosted_voucher_url": voucher_url},
+            },
+        )
+        return session
+
+    # --- what tests read -------------------------------------------------------------------
+
+    def requests_to(self, method, path):
+        return [call for call in self.calls if call.method == method and call.path == path]
+
+    @property
+    def session_creates(self):
+        return self.requests_to("POST", "/v1/checkout/sessions")
+
+    @property
+    def portal_creates(self):
+        return self.requests_to("POST", "/v1/billing_portal/sessions")
+
+    # --- the API ---------------------------------------------------------------------------
+
+    def _handle(self, request: Request) -> Response:
+        flat = request.form.to_dict() if request.method == "POST" else request.args.to_dict()
+        call = Call(request.method, request.path, flat, dict(request.headers))
+        with self._lock:
+            delay = self._delays.pop(0) if self._delays else 0
+        time.sleep(delay)
+        with self._lock:
+            self.calls.append(call)
+            if self._failures:
+                return _error(self._failures.pop(0), "Fake outage", error_type="api_error")
+            return self._route(call)
+
+    def _route(self, call: Call) -> Response:
+        path = call.path.removeprefix("/v1/")
+        if call.method == "POST" and path == "checkout/sessions":
+            return self._idempotent(call, self._create_session)
+        if call.method == "POST" and path == "billing_portal/sessions":
+            return self._idempotent(call, self._create_portal_session)
+        if call.method == "GET" and path.startswith("checkout/sessions/"):
+            return self._retrieve_session(path.removeprefix("checkout/sessions/"), call.params)
+        if call.method == "GET" and path == "checkout/sessions":
+            return self._list(list(self.sessions.values()), call)
+        if call.method == "GET" and path in self.listed:
+            return self._list(self.listed[path], call)
+        return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
+
+    def _idempotent(self, call: Call, create) -> Response:
+        """Stripe answers a repeated Idempotency-Key with the first result, and refuses the key
+        when the parameters differ."""
+        key = call.idempotency_key
+        if key and key in self._replies:
+            params, reply = self._replies[key]
+            if params != call.params:
+                return _error(
+                    400,
+                    "Keys for idempotent requests can only be used with the same "
+                    "parameters they were first used with.",
+                    error_type="idempotency_error",
+                )
+            return _json(reply, **{"Idempotent-Replayed": "true"})
+        reply = create(nest(call.params))
+        if key:
+            self._replies[key] = (call.params, copy.deepcopy(reply))  # as first answered
+        return _json(reply)
+
+    def _create_session(self, params: dict) -> dict:
+        session_id = f"cs_test_fake{self._next()}"
+        items = params.get("line_items", [])
+        total = sum(
+            int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1)) for item in items
+        )
+        now = int(time.time())
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "amount_subtotal": total,
+            "amount_total": total,
+            "cancel_url": params.get("cancel_url"),
+            "client_reference_id": params.get("client_reference_id"),
+            "created": now,
+            "currency": "jpy",
+            "customer": None,
+            "customer_email": params.get("customer_email"),
+            "expires_at": now + 24 * 3600,
+            "livemode": False,
+            "locale": params.get("locale"),
+            "metadata": params.get("metadata", {}),
+            "mode": params.get("mode"),
+            "payment_intent": None,
+            "payment_method_types": params.get("payment_method_types", ["card"]),
+            "payment_status": "unpaid",
+            "status": "open",
+            "submit_type": params.get("submit_type"),
+            "subscription": None,
+            "success_url": params.get("success_url"),
+            "url": f"{CHECKOUT_HOST}/c/pay/{session_id}",
+        }
+        self.sessions[session_id] = session
+        return session
+
+    def _create_portal_session(self, params: dict) -> dict:
+        portal_id = f"bps_fake{self._next()}"
+        return {
+            "id": portal_id,
+            "object": "billing_portal.session",
+            "customer": params.get("customer"),
+            "return_url": params.get("return_url"),
+            "url": f"{PORTAL_HOST}/p/session/{portal_id}",
+        }
+
+    def _retrieve_session(self, session_id: str, params: dict) -> Response:
+        session = self.sessions.get(session_id)
+        if session is None:
+            return _error(404, f"No such checkout.session: '{session_id}'", code="resource_missing")
+        session = dict(session)
+        if "payment_intent" in nest(params).get("expand", []) and session["payment_intent"]:
+            session["payment_intent"] = self.payment_intents[session["payment_intent"]]
+        return _json(session)
+
+    def _list(self, objects: list, call: Call) -> Response:
+        since = int(call.params.get("created[gte]", 0))
+        data = [obj for obj in objects if obj.get("created", 0) >= since]
+        return _json({"object": "list", "data": data, "has_more": False, "url": call.path})
+
+    def _next(self):
+        return next(self._ids)
+
+
+class _Server(HTTPServer):
+    def thread_target(self):
+        # stop() waits for the serve loop's next poll: a short one keeps each test quick.
+        self.server.serve_forever(poll_interval=0.02)
+
+
+@pytest.fixture(name="fake_stripe")
+def fake_stripe_fixture(settings):
+    """Stripe mode against the fake API; the SDK client is rebuilt for its address."""
+    server = _Server(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_API_BASE = server.url_for("").rstrip("/")
+    stripe_gateway._client.cache_clear()
+    fake = FakeStripe(server)
+    yield fake
+    stripe_gateway._client.cache_clear()
+    if server.is_running():
+        server.stop()
+    server.check_handler_errors()
+
+
+# --- the donor's side: forms as a browser submits them, e-mails as the worker sends them ------
+
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, dict]] = []
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append((attrs.get("action") or "", {}))
+        elif not self.forms or "name" not in attrs:
+            return
+        elif tag == "input" and attrs.get("type") in ("radio", "checkbox"):
+            if "checked" in attrs:
+                self.forms[-1][1][attrs["name"]] = attrs.get("value", "on")
+        elif tag == "input" and attrs.get("type") != "submit":
+            self.forms[-1][1][attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.forms[-1][1][self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.forms[-1][1][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def form_fields(response, action: str) -> dict:
+    """What a browser would submit from the page's form posting to `action`."""
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    for form_action, fields in parser.forms:
+        if form_action == action:
+            return fields
+    raise AssertionError(f"no form posting to {action}; forms: {[a for a, _ in parser.forms]}")
+
+
+def donation_form(campaign, **fields) -> dict:
+    """A filled-in donation form: ¥3,000 once, unless told otherwise."""
+    return {
+        "campaign": campaign.slug,
+        "frequency": "once",
+        "tier": "3000",
+        "other_amount": "",
+        "donor_name": "山田 花子",
+        "donor_email": "hanako@example.jp",
+        "public_name": "anonymous",
+        "nickname": "",
+        "message": "",
+        "agree_terms": "on",
+        **fields,
+    }
+
+
+def confirm_and_pay(client, data: dict, prefix=""):
+    """Submit the form, then the confirmation page exactly as the browser would (its one-time
+    token and CSRF field included). Returns the /donate/pay/ response and the fields sent."""
+    page = client.post(f"{prefix}/donate/confirm/", data)
+    assert page.status_code == 200, page.content.decode()
+    fields = form_fields(page, f"{prefix}/donate/pay/")
+    return client.post(f"{prefix}/donate/pay/", fields), fields
+
+
+def run_task_worker():
+    """Run the e-mail task queue as `manage.py db_worker --batch` does, until nothing is due."""
+    handlers = {
+        sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
+    try:
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    finally:
+        for sig, handler in handlers.items():  # the worker installs its own
+            signal.signal(sig, handler)
+
+
+def in_english(message: str, **params) -> str:
+    """What an English-speaking donor reads instead of a Japanese message (from locale/en)."""
+    with translation.override("en"):
+        text = gettext(message)
+    assert text != message, f"locale/en has no English for {message!r}"
+    return text % params if params else text

@@ -1,0 +1,194 @@
+"""Stripe event payloads shaped like API version 2026-10-28, and posting them to the webhook
+signed with the real Stripe-Signature scheme."""
+
+import json
+import time
+import uuid
+
+import stripe
+
+API_VERSION = "2026-10-28.endive"
+WEBHOOK_PATH = "/stripe/webhook/"
+SECRET = "whsec_test_secret"  # what tests/conftest.py configures
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_test_{uuid.uuid4().hex[:24]}"
+
+
+def event(event_type: str, obj: dict, *, created: int | None = None, event_id=None) -> dict:
+    return {
+        "id": event_id or new_id("evt"),
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": created if created is not None else int(time.time()),
+        "data": {"object": obj},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+    }
+
+
+def metadata(donation) -> dict:
+    """What the site puts on sessions, payment intents and subscriptions."""
+    return {
+        "donation_id": str(donation.pk),
+        "campaign": donation.campaign.slug,
+        "frequency": donation.frequency,
+    }
+
+
+def checkout_session(
+    donation,
+    *,
+    session_id=None,
+    status="complete",
+    payment_status="paid",
+    customer="auto",
+    payment_intent="auto",
+    subscription="auto",
+) -> dict:
+    monthly = donation.is_monthly
+    ref = uuid.uuid4().hex[:12]
+    if customer == "auto":
+        customer = f"cus_{ref}"
+    if payment_intent == "auto":
+        payment_intent = None if monthly else f"pi_{ref}"
+    if subscription == "auto":
+        subscription = f"sub_{ref}" if monthly else None
+    return {
+        "id": session_id or donation.stripe_checkout_session_id or new_id("cs"),
+        "object": "checkout.session",
+        "amount_subtotal": donation.amount,
+        "amount_total": donation.amount,
+        "client_reference_id": str(donation.pk),
+        "created": int(time.time()) - 60,
+        "currency": "jpy",
+        "customer": customer if status == "complete" else None,
+        "customer_email": donation.donor_email,
+        "livemode": False,
+        "metadata": metadata(donation),
+        "mode": "subscription" if monthly else "payment",
+        "payment_intent": payment_intent if status == "complete" else None,
+        "payment_method_types": ["card"],
+        "payment_status": payment_status,
+        "status": status,
+        "submit_type": "donate",
+        "subscription": subscription if status == "complete" else None,
+        "url": None,
+    }
+
+
+def invoice(
+    donation,
+    *,
+    subscription_id,
+    customer_id="cus_test_monthly",
+    invoice_id=None,
+    amount=None,
+    paid=True,
+    billing_reason="subscription_cycle",
+    paid_at=None,
+    with_metadata=True,
+) -> dict:
+    """An invoice of a subscription: since API 2025-03-31 it names its subscription only under
+    `parent.subscription_details`."""
+    amount = donation.amount if amount is None else amount
+    now = int(time.time())
+    details = {
+        "subscription": subscription_id,
+        "metadata": metadata(donation) if with_metadata else {},
+    }
+    return {
+        "id": invoice_id or new_id("in"),
+        "object": "invoice",
+        "amount_due": amount,
+        "amount_paid": amount if paid else 0,
+        "amount_remaining": 0 if paid else amount,
+        "attempt_count": 1,
+        "billing_reason": billing_reason,
+        "created": now - 3600,
+        "currency": "jpy",
+        "customer": customer_id,
+        "customer_email": donation.donor_email,
+        "livemode": False,
+        "parent": {
+            "type": "subscription_details",
+            "quote_details": None,
+            "subscription_details": details,
+        },
+        "status": "paid" if paid else "open",
+        "status_transitions": {
+            "finalized_at": now - 3600,
+            "paid_at": (paid_at or now) if paid else None,
+        },
+    }
+
+
+def subscription(
+    donation,
+    *,
+    subscription_id,
+    customer_id="cus_test_monthly",
+    status="active",
+    cancel_at_period_end=False,
+) -> dict:
+    return {
+        "id": subscription_id,
+        "object": "subscription",
+        "cancel_at_period_end": cancel_at_period_end,
+        "canceled_at": int(time.time()) if status == "canceled" else None,
+        "created": int(time.time()) - 40 * 24 * 3600,
+        "currency": "jpy",
+        "customer": customer_id,
+        "livemode": False,
+        "metadata": metadata(donation),
+        "status": status,
+    }
+
+
+def charge(*, payment_intent, amount, amount_refunded=0, charge_id=None) -> dict:
+    """A charge as `charge.refunded` sends it: amount_refunded is the running total."""
+    return {
+        "id": charge_id or new_id("ch"),
+        "object": "charge",
+        "amount": amount,
+        "amount_captured": amount,
+        "amount_refunded": amount_refunded,
+        "currency": "jpy",
+        "livemode": False,
+        "paid": True,
+        "payment_intent": payment_intent,
+        "refunded": amount_refunded >= amount,
+        "status": "succeeded",
+    }
+
+
+def dispute(*, payment_intent, amount, charge_id=None) -> dict:
+    return {
+        "id": new_id("dp"),
+        "object": "dispute",
+        "amount": amount,
+        "charge": charge_id or new_id("ch"),
+        "currency": "jpy",
+        "livemode": False,
+        "payment_intent": payment_intent,
+        "reason": "fraudulent",
+        "status": "needs_response",
+    }
+
+
+def signature_header(payload: str, *, secret=SECRET, timestamp=None) -> str:
+    return stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
+
+
+def post_event(client, evt: dict, *, secret=SECRET, timestamp=None):
+    """Deliver an event as Stripe does: the raw JSON body, signed."""
+    payload = json.dumps(evt)
+    return client.post(
+        WEBHOOK_PATH,
+        data=payload,
+        content_type="application/json",
+        headers={"Stripe-Signature": signature_header(payload, secret=secret, timestamp=timestamp)},
+    )

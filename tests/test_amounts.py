@@ -1,0 +1,26 @@
+import pytest
+
+from donations.amounts import parse_yen
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["3000", "3,000", "¥3,000", "￥3,000", "３０００", "３，０００", " 3000 ", "3000円", "\\3,000"],
+)
+def test_the_ways_donors_type_three_thousand_yen(typed):
+    assert parse_yen(typed) == 3000
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["3000.5", "3000.0", "3.000,00", "三千", "three thousand", "-500", "1e4", "3000ドル", "", "¥"],
+)
+def test_decimals_words_and_signs_are_refused_not_rounded(typed):
+    with pytest.raises(ValueError):
+        parse_yen(typed)
+
+
+def test_digits_from_other_scripts_are_refused():
+    # Arabic-Indic digits pass str.isdigit() but are not what a Japanese donor means by yen.
+    with pytest.raises(ValueError):
+        parse_yen("٣٠٠٠")

@@ -1,0 +1,193 @@
+"""Stripe delivers at least once and in parallel: several processes may apply the same event, or
+different events about the same donation, at the same moment. Real threads, real PostgreSQL."""
+
+import json
+import threading
+import time
+import urllib.request
+import uuid
+
+import pytest
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from donations.models import CampaignProgress, Donation, Payment, StripeEvent
+from donations.webhooks import process_event
+from tests import stripe_events as se
+
+pytestmark = pytest.mark.django_db(transaction=True)
+THREADS = 6  # stays below the connection pool's size (10)
+
+
+def all_at_once(functions):
+    """Run the functions in threads released together; each thread closes its connection."""
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait(timeout=10)
+            function()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not [thread for thread in threads if thread.is_alive()], "a thread hung"
+    assert not errors, errors
+
+
+def pending(campaign, frequency="once", amount=3000):
+    return Donation.objects.create(
+        campaign=campaign,
+        frequency=frequency,
+        amount=amount,
+        donor_email="hanako@example.jp",
+        checkout_token=uuid.uuid4(),
+    )
+
+
+def counters(campaign):
+    """The counters, after checking that they agree with the ledger."""
+    stored = CampaignProgress.objects.get(pk=campaign.pk).as_dict()
+    assert stored == CampaignProgress.from_ledger(campaign.pk).as_dict()
+    return stored
+
+
+def post_over_http(url, evt):
+    payload = json.dumps(evt)
+    request = urllib.request.Request(
+        url,
+        data=payload.encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": se.signature_header(payload),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status
+
+
+def test_same_event_delivered_by_several_processes_counts_once(live_server, seeded):
+    before = counters(seeded)
+    donation = pending(seeded, amount=10000)
+    evt = se.event("checkout.session.completed", se.checkout_session(donation))
+    statuses = []
+    url = live_server.url + se.WEBHOOK_PATH
+
+    all_at_once([lambda: statuses.append(post_over_http(url, evt))] * THREADS)
+
+    assert statuses == [200] * THREADS
+    assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + 10000
+    assert Payment.objects.filter(donation=donation).count() == 1
+    assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
+    assert DBTaskResult.objects.filter(task_path="donations.tasks.send_receipt").count() == 1
+
+
+def test_different_events_about_one_monthly_donation_at_once(seeded):
+    before = counters(seeded)
+    donation = pending(seeded, frequency="monthly", amount=5000)
+    session = se.checkout_session(donation)
+    first = se.invoice(
+        donation,
+        subscription_id=session["subscription"],
+        customer_id=session["customer"],
+        billing_reason="subscription_create",
+    )
+    subscription = se.subscription(
+        donation, subscription_id=session["subscription"], customer_id=session["customer"]
+    )
+    events = [
+        se.event("checkout.session.completed", session),
+        se.event("invoice.paid", first),
+        se.event("invoice.paid", first),  # the same invoice under another event id
+        se.event("customer.subscription.updated", subscription),
+        se.event("checkout.session.completed", session),
+        se.event("invoice.paid", first),
+    ]
+
+    all_at_once([lambda evt=evt: process_event(evt) for evt in events])
+
+    now = counters(seeded)
+    assert now["monthly_supporters"] == before["monthly_supporters"] + 1
+    assert now["monthly_amount"] == before["monthly_amount"] + 5000
+    assert Payment.objects.filter(donation=donation).count() == 1
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
+
+
+def test_many_donations_at_once_lose_no_update(seeded):
+    before = counters(seeded)
+    onetime = [pending(seeded, amount=1000 * (n + 1)) for n in range(THREADS)]
+    monthly = [pending(seeded, frequency="monthly", amount=3000) for _ in range(THREADS)]
+    events = [se.event("checkout.session.completed", se.checkout_session(d)) for d in onetime]
+    events += [se.event("checkout.session.completed", se.checkout_session(d)) for d in monthly]
+
+    all_at_once([lambda evt=evt: process_event(evt) for evt in events])
+
+    now = counters(seeded)
+    assert now["onetime_raised"] == before["onetime_raised"] + sum(d.amount for d in onetime)
+    assert now["monthly_supporters"] == before["monthly_supporters"] + THREADS
+    assert now["monthly_amount"] == before["monthly_amount"] + 3000 * THREADS
+
+
+def test_refunds_and_a_dispute_racing_on_one_payment(seeded):
+    before = counters(seeded)
+    donation = pending(seeded, amount=8000)
+    session = se.checkout_session(donation)
+    process_event(se.event("checkout.session.completed", session))
+    intent = session["payment_intent"]
+    created = int(time.time())
+
+    def refund(total):
+        obj = se.charge(payment_intent=intent, amount=8000, amount_refunded=total)
+        return se.event("charge.refunded", obj, created=created)
+
+    events = [refund(2000), refund(5000), refund(2000), refund(5000)]
+    events.append(
+        se.event("charge.dispute.created", se.dispute(payment_intent=intent, amount=8000))
+    )
+
+    all_at_once([lambda evt=evt: process_event(evt) for evt in events])
+
+    payment = Payment.objects.get(donation=donation)
+    assert payment.refunded_amount == 5000
+    assert payment.disputed
+    assert counters(seeded)["onetime_raised"] == before["onetime_raised"]
+
+
+def test_cancellation_racing_with_a_renewal(seeded):
+    donation = pending(seeded, frequency="monthly", amount=3000)
+    session = se.checkout_session(donation)
+    start = int(time.time()) - 40 * 24 * 3600
+    process_event(se.event("checkout.session.completed", session, created=start))
+    before = counters(seeded)
+    renewal = se.invoice(
+        donation, subscription_id=session["subscription"], customer_id=session["customer"]
+    )
+    deleted = se.subscription(
+        donation,
+        subscription_id=session["subscription"],
+        customer_id=session["customer"],
+        status="canceled",
+    )
+    now = int(time.time())
+    events = [
+        se.event("invoice.paid", renewal, created=now - 60),
+        se.event("customer.subscription.deleted", deleted, created=now),
+        se.event("invoice.paid", renewal, created=now - 60),
+    ]
+
+    all_at_once([lambda evt=evt: process_event(evt) for evt in events])
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.CANCELED
+    after = counters(seeded)
+    assert after["monthly_supporters"] == before["monthly_supporters"] - 1
+    assert after["monthly_amount"] == before["monthly_amount"] - 3000
+    assert Payment.objects.filter(donation=donation).count() == 1

@@ -1,0 +1,596 @@
+"""Signed Stripe events posted to /stripe/webhook/: verified, applied once, in any order."""
+
+import json
+import time
+import uuid
+
+import pytest
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from donations.models import CampaignProgress, Donation, Payment, StripeEvent
+from tests import stripe_events as se
+
+pytestmark = pytest.mark.django_db
+DAY = 24 * 3600
+
+
+def pending(campaign, frequency="once", amount=3000):
+    """A donation as /donate/pay/ leaves it before Checkout."""
+    return Donation.objects.create(
+        campaign=campaign,
+        frequency=frequency,
+        amount=amount,
+        donor_name="山田 花子",
+        donor_email="hanako@example.jp",
+        checkout_token=uuid.uuid4(),
+    )
+
+
+def deliver(client, event_type, obj, created=None, **options):
+    evt = se.event(event_type, obj, created=created)
+    response = se.post_event(client, evt, **options)
+    assert response.status_code == 200, response.content
+    return evt
+
+
+def counters(campaign):
+    return CampaignProgress.objects.get(pk=campaign.pk).as_dict()
+
+
+def ledger_counters(campaign):
+    return CampaignProgress.from_ledger(campaign.pk).as_dict()
+
+
+def receipts_queued():
+    return DBTaskResult.objects.filter(task_path="donations.tasks.send_receipt").count()
+
+
+@pytest.fixture
+def baseline(seeded):
+    """The counters before the test's own donations (the seed records some gifts)."""
+    return counters(seeded)
+
+
+def moved(campaign, baseline):
+    """How far each counter moved from the baseline; checks the counters against the ledger."""
+    now = counters(campaign)
+    assert now == ledger_counters(campaign)
+    return {name: now[name] - baseline[name] for name in now}
+
+
+NOTHING = {"monthly_supporters": 0, "monthly_amount": 0, "onetime_raised": 0}
+
+
+def once_raised(amount):
+    return {**NOTHING, "onetime_raised": amount}
+
+
+def monthly(supporters, amount):
+    return {**NOTHING, "monthly_supporters": supporters, "monthly_amount": amount}
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+def completed_event(campaign):
+    donation = pending(campaign)
+    return donation, se.event("checkout.session.completed", se.checkout_session(donation))
+
+
+def post_raw(client, body, signature=None):
+    headers = {"Stripe-Signature": signature} if signature is not None else {}
+    return client.post(se.WEBHOOK_PATH, data=body, content_type="application/json", headers=headers)
+
+
+def test_missing_signature_is_refused(client, seeded, baseline):
+    _, evt = completed_event(seeded)
+
+    response = post_raw(client, json.dumps(evt))
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    assert moved(seeded, baseline) == NOTHING
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "t=1700000000,v1=" + "0" * 64,
+        "garbage",
+        "t=notanumber,v1=abc",
+        "v1=abc",
+    ],
+)
+def test_malformed_signature_is_refused(client, seeded, baseline, signature):
+    _, evt = completed_event(seeded)
+
+    response = post_raw(client, json.dumps(evt), signature)
+
+    assert response.status_code == 400
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_signature_made_with_another_secret_is_refused(client, seeded, baseline):
+    _, evt = completed_event(seeded)
+
+    response = se.post_event(client, evt, secret="whsec_someone_else")
+
+    assert response.status_code == 400
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_body_changed_after_signing_is_refused(client, seeded, baseline):
+    _, evt = completed_event(seeded)
+    signed = json.dumps(evt)
+    evt["data"]["object"]["amount_total"] = 3_000_000
+
+    response = post_raw(client, json.dumps(evt), se.signature_header(signed))
+
+    assert response.status_code == 400
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_signature_older_than_five_minutes_is_refused(client, seeded, baseline):
+    _, evt = completed_event(seeded)
+
+    response = se.post_event(client, evt, timestamp=int(time.time()) - 301)
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_signature_within_five_minutes_is_accepted(client, seeded, baseline):
+    _, evt = completed_event(seeded)
+
+    response = se.post_event(client, evt, timestamp=int(time.time()) - 240)
+
+    assert response.status_code == 200
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"",
+        b"[]",
+        b'"checkout.session.completed"',
+        b'{"id": "evt_1"}',
+        b'{"id": "evt_1", "type": "charge.refunded", "created": 1, "data": {"object": {}}}',
+        b'{"id": "evt_1", "type": "invoice.paid", "created": "yesterday", "data": {}}',
+        '{"id": "\u00e9"}'.encode("latin-1"),
+    ],
+)
+def test_signed_body_that_is_not_a_usable_event_gets_400(client, seeded, body):
+    payload = body.decode("utf-8", errors="replace")
+    response = post_raw(client, body, se.signature_header(payload))
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+def test_unknown_event_type_is_acknowledged(client, seeded, baseline):
+    evt = se.event("customer.created", {"id": "cus_1", "object": "customer"})
+
+    response = se.post_event(client, evt)
+
+    assert response.status_code == 200
+    assert StripeEvent.objects.get(event_id=evt["id"]).processed_at is not None
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_get_is_not_allowed(client):
+    assert client.get(se.WEBHOOK_PATH).status_code == 405
+
+
+# --- exactly once --------------------------------------------------------------------------
+
+
+def test_duplicate_delivery_is_counted_once(client, seeded, baseline):
+    donation, evt = completed_event(seeded)
+
+    for _ in range(3):
+        assert se.post_event(client, evt).status_code == 200
+
+    assert moved(seeded, baseline) == once_raised(3000)
+    assert Payment.objects.filter(donation=donation).count() == 1
+    assert receipts_queued() == 1
+    assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
+
+
+def test_replay_signed_later_is_counted_once(client, seeded, baseline):
+    _, evt = completed_event(seeded)
+    se.post_event(client, evt, timestamp=int(time.time()) - 200)
+
+    response = se.post_event(client, evt)
+
+    assert response.status_code == 200
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
+def test_two_events_about_the_same_payment_count_it_once(client, seeded, baseline):
+    donation = pending(seeded)
+    session = se.checkout_session(donation)
+
+    deliver(client, "checkout.session.completed", session)
+    deliver(client, "checkout.session.async_payment_succeeded", session)
+
+    assert moved(seeded, baseline) == once_raised(3000)
+    assert receipts_queued() == 1
+
+
+def test_konbini_counts_when_paid_at_the_store(client, seeded, baseline):
+    donation = pending(seeded)
+    voucher_issued = se.checkout_session(donation, payment_status="unpaid")
+    deliver(client, "checkout.session.completed", voucher_issued)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.AWAITING_PAYMENT
+    assert moved(seeded, baseline) == NOTHING
+
+    deliver(
+        client,
+        "checkout.session.async_payment_succeeded",
+        {**voucher_issued, "payment_status": "paid"},
+    )
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
+def test_konbini_never_paid_counts_nothing(client, seeded, baseline):
+    donation = pending(seeded)
+    session = se.checkout_session(donation, payment_status="unpaid")
+    deliver(client, "checkout.session.completed", session)
+
+    deliver(client, "checkout.session.async_payment_failed", session)
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.FAILED
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_expired_session_counts_nothing(client, seeded, baseline):
+    donation = pending(seeded, frequency="monthly")
+
+    deliver(
+        client,
+        "checkout.session.expired",
+        se.checkout_session(donation, status="expired", payment_status="unpaid"),
+    )
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.EXPIRED
+    assert moved(seeded, baseline) == NOTHING
+
+
+# --- monthly, in any order -----------------------------------------------------------------
+
+
+def started_monthly(client, campaign, amount=3000, at=None):
+    """A monthly donation whose first invoice has been paid; returns it and its session."""
+    at = at or int(time.time()) - 40 * DAY
+    donation = pending(campaign, frequency="monthly", amount=amount)
+    session = se.checkout_session(donation)
+    deliver(client, "checkout.session.completed", session, created=at)
+    deliver(
+        client,
+        "invoice.paid",
+        invoice_for(donation, session, billing_reason="subscription_create"),
+        created=at,
+    )
+    return donation, session
+
+
+def invoice_for(donation, session, **fields):
+    return se.invoice(
+        donation,
+        subscription_id=session["subscription"],
+        customer_id=session["customer"],
+        **fields,
+    )
+
+
+def subscription_for(donation, session, **fields):
+    return se.subscription(
+        donation,
+        subscription_id=session["subscription"],
+        customer_id=session["customer"],
+        **fields,
+    )
+
+
+def test_first_invoice_paid_before_checkout_completed(client, seeded, baseline):
+    donation = pending(seeded, frequency="monthly", amount=5000)
+    session = se.checkout_session(donation)
+    now = int(time.time())
+
+    deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
+    deliver(client, "checkout.session.completed", session, created=now - 2)
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
+    assert donation.stripe_subscription_id == session["subscription"]
+    assert moved(seeded, baseline) == monthly(1, 5000)
+    assert Payment.objects.filter(donation=donation).count() == 1
+
+
+def test_every_monthly_invoice_is_a_payment_with_a_receipt(client, seeded, baseline):
+    donation, session = started_monthly(client, seeded)
+
+    second = invoice_for(donation, session)
+    deliver(client, "invoice.paid", second)
+    deliver(client, "invoice.paid", second)  # redelivered under a new event id
+
+    assert Payment.objects.filter(donation=donation, status="succeeded").count() == 2
+    assert receipts_queued() == 2
+    assert moved(seeded, baseline) == monthly(1, 3000)
+
+
+def test_cancellation_moves_the_counters_back(client, seeded, baseline):
+    donation, session = started_monthly(client, seeded)
+    assert moved(seeded, baseline) == monthly(1, 3000)
+
+    deliver(
+        client,
+        "customer.subscription.deleted",
+        subscription_for(donation, session, status="canceled"),
+    )
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.CANCELED
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_cancel_at_period_end_counts_until_the_period_ends(client, seeded, baseline):
+    donation, session = started_monthly(client, seeded)
+
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, cancel_at_period_end=True),
+    )
+
+    donation.refresh_from_db()
+    assert donation.cancel_at_period_end
+    assert moved(seeded, baseline) == monthly(1, 3000)
+    deliver(
+        client,
+        "customer.subscription.deleted",
+        subscription_for(donation, session, status="canceled", cancel_at_period_end=True),
+    )
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_late_invoice_paid_after_deletion_does_not_revive(client, seeded, baseline):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded)
+    late = invoice_for(donation, session)
+    deliver(
+        client,
+        "customer.subscription.deleted",
+        subscription_for(donation, session, status="canceled"),
+        created=now,
+    )
+
+    deliver(client, "invoice.paid", late, created=now - 60)
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.CANCELED
+    assert moved(seeded, baseline) == NOTHING
+    assert Payment.objects.filter(stripe_invoice_id=late["id"], status="succeeded").exists()
+
+
+def test_failed_payment_then_recovery(client, seeded, baseline):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded)
+    second = invoice_for(donation, session)
+
+    deliver(client, "invoice.payment_failed", {**second, "amount_paid": 0}, created=now - 60)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAST_DUE
+    assert moved(seeded, baseline) == NOTHING
+
+    deliver(client, "invoice.paid", second, created=now)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
+    assert moved(seeded, baseline) == monthly(1, 3000)
+
+
+def test_failure_of_an_invoice_delivered_after_its_successful_retry(client, seeded, baseline):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded)
+    second = invoice_for(donation, session)
+
+    deliver(client, "invoice.paid", second, created=now)
+    deliver(client, "invoice.payment_failed", {**second, "amount_paid": 0}, created=now - 60)
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
+    assert moved(seeded, baseline) == monthly(1, 3000)
+
+
+def test_older_invoice_failure_delivered_after_a_newer_invoice_paid(client, seeded, baseline):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded)
+
+    deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
+    deliver(
+        client,
+        "invoice.payment_failed",
+        invoice_for(donation, session, paid=False),
+        created=now - 5 * DAY,
+    )
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
+    assert moved(seeded, baseline) == monthly(1, 3000)
+
+
+def test_stale_past_due_update_after_recovery_is_ignored(client, seeded, baseline):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded)
+
+    # Stripe sent these when a retried charge succeeded; they arrive newest first.
+    deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, status="active"),
+        created=now,
+    )
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, status="past_due"),
+        created=now - 3 * DAY,
+    )
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
+    assert moved(seeded, baseline) == monthly(1, 3000)
+
+
+def test_subscription_updates_move_counters_both_ways(client, seeded, baseline):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded, amount=10000)
+
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, status="past_due"),
+        created=now - 60,
+    )
+    assert moved(seeded, baseline) == NOTHING
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, status="active"),
+        created=now,
+    )
+    assert moved(seeded, baseline) == monthly(1, 10000)
+
+
+def test_monthly_events_for_a_one_time_donation_change_nothing(client, seeded, baseline):
+    donation = pending(seeded)
+    session = se.checkout_session(donation, subscription="sub_confused")
+
+    deliver(client, "invoice.paid", invoice_for(donation, session))
+
+    assert moved(seeded, baseline) == NOTHING
+    assert not Payment.objects.filter(donation=donation).exists()
+
+
+# --- refunds and disputes ------------------------------------------------------------------
+
+
+def paid_once(client, campaign, amount=3000):
+    donation = pending(campaign, amount=amount)
+    session = se.checkout_session(donation)
+    deliver(client, "checkout.session.completed", session)
+    return donation, session["payment_intent"]
+
+
+def test_partial_then_full_refund(client, seeded, baseline):
+    _, intent = paid_once(client, seeded, amount=5000)
+    charge_id = se.new_id("ch")
+
+    def refunded(total, created):
+        obj = se.charge(
+            payment_intent=intent, amount=5000, amount_refunded=total, charge_id=charge_id
+        )
+        deliver(client, "charge.refunded", obj, created=created)
+
+    now = int(time.time())
+    refunded(1000, now - 60)
+    assert moved(seeded, baseline) == once_raised(4000)
+    refunded(5000, now)
+    assert moved(seeded, baseline) == NOTHING
+    refunded(1000, now - 60)  # the partial refund's event again, arriving late
+    assert moved(seeded, baseline) == NOTHING
+    assert Payment.objects.get(stripe_payment_intent_id=intent).refunded_amount == 5000
+
+
+def test_older_partial_refund_arriving_late_does_not_undo_a_larger_one(client, seeded, baseline):
+    _, intent = paid_once(client, seeded, amount=10000)
+    now = int(time.time())
+
+    larger = se.charge(payment_intent=intent, amount=10000, amount_refunded=7000)
+    smaller = se.charge(payment_intent=intent, amount=10000, amount_refunded=2000)
+    deliver(client, "charge.refunded", larger, created=now)
+    deliver(client, "charge.refunded", smaller, created=now - 60)
+
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
+def test_refund_of_an_unknown_charge_is_acknowledged(client, seeded, baseline):
+    obj = se.charge(payment_intent="pi_not_ours", amount=3000, amount_refunded=3000)
+
+    deliver(client, "charge.refunded", obj)
+
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_dispute_removes_the_amount_once(client, seeded, baseline):
+    _, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+
+    deliver(client, "charge.dispute.created", dispute)
+    deliver(client, "charge.dispute.created", dispute)
+
+    assert moved(seeded, baseline) == NOTHING
+    assert Payment.objects.get(stripe_payment_intent_id=intent).disputed
+
+
+def test_refund_after_a_dispute_does_not_count_twice(client, seeded, baseline):
+    _, intent = paid_once(client, seeded)
+
+    deliver(client, "charge.dispute.created", se.dispute(payment_intent=intent, amount=3000))
+    deliver(
+        client,
+        "charge.refunded",
+        se.charge(payment_intent=intent, amount=3000, amount_refunded=3000),
+    )
+
+    assert moved(seeded, baseline) == NOTHING
+
+
+# --- the database away ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_unavailable_gets_503_so_stripe_retries(client, seeded):
+    _, evt = completed_event(seeded)
+    saved = {**connection.settings_dict, "OPTIONS": dict(connection.settings_dict["OPTIONS"])}
+    connection.close()
+    connection.close_pool()
+    # Nothing listens on port 1: the database server is unreachable from here on.
+    connection.settings_dict["PORT"] = 1
+    if pool := connection.settings_dict["OPTIONS"].get("pool"):
+        connection.settings_dict["OPTIONS"]["pool"] = {**pool, "timeout": 1}
+    try:
+        response = se.post_event(client, evt)
+    finally:
+        connection.close()
+        connection.close_pool()
+        connection.settings_dict.update(saved)
+
+    assert response.status_code == 503
+    # Once the database is back, Stripe's retry is applied.
+    assert se.post_event(client, evt).status_code == 200
+    assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
+
+
+def test_signed_event_the_ledger_cannot_take_gets_400_not_500(client, seeded, baseline):
+    donation = pending(seeded)
+    evt = se.event(
+        "checkout.session.completed", {**se.checkout_session(donation), "amount_total": -3000}
+    )
+
+    response = se.post_event(client, evt)
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.filter(event_id=evt["id"]).exists()
+    assert moved(seeded, baseline) == NOTHING
