@@ -25,7 +25,8 @@ def recount(campaign: Campaign, *, repair: bool):
 
 
 def reconcile(since: datetime.date):
-    """Apply Stripe's current view of everything created since `since` (Japan time).
+    """Apply Stripe's current view of the sessions and invoices created since `since` (Japan
+    time) and of every subscription.
     Yields (stripe id, donation id, status before, status after) for each object we know."""
     start = datetime.datetime.combine(
         since, datetime.time.min, tzinfo=timezone.get_current_timezone()
@@ -38,7 +39,7 @@ def reconcile(since: datetime.date):
     for invoice in stripe_gateway.list_invoices(created_since):
         if invoice.get("status") == "paid":
             yield _apply(invoice, webhooks.on_invoice_paid, invoice, now)
-    for subscription in stripe_gateway.list_subscriptions(created_since):
+    for subscription in stripe_gateway.list_subscriptions():
         if subscription.get("status") == "canceled":
             yield _apply(subscription, webhooks.on_subscription_deleted, subscription, now)
         else:
