@@ -7,6 +7,8 @@ import uuid
 
 import stripe
 
+from donations.models import Donation
+
 API_VERSION = "2026-10-28.endive"
 WEBHOOK_PATH = "/stripe/webhook/"
 SECRET = "whsec_test_secret"  # what tests/conftest.py configures
@@ -191,4 +193,17 @@ def post_event(client, evt: dict, *, secret=SECRET, timestamp=None):
         data=payload,
         content_type="application/json",
         headers={"Stripe-Signature": signature_header(payload, secret=secret, timestamp=timestamp)},
+    )
+
+
+def pending(campaign, frequency="once", amount=3000, locale="ja"):
+    """A donation as /donate/pay/ leaves it before Checkout."""
+    return Donation.objects.create(
+        campaign=campaign,
+        frequency=frequency,
+        amount=amount,
+        donor_name="山田 花子",
+        donor_email="hanako@example.jp",
+        locale=locale,
+        checkout_token=uuid.uuid4(),
     )

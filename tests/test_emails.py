@@ -3,7 +3,6 @@
 import datetime
 import re
 import smtplib
-import uuid
 import zoneinfo
 
 import pytest
@@ -15,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from donations.models import Donation, Payment
 from tests import stripe_events as se
 from tests.fake_stripe import confirm_and_pay, donation_form, in_english, run_task_worker
+from tests.stripe_events import pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,18 +29,6 @@ class FailingOnceBackend(EmailBackend):
             FailingOnceBackend.failures_left -= 1
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return super().send_messages(messages)
-
-
-def pending(campaign, frequency="once", amount=3000, locale="ja"):
-    return Donation.objects.create(
-        campaign=campaign,
-        frequency=frequency,
-        amount=amount,
-        donor_name="山田 花子",
-        donor_email="hanako@example.jp",
-        locale=locale,
-        checkout_token=uuid.uuid4(),
-    )
 
 
 def deliver(client, event_type, obj, created=None):

@@ -5,7 +5,6 @@ import json
 import threading
 import time
 import urllib.request
-import uuid
 
 import pytest
 from django.db import connection
@@ -14,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from donations.webhooks import process_event
 from tests import stripe_events as se
+from tests.stripe_events import pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 6  # stays below the connection pool's size (10)
@@ -40,16 +40,6 @@ def all_at_once(functions):
         thread.join(timeout=60)
     assert not [thread for thread in threads if thread.is_alive()], "a thread hung"
     assert not errors, errors
-
-
-def pending(campaign, frequency="once", amount=3000):
-    return Donation.objects.create(
-        campaign=campaign,
-        frequency=frequency,
-        amount=amount,
-        donor_email="hanako@example.jp",
-        checkout_token=uuid.uuid4(),
-    )
 
 
 def counters(campaign):

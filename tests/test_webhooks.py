@@ -2,7 +2,6 @@
 
 import json
 import time
-import uuid
 
 import pytest
 from django.db import connection
@@ -10,21 +9,10 @@ from django_tasks_db.models import DBTaskResult
 
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from tests import stripe_events as se
+from tests.stripe_events import pending
 
 pytestmark = pytest.mark.django_db
 DAY = 24 * 3600
-
-
-def pending(campaign, frequency="once", amount=3000):
-    """A donation as /donate/pay/ leaves it before Checkout."""
-    return Donation.objects.create(
-        campaign=campaign,
-        frequency=frequency,
-        amount=amount,
-        donor_name="山田 花子",
-        donor_email="hanako@example.jp",
-        checkout_token=uuid.uuid4(),
-    )
 
 
 def deliver(client, event_type, obj, created=None, **options):
