@@ -62,7 +62,16 @@ class Campaign(models.Model):
     slug = models.SlugField(_("スラッグ"), unique=True)
     title = models.CharField(_("タイトル"), max_length=200)
     lead = models.TextField(_("リード文"), blank=True)
-    hero_image = ResizedImageField(_("メイン画像"), upload_to="campaigns/", blank=True)
+    hero_image = ResizedImageField(
+        _("メイン画像"),
+        upload_to="campaigns/",
+        blank=True,
+        width_field="hero_image_width",
+        height_field="hero_image_height",
+    )
+    # Stored so that rendering the page never opens the image file.
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_alt = models.CharField(_("メイン画像の代替テキスト"), max_length=200, blank=True)
     monthly_goal_supporters = models.PositiveIntegerField(_("マンスリーサポーターの目標人数"))
     onetime_goal_amount = models.PositiveBigIntegerField(_("今回だけのご寄付の目標金額（円）"))

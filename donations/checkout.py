@@ -49,9 +49,12 @@ def start(donation: Donation) -> str:
     """The address to send the donor to; raises GatewayUnavailable when Stripe fails."""
     if local_mode():
         return reverse("donations:test_checkout", kwargs={"token": donation.checkout_token})
-    session = stripe_gateway.create_checkout_session(
-        session_params(donation), idempotency_key=f"checkout-{donation.checkout_token}"
-    )
+    key = f"checkout-{donation.checkout_token}-{donation.checkout_attempt}"
+    try:
+        session = stripe_gateway.create_checkout_session(session_params(donation), key)
+    except stripe_gateway.GatewayUnavailable:
+        donation.note_failed_checkout()
+        raise
     donation.link_stripe(stripe_checkout_session_id=session["id"])
     return session["url"]
 

@@ -160,6 +160,9 @@ class Donation(models.Model):
     )
     # One per submitted confirmation form: a double click finds the same donation.
     checkout_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Part of the idempotency key: Stripe replays a failed request's error for 24 hours, so a
+    # new try after a failure needs a new key, while a double click shares one.
+    checkout_attempt = models.PositiveSmallIntegerField(default=0, editable=False)
     reference = models.CharField(
         _("参照番号"),
         max_length=100,
@@ -244,6 +247,11 @@ class Donation(models.Model):
             setattr(self, name, ids[name])
         if changed:
             self.save(update_fields=[*changed, "updated_at"])
+
+    def note_failed_checkout(self):
+        """Stripe did not create the session; the donor's next try gets a fresh key."""
+        type(self).objects.filter(pk=self.pk).update(checkout_attempt=F("checkout_attempt") + 1)
+        self.checkout_attempt += 1
 
     # --- one-time gifts ------------------------------------------------------------------
 

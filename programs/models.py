@@ -20,7 +20,16 @@ class Program(models.Model):
     )
     summary = models.TextField(_("概要"), help_text=_("キャンペーンページに表示します。"))
     body = models.TextField(_("詳しい説明"), blank=True, help_text=_("空行で段落を分けます。"))
-    image = ResizedImageField(_("画像"), upload_to="programs/", blank=True)
+    image = ResizedImageField(
+        _("画像"),
+        upload_to="programs/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    # Stored so that rendering the page never opens the image file.
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(_("画像の代替テキスト"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     is_published = models.BooleanField(_("公開する"), default=True)

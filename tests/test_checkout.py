@@ -121,7 +121,7 @@ def test_one_time_checkout_request_in_yen(client, seeded, fake_stripe):
     }
     assert call.headers["Authorization"] == "Bearer sk_test_x"
     assert call.headers["Stripe-Version"] == stripe_events.API_VERSION
-    assert call.idempotency_key == f"checkout-{donation.checkout_token}"
+    assert call.idempotency_key == f"checkout-{donation.checkout_token}-0"
 
 
 def test_typed_amount_reaches_stripe_as_the_same_integer(client, seeded, fake_stripe):
@@ -249,11 +249,16 @@ def test_stripe_erroring_shows_a_calm_error_and_keeps_the_pending_donation(
     assert_calm_error_with_form_kept(response, fields)
     donation = Donation.objects.get(checkout_token=fields["token"])
     assert donation.status == Donation.Status.PENDING
-    # Pressing the button again reuses the same donation and the same idempotency key.
+    # Pressing the button again reuses the same donation, with a fresh idempotency key: Stripe
+    # replays a stored error for a reused key for 24 hours.
     retry = client.post("/donate/pay/", fields)
     assert retry.status_code == 303
     assert Donation.objects.filter(checkout_token=fields["token"]).count() == 1
-    assert len({call.idempotency_key for call in fake_stripe.session_creates}) == 1
+    *failed, succeeded = [call.idempotency_key for call in fake_stripe.session_creates]
+    assert len(failed) == 3
+    assert set(failed) == {failed[0]}
+    assert succeeded != failed[0]
+    assert len(fake_stripe.sessions) == 1
 
 
 def test_stripe_unreachable_shows_a_calm_error(client, seeded, fake_stripe):

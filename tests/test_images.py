@@ -2,6 +2,7 @@
 
 import os
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -93,6 +94,17 @@ def test_a_large_photo_is_stored_scaled_down(staff_client, seeded):
         assert stored.format == "PNG"
     html = https_client().get("/").content.decode()
     assert f'src="{campaign.hero_image.url}" alt="交流会の様子" width="2400" height="1800"' in html
+
+
+def test_the_page_survives_an_image_file_lost_from_storage(staff_client, seeded):
+    upload_hero_image(staff_client, seeded, image_file("hero.png", (800, 600), "PNG"))
+    campaign = Campaign.objects.get(pk=seeded.pk)
+    Path(campaign.hero_image.path).unlink()
+
+    response = https_client().get("/")
+
+    assert response.status_code == 200
+    assert 'width="800" height="600"' in response.content.decode()
 
 
 def test_a_small_image_is_stored_as_uploaded(staff_client, seeded):
