@@ -43,6 +43,8 @@ def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
 
 
 def client() -> stripe.StripeClient:
+    if not settings.STRIPE_SECRET_KEY:
+        raise GatewayUnavailable("STRIPE_SECRET_KEY is not set")
     return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
 
 

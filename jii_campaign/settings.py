@@ -141,6 +141,8 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_KONBINI_ENABLED = env.bool("STRIPE_KONBINI_ENABLED", default=False)
+# The labelled offline stand-in for Checkout, only where no real key is set; never in production.
+LOCAL_TEST_CHECKOUT = env.bool("LOCAL_TEST_CHECKOUT", default=DEBUG)
 STRIPE_CHECKOUT_ORIGINS = env.list(
     "STRIPE_CHECKOUT_ORIGINS", default=["https://checkout.stripe.com", "https://billing.stripe.com"]
 )

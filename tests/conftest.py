@@ -28,6 +28,7 @@ def _plain_static_storage(settings):
 def _no_stripe_by_default(settings):
     """Local test checkout unless a test configures Stripe (see tests/fake_stripe.py)."""
     settings.STRIPE_SECRET_KEY = ""
+    settings.LOCAL_TEST_CHECKOUT = True
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
     settings.STRIPE_API_BASE = ""
     settings.SITE_URL = "http://testserver"

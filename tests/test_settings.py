@@ -26,6 +26,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         SECRET_KEY="".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(50)),
         ALLOWED_HOSTS="example.org",
         DATABASE_URL=os.environ.get("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}"),
+        SITE_URL="https://example.org",
+        STRIPE_SECRET_KEY="sk_live_example",
+        STRIPE_WEBHOOK_SECRET="whsec_example",
     )
 
     result = subprocess.run(
@@ -61,6 +64,28 @@ def test_check_deploy_notices_a_development_key(tmp_path):
 
     assert result.returncode != 0
     assert "security.W009" in result.stderr
+
+
+def test_check_deploy_notices_a_site_that_cannot_take_payments(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "SITE_URL"))},
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "LOCAL_TEST_CHECKOUT": "true",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    output = result.stdout + result.stderr
+    assert "jii.W001" in output  # no Stripe key
+    assert "jii.W002" in output  # the fake checkout switched on
+    assert "jii.W003" in output  # e-mails and Stripe would send donors to 127.0.0.1
 
 
 @pytest.fixture

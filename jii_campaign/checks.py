@@ -1,0 +1,39 @@
+"""Deployment checks (`manage.py check --deploy`) for what Django's own checks cannot know."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def check_payment_settings(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    problems = []
+    if not settings.STRIPE_SECRET_KEY:
+        problems.append(
+            Warning(
+                "STRIPE_SECRET_KEY is not set: donors cannot pay.",
+                hint="Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.",
+                id="jii.W001",
+            )
+        )
+    if settings.LOCAL_TEST_CHECKOUT:
+        problems.append(
+            Warning(
+                "LOCAL_TEST_CHECKOUT is on: anyone could record fake payments.",
+                hint="Unset LOCAL_TEST_CHECKOUT in production.",
+                id="jii.W002",
+            )
+        )
+    site = urlsplit(settings.SITE_URL)
+    if site.scheme != "https" or site.hostname in ("127.0.0.1", "localhost"):
+        problems.append(
+            Warning(
+                f"SITE_URL is {settings.SITE_URL!r}: Stripe and e-mails would send donors there.",
+                hint="Set SITE_URL to the public https:// address.",
+                id="jii.W003",
+            )
+        )
+    return problems
