@@ -1,5 +1,6 @@
 """Uploaded images: checked (type, size) before saving and scaled down with Pillow."""
 
+import contextlib
 from io import BytesIO
 
 from django.conf import settings
@@ -9,11 +10,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is how Pillow reads many phone cameras' JPEGs; they are stored as plain JPEG.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 MAX_PIXELS_SIDE = 2400
 
 
 def validate_image_upload(file):
+    if getattr(file, "_committed", False):
+        return  # already stored (and checked when it was uploaded)
     if file.size > settings.IMAGE_UPLOAD_MAX_BYTES:
         raise ValidationError(
             _("画像が大きすぎます（上限 %(limit)d MB）。"),
@@ -25,6 +29,8 @@ def validate_image_upload(file):
         with Image.open(file) as image:
             image_format = image.format
             image.verify()
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(_("画像の画素数が多すぎます。"), code="too_many_pixels") from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(
             _("画像ファイル（JPEG・PNG・WebP）をアップロードしてください。"), code="not_image"
@@ -42,10 +48,10 @@ def shrink_to_fit(file):
     already both."""
     with Image.open(file) as image:
         rotated = image.getexif().get(ExifTags.Base.Orientation, 1) != 1
-        if max(image.size) <= MAX_PIXELS_SIDE and not rotated:
+        if max(image.size) <= MAX_PIXELS_SIDE and not rotated and image.format != "MPO":
             file.seek(0)
             return None
-        image_format = image.format
+        image_format = "JPEG" if image.format == "MPO" else image.format
         # Phones store photos sideways plus an EXIF rotation, which re-encoding would drop.
         image = ImageOps.exif_transpose(image)
         image.thumbnail((MAX_PIXELS_SIDE, MAX_PIXELS_SIDE))
@@ -60,6 +66,11 @@ class ResizedImageField(models.ImageField):
     """An ImageField that validates uploads and scales new ones down before storing them."""
 
     default_validators = [validate_image_upload]
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        # A file lost from storage must not take the page down with it.
+        with contextlib.suppress(FileNotFoundError):
+            super().update_dimension_fields(instance, force, *args, **kwargs)
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)

@@ -132,3 +132,33 @@ def test_a_phone_photo_is_stored_upright(staff_client, seeded, size, stored_size
     with Image.open(campaign.hero_image.path) as stored:
         assert stored.size == stored_size
         assert stored.getexif().get(ExifTags.Base.Orientation, 1) == 1
+
+
+def test_a_phone_camera_jpeg_read_as_mpo_is_accepted_and_stored_as_jpeg(staff_client, seeded):
+    frame = Image.linear_gradient("L").resize((640, 480)).convert("RGB")
+    buffer = BytesIO()
+    frame.save(buffer, format="MPO", save_all=True, append_images=[frame])  # as cameras do
+    with Image.open(BytesIO(buffer.getvalue())) as read_back:
+        assert read_back.format == "MPO"
+    upload = SimpleUploadedFile("phone.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    response = upload_hero_image(staff_client, seeded, upload)
+
+    assert response.status_code == 302
+    with Image.open(Campaign.objects.get(pk=seeded.pk).hero_image.path) as stored:
+        assert stored.format == "JPEG"
+
+
+def test_staff_can_still_save_a_campaign_whose_image_file_was_lost(staff_client, seeded):
+    upload_hero_image(staff_client, seeded, image_file("hero.png", (800, 600), "PNG"))
+    campaign = Campaign.objects.get(pk=seeded.pk)
+    Path(campaign.hero_image.path).unlink()
+    # As for a row stored before image sizes were kept: the size is unknown too.
+    Campaign.objects.filter(pk=seeded.pk).update(hero_image_width=None, hero_image_height=None)
+
+    assert https_client().get("/").status_code == 200
+    url = reverse("admin:campaigns_campaign_change", args=[seeded.pk])
+    data = form_data(staff_client.get(url).content.decode(), "campaign_form")
+    data["lead"] = "新しいリード文"
+    assert staff_client.post(url, data).status_code == 302
+    assert Campaign.objects.get(pk=seeded.pk).lead == "新しいリード文"
