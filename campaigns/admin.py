@@ -117,15 +117,34 @@ class PageAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["title", "body"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj and obj.slug in Page.REQUIRED_SLUGS else []
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.slug not in Page.REQUIRED_SLUGS
+
 
 @admin.register(SupportMessage)
 class SupportMessageAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "short_body", "campaign", "status", "created_at"]
+    list_display = [
+        "display_name",
+        "short_body",
+        "campaign",
+        "status",
+        "donation_status",
+        "created_at",
+    ]
     list_filter = ["status", "campaign"]
     search_fields = ["display_name", "body"]
-    list_select_related = ["campaign"]
-    readonly_fields = ["created_at", "reviewed_at"]
+    list_select_related = ["campaign", "donation"]
+    # Status changes go through the actions, which lock the row and record when.
+    readonly_fields = ["status", "created_at", "reviewed_at"]
     actions = ["approve", "reject"]
+
+    @admin.display(description=_("寄付の状態"))
+    def donation_status(self, message):
+        donation = getattr(message, "donation", None)
+        return donation.get_status_display() if donation else "—"
 
     @admin.display(description=_("メッセージ"))
     def short_body(self, message):

@@ -3,6 +3,7 @@ plus the organisation's details, the site's standalone pages and cheering messag
 
 import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -78,8 +79,13 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("開始日"))
     ends_on = models.DateField(_("終了日"))
     is_published = models.BooleanField(_("公開する"), default=False)
-    min_amount = models.PositiveIntegerField(_("最低寄付額（円）"), default=500)
-    max_amount = models.PositiveIntegerField(_("最高寄付額（円）"), default=1_000_000)
+    # Stripe takes ¥50 at the least and 8 digits at the most.
+    min_amount = models.PositiveIntegerField(
+        _("最低寄付額（円）"), default=500, validators=[MinValueValidator(50)]
+    )
+    max_amount = models.PositiveIntegerField(
+        _("最高寄付額（円）"), default=1_000_000, validators=[MaxValueValidator(99_999_999)]
+    )
     tier_group_from = models.PositiveIntegerField(
         _("まとめて表示する金額（円）"),
         null=True,
@@ -221,6 +227,9 @@ class FundingSource(models.Model):
 
 class Page(models.Model):
     """A standalone page staff write: legal notices, privacy policy, donation terms, other ways."""
+
+    # Linked from the donation form, the campaign page and the footer by these slugs.
+    REQUIRED_SLUGS = ("tokushoho", "privacy", "terms", "other-ways")
 
     slug = models.SlugField(_("スラッグ"), unique=True)
     title = models.CharField(_("タイトル"), max_length=200)

@@ -4,7 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from campaigns.models import Campaign, Page
+from campaigns.models import Campaign, Page, SupportMessage
+from donations.models import Donation
 from programs.models import Program
 from testimonials import models as testimonials
 from tests.html_checks import form_data, https_client
@@ -199,6 +200,43 @@ def test_impossible_dates_and_amounts_are_explained_to_staff(staff_client, seede
     assert "金額は1円以上にしてください。" in html
     seeded.refresh_from_db()
     assert str(seeded.ends_on) == "2026-12-31"
+
+
+def test_stripe_limits_on_the_donation_range_are_explained_to_staff(staff_client, seeded):
+    data = campaign_form(staff_client, seeded)
+    data["min_amount"] = "10"
+    data["max_amount"] = "100000000"
+
+    response = staff_client.post(admin_url(Campaign, "change", seeded.pk), data)
+
+    assert response.status_code == 200
+    assert "50" in response.context["adminform"].form.errors["min_amount"][0]
+    assert "99999999" in response.context["adminform"].form.errors["max_amount"][0]
+    seeded.refresh_from_db()
+    assert (seeded.min_amount, seeded.max_amount) == (500, 1_000_000)
+
+
+def test_pages_the_site_links_to_keep_their_address_and_cannot_be_deleted(staff_client, seeded):
+    terms = Page.objects.get(slug="terms")
+    change = staff_client.get(admin_url(Page, "change", terms.pk)).content.decode()
+
+    assert 'name="slug"' not in change
+    assert staff_client.get(admin_url(Page, "delete", terms.pk)).status_code == 403
+    extra = Page.objects.create(slug="news", title="お知らせ", body="本文")
+    assert 'name="slug"' in staff_client.get(admin_url(Page, "change", extra.pk)).content.decode()
+
+
+def test_message_moderation_shows_whether_the_gift_went_through(staff_client, seeded):
+    message = SupportMessage.objects.create(
+        campaign=seeded, display_name="匿名", body="応援してます"
+    )
+    Donation.objects.create(campaign=seeded, frequency="once", amount=3000, support_message=message)
+
+    listing = staff_client.get(admin_url(SupportMessage, "changelist")).content.decode()
+    change = staff_client.get(admin_url(SupportMessage, "change", message.pk)).content.decode()
+
+    assert "手続き中" in listing  # the donation is still pending: not yet a supporter
+    assert 'name="status"' not in change  # status changes only through the actions
 
 
 def test_an_address_typed_without_scheme_is_completed_as_https(staff_client, client, seeded):

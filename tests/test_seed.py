@@ -8,6 +8,7 @@ from django.core.management import call_command
 from campaigns import seed
 from campaigns.models import Campaign
 from donations.models import CampaignProgress, Donation, Payment
+from programs.models import Program
 
 
 def load_seed():
@@ -32,6 +33,18 @@ def test_a_second_run_changes_nothing(db):
     assert before["campaigns.Campaign"] == 1
     assert before["programs.Program"] == 4
     assert before["testimonials.Testimonial"] == 4
+
+
+def test_a_rerun_after_staff_renamed_slugs_creates_no_second_campaign(db):
+    load_seed()
+    Campaign.objects.update(slug="year-end-2026")
+    Program.objects.filter(slug="hanamaru-class").update(slug="hanamaru")
+    before = row_counts()
+
+    load_seed()
+
+    assert row_counts() == before
+    assert Campaign.objects.get().slug == "year-end-2026"
 
 
 def test_a_rerun_keeps_what_staff_edited(db):
