@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import BankAccount, Donation, Payment, StripeEvent
@@ -86,7 +86,7 @@ class DonationAdmin(admin.ModelAdmin):
         "updated_at",
         *STRIPE_FIELDS,
     ]
-    actions = ["cancel_monthly"]
+    actions = ["cancel_monthly", "void_staff_recorded"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -110,10 +110,42 @@ class DonationAdmin(admin.ModelAdmin):
         recorded = Donation.record_offline(received_at=form.cleaned_data["received_at"], **data)
         obj.pk = recorded.pk
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting rows would leave the campaign counters wrong: void_staff_recorded instead.
+        return False
+
     @admin.action(description=_("選択したマンスリー寄付を解約として記録する"))
     def cancel_monthly(self, request, queryset):
-        changed = sum(d.cancel() for d in queryset.filter(frequency=Donation.Frequency.MONTHLY))
+        monthly = queryset.filter(frequency=Donation.Frequency.MONTHLY)
+        online = monthly.filter(channel=Donation.Channel.STRIPE).count()
+        changed = sum(d.cancel() for d in monthly.exclude(channel=Donation.Channel.STRIPE))
         self.message_user(request, _("%(count)d件を解約にしました。") % {"count": changed})
+        if online:
+            self.message_user(
+                request,
+                _(
+                    "オンライン決済のマンスリー寄付%(count)d件は変更していません。"
+                    "Stripeのダッシュボード（またはご寄付者のカスタマーポータル）で解約してください。"
+                )
+                % {"count": online},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("選択した事務局記録の寄付を取り消す"))
+    def void_staff_recorded(self, request, queryset):
+        online = queryset.filter(channel=Donation.Channel.STRIPE).count()
+        changed = sum(d.void() for d in queryset.exclude(channel=Donation.Channel.STRIPE))
+        self.message_user(request, _("%(count)d件を取り消しました。") % {"count": changed})
+        if online:
+            self.message_user(
+                request,
+                _(
+                    "オンライン決済の寄付%(count)d件は取り消していません。"
+                    "返金や解約はStripeのダッシュボードで行ってください。"
+                )
+                % {"count": online},
+                messages.WARNING,
+            )
 
 
 @admin.register(Payment)

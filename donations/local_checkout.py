@@ -52,10 +52,12 @@ def complete(donation: Donation):
 
 
 def pay_invoice(donation: Donation):
+    """The first invoice paid. Its id is fixed, as Stripe's is, so that a double-clicked "pay"
+    records it once."""
     ref = donation.checkout_token.hex
     now = int(time.time())
     invoice = {
-        "id": f"in_local_{uuid.uuid4().hex}",
+        "id": f"in_local_{ref}_1",
         "object": "invoice",
         "customer": f"cus_local_{ref}",
         "amount_paid": donation.amount,

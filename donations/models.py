@@ -238,6 +238,25 @@ class Donation(models.Model):
             raise
         return donation
 
+    @locked_transition
+    def void(self):
+        """Take back a gift staff recorded by mistake. The rows stay, so the ledger still adds
+        up: a monthly gift ends, a one-time gift's payments count as refunded in full.
+        False when already void, or for an online gift (Stripe owns those)."""
+        if self.channel == self.Channel.STRIPE:
+            return False
+        if self.is_monthly:
+            changed = self.cancel()
+        else:
+            changed = False
+            for payment in self.payments.filter(status=Payment.Status.SUCCEEDED):
+                changed = payment.record_refund(payment.amount) or changed
+        if changed:
+            line = f"{timezone.localdate():%Y-%m-%d} 事務局が取り消し"
+            self.note = f"{self.note}\n{line}" if self.note else line
+            self.save(update_fields=["note", "updated_at"])
+        return changed
+
     # --- Stripe identifiers --------------------------------------------------------------
 
     def link_stripe(self, **ids):

@@ -75,11 +75,22 @@ def pay(request):
     if not form.is_valid() or token is None:
         return _form_page(request, form, status=400)
     donation = checkout.pending_donation(form, token, get_language())
+    if donation.status != Donation.Status.PENDING:
+        # A confirmation page resubmitted after the donor paid (or gave up) starts nothing new.
+        return _see_other(_thanks_url(donation))
     try:
         url = checkout.start(donation)
     except stripe_gateway.GatewayUnavailable:
         return _confirm_page(request, form, token, error="unavailable", status=503)
     return _see_other(url)
+
+
+def _thanks_url(donation):
+    if checkout.local_mode():
+        return f"{reverse('donations:thanks')}?token={donation.checkout_token}"
+    if donation.stripe_checkout_session_id:
+        return f"{reverse('donations:thanks')}?session_id={donation.stripe_checkout_session_id}"
+    return reverse("donations:start")
 
 
 def _see_other(url):
@@ -96,7 +107,7 @@ def thanks(request):
         # Without a valid token, filter(checkout_token=None) would match the offline gifts.
         token = _uuid_or_none(request.GET.get("token", ""))
         donation = Donation.objects.filter(checkout_token=token).first() if token else None
-    elif session_id := request.GET.get("session_id", ""):
+    elif (session_id := request.GET.get("session_id", "")).startswith("cs_"):
         try:
             donation, voucher_url = checkout.outcome_from_stripe(session_id)
         except stripe_gateway.GatewayUnavailable:
@@ -161,8 +172,9 @@ def manage_open(request, token):
 @csrf_exempt
 @require_POST
 def webhook(request):
-    """Stripe's events: 400 for anything unverified or malformed (Stripe stops retrying),
-    503 when the database is down (Stripe retries), 200 otherwise, unknown types included."""
+    """Stripe's events: 200 once applied (unknown types included); 400 for anything unverified
+    or malformed: we will never accept this body; 503 when the database is down: please retry.
+    Stripe retries any non-2xx answer, so a 400 shows up as a failing delivery to look into."""
     signature = request.headers.get("Stripe-Signature", "")
     if not signature or not settings.STRIPE_WEBHOOK_SECRET:
         return HttpResponse("missing signature\n", status=400)

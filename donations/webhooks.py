@@ -17,7 +17,7 @@ class MalformedEvent(Exception):
 
 
 # What a signed event the ledger cannot take raises. It would fail the same way on every retry,
-# so it gets a 400 rather than a 5xx, which Stripe retries for days.
+# so it gets a 400 (we will never accept it) rather than a 503 (please retry).
 UNUSABLE_EVENT = (KeyError, TypeError, AttributeError, ValueError, DataError, IntegrityError)
 
 
@@ -122,6 +122,7 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
         )
         if created:
             tasks.schedule_receipt(payment)
+            _apply_early_charge_events(payment.stripe_payment_intent_id)
     elif session.get("status") == "complete":
         donation.await_payment()  # konbini: the voucher is issued, payment comes later
     return donation
@@ -242,6 +243,24 @@ def on_dispute_created(dispute, as_of):
     if payment is not None:
         payment.mark_disputed()
 
+
+def _apply_early_charge_events(payment_intent_id):
+    """A refund or dispute delivered before its payment was recorded matched nothing then; it
+    counts now. Applying one again changes nothing: refunds are cumulative totals, and a
+    dispute is marked once."""
+    if not payment_intent_id:
+        return
+    events = StripeEvent.objects.filter(
+        type__in=EARLY_CHARGE_HANDLERS, payload__data__object__payment_intent=payment_intent_id
+    ).order_by("created")
+    for event in events:
+        EARLY_CHARGE_HANDLERS[event.type](event.payload["data"]["object"], event.created)
+
+
+EARLY_CHARGE_HANDLERS = {
+    "charge.refunded": on_charge_refunded,
+    "charge.dispute.created": on_dispute_created,
+}
 
 HANDLERS = {
     "checkout.session.completed": on_checkout_completed,

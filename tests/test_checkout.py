@@ -83,6 +83,22 @@ def test_double_submit_makes_one_donation_and_one_session(seeded, fake_stripe):
     assert len(fake_stripe.sessions) == 1
 
 
+def test_resubmitting_an_old_confirmation_after_paying_shows_the_thanks_page(
+    client, seeded, fake_stripe
+):
+    _, fields = confirm_and_pay(client, donation_form(seeded))
+    donation = Donation.objects.get(checkout_token=fields["token"])
+    fake_stripe.complete(donation.stripe_checkout_session_id)
+    client.get("/donate/thanks/", {"session_id": donation.stripe_checkout_session_id})
+
+    again = client.post("/donate/pay/", fields)  # the confirmation page, from browser history
+
+    assert again.status_code == 303
+    assert again["Location"] == f"/donate/thanks/?session_id={donation.stripe_checkout_session_id}"
+    assert len(fake_stripe.session_creates) == 1
+    assert "¥3,000 のご寄付を受け付けました" in client.get(again["Location"]).content.decode()
+
+
 def test_pay_without_a_valid_token_creates_nothing(client, seeded, fake_stripe):
     before = Donation.objects.count()
 
@@ -361,6 +377,16 @@ def test_a_forged_session_id_marks_nothing_paid(client, seeded, fake_stripe):
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PENDING
     assert progress(seeded) == before
+
+
+@pytest.mark.parametrize("session_id", ["not-a-session", "../../v1/customers", "pi_123"])
+def test_thanks_page_asks_stripe_only_about_checkout_session_ids(
+    client, seeded, fake_stripe, session_id
+):
+    response = client.get("/donate/thanks/", {"session_id": session_id})
+
+    assert "ご寄付が見つかりませんでした" in response.content.decode()
+    assert [call for call in fake_stripe.calls if call.method == "GET"] == []
 
 
 def test_konbini_thanks_page_shows_the_voucher_and_counts_nothing_yet(client, seeded, fake_stripe):

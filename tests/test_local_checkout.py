@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from donations import local_checkout
 from donations.models import Donation, StripeEvent
 from tests.fake_stripe import (
     confirm_and_pay,
@@ -105,6 +106,32 @@ def test_paying_twice_counts_once(client, seeded):
 
     assert yen(shown(client, "onetime")) == raised + 3000
     assert donation.payments.count() == 1
+
+
+def test_monthly_pay_handled_twice_records_the_first_invoice_once(client, seeded):
+    before = supporters(shown(client, "monthly"))
+    donation, _ = to_test_checkout(client, seeded, frequency="monthly")
+
+    # A double click: both requests found the donation pending before either finished, so
+    # both get past the view's check (one after the other, the second would stop there).
+    local_checkout.complete(donation)
+    local_checkout.complete(donation)
+
+    assert donation.payments.count() == 1
+    assert supporters(shown(client, "monthly")) == before + 1
+
+
+def test_resubmitting_the_confirmation_after_paying_goes_to_the_thanks_page(client, seeded):
+    raised = yen(shown(client, "onetime"))
+    response, sent = confirm_and_pay(client, donation_form(seeded))
+    client.post(response["Location"], {"outcome": "pay"})
+
+    again = client.post("/donate/pay/", sent)
+
+    assert again.status_code == 303
+    assert again["Location"] == f"/donate/thanks/?token={sent['token']}"
+    assert "¥3,000 のご寄付を受け付けました" in client.get(again["Location"]).content.decode()
+    assert yen(shown(client, "onetime")) == raised + 3000
 
 
 def test_a_finished_test_checkout_cannot_be_abandoned_afterwards(client, seeded):

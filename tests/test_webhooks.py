@@ -545,6 +545,35 @@ def test_refund_after_a_dispute_does_not_count_twice(client, seeded, baseline):
     assert moved(seeded, baseline) == NOTHING
 
 
+def test_refund_delivered_before_the_payment_counts_once_it_arrives(client, seeded, baseline):
+    donation = pending(seeded, amount=5000)
+    session = se.checkout_session(donation)
+    refund = se.charge(payment_intent=session["payment_intent"], amount=5000, amount_refunded=2000)
+
+    deliver(client, "charge.refunded", refund)
+    deliver(client, "checkout.session.completed", session)
+
+    assert moved(seeded, baseline) == once_raised(3000)
+    assert Payment.objects.get(donation=donation).refunded_amount == 2000
+    deliver(client, "charge.refunded", refund)  # redelivered: still counted once
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
+def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, seeded, baseline):
+    donation = pending(seeded, amount=5000)
+    session = se.checkout_session(donation)
+
+    deliver(
+        client,
+        "charge.dispute.created",
+        se.dispute(payment_intent=session["payment_intent"], amount=5000),
+    )
+    deliver(client, "checkout.session.completed", session)
+
+    assert moved(seeded, baseline) == NOTHING
+    assert Payment.objects.get(donation=donation).disputed
+
+
 # --- the database away ---------------------------------------------------------------------
 
 

@@ -1,0 +1,111 @@
+"""Staff correcting the ledger in the admin: the campaign page's counters follow every change,
+and nothing done here pretends to stop a donor's Stripe subscription."""
+
+import re
+
+import pytest
+
+from donations.models import CampaignProgress, Donation
+from tests.html_checks import https_client
+from tests.stripe_events import pending
+
+CHANGELIST = "/admin/donations/donation/"
+
+
+@pytest.fixture
+def staff_client(django_user_model):
+    client = https_client()
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", None))
+    return client
+
+
+def shown(counter):
+    """The current figure the campaign page shows for a counter ("monthly" or "onetime")."""
+    html = https_client().get("/").content.decode()
+    figures = re.search(rf'id="progress-{counter}-figures">(.*?)</dl>', html, re.S).group(1)
+    return re.search(r"<dd>(.*?)</dd>", figures).group(1)
+
+
+def run_action(staff_client, action, *donations):
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [str(d.pk) for d in donations]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def assert_counters_match_ledger(campaign):
+    progress = CampaignProgress.objects.get(pk=campaign.pk)
+    assert progress.as_dict() == CampaignProgress.from_ledger(campaign.pk).as_dict()
+
+
+def test_marking_cancelled_leaves_stripe_subscriptions_to_stripe(staff_client, seeded):
+    online = pending(seeded, frequency="monthly")
+    online.activate()
+    offline = Donation.record_offline(campaign=seeded, frequency="monthly", amount=2000)
+    supporters = shown("monthly")
+
+    html = run_action(staff_client, "cancel_monthly", online, offline)
+
+    online.refresh_from_db()
+    offline.refresh_from_db()
+    assert online.status == Donation.Status.ACTIVE
+    assert offline.status == Donation.Status.CANCELED
+    assert "1件を解約にしました。" in html
+    assert "オンライン決済のマンスリー寄付1件は変更していません" in html
+    assert "Stripeのダッシュボード" in html
+    assert shown("monthly") == f"{int(supporters.removesuffix('人')) - 1}人"
+    assert_counters_match_ledger(seeded)
+
+
+def test_donations_cannot_be_deleted_in_the_admin(staff_client, seeded):
+    gift = Donation.record_offline(campaign=seeded, frequency="once", amount=5000)
+
+    changelist = staff_client.get(CHANGELIST).content.decode()
+    delete_page = staff_client.get(f"{CHANGELIST}{gift.pk}/delete/")
+
+    assert 'value="delete_selected"' not in changelist
+    assert delete_page.status_code == 403
+    assert Donation.objects.filter(pk=gift.pk).exists()
+
+
+def test_voiding_a_mistaken_offline_gift_takes_it_off_the_campaign_page(staff_client, seeded):
+    raised = shown("onetime")
+    gift = Donation.record_offline(
+        campaign=seeded, frequency="once", amount=300_000, channel="bank_transfer"
+    )
+    assert shown("onetime") != raised
+
+    html = run_action(staff_client, "void_staff_recorded", gift)
+
+    assert "1件を取り消しました。" in html
+    assert shown("onetime") == raised
+    assert_counters_match_ledger(seeded)
+    # Voiding again changes nothing.
+    assert "0件を取り消しました。" in run_action(staff_client, "void_staff_recorded", gift)
+    assert shown("onetime") == raised
+
+
+def test_voiding_a_staff_recorded_monthly_supporter_removes_them(staff_client, seeded):
+    supporters = shown("monthly")
+    supporter = Donation.record_offline(campaign=seeded, frequency="monthly", amount=2000)
+
+    run_action(staff_client, "void_staff_recorded", supporter)
+
+    supporter.refresh_from_db()
+    assert supporter.status == Donation.Status.CANCELED
+    assert shown("monthly") == supporters
+    assert_counters_match_ledger(seeded)
+
+
+def test_voiding_skips_online_donations(staff_client, seeded):
+    online = pending(seeded, frequency="monthly")
+    online.activate()
+
+    html = run_action(staff_client, "void_staff_recorded", online)
+
+    online.refresh_from_db()
+    assert online.status == Donation.Status.ACTIVE
+    assert "オンライン決済の寄付1件は取り消していません" in html
