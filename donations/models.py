@@ -16,6 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from jii_campaign.locking import locked_transition
 
 
+class StripeLinked:
+    """Rows that learn their Stripe ids one event at a time."""
+
+    def link_stripe(self, **ids):
+        """Fill in Stripe ids we did not know yet; never overwrite one we have."""
+        changed = [name for name, value in ids.items() if value and not getattr(self, name)]
+        for name in changed:
+            setattr(self, name, ids[name])
+        if changed:
+            auto = [field.name for field in self._meta.fields if getattr(field, "auto_now", False)]
+            self.save(update_fields=[*changed, *auto])
+
+
 class BankAccount(models.Model):
     """The account shown for bank-transfer donations."""
 
@@ -102,7 +115,7 @@ class DonationQuerySet(models.QuerySet):
         ).exclude(stripe_customer_id="")
 
 
-class Donation(models.Model):
+class Donation(StripeLinked, models.Model):
     """A donor's pledge: one gift, or a monthly subscription with many payments."""
 
     class Frequency(models.TextChoices):
@@ -259,14 +272,6 @@ class Donation(models.Model):
 
     # --- Stripe identifiers --------------------------------------------------------------
 
-    def link_stripe(self, **ids):
-        """Fill in Stripe ids we did not know yet; never overwrite one we have."""
-        changed = [name for name, value in ids.items() if value and not getattr(self, name)]
-        for name in changed:
-            setattr(self, name, ids[name])
-        if changed:
-            self.save(update_fields=[*changed, "updated_at"])
-
     def note_failed_checkout(self):
         """Stripe did not create the session; the donor's next try gets a fresh key."""
         type(self).objects.filter(pk=self.pk).update(checkout_attempt=F("checkout_attempt") + 1)
@@ -394,7 +399,7 @@ class PaymentQuerySet(models.QuerySet):
         )
 
 
-class Payment(models.Model):
+class Payment(StripeLinked, models.Model):
     """Money that moved: a one-time gift, or one invoice of a monthly subscription."""
 
     class Status(models.TextChoices):

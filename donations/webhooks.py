@@ -181,6 +181,26 @@ def on_invoice_paid(invoice, as_of):
     )
     if created:
         tasks.schedule_receipt(payment)
+    if not payment.stripe_payment_intent_id:
+        for event in StripeEvent.objects.filter(
+            type="invoice_payment.paid", payload__data__object__invoice=invoice["id"]
+        ):
+            on_invoice_payment_paid(event.payload["data"]["object"], event.created)
+
+
+def on_invoice_payment_paid(invoice_payment, as_of):
+    """Which payment intent paid an invoice: a refund or dispute of a monthly charge names only
+    that, since in this API version neither the charge nor the invoice names the other."""
+    payment = Payment.objects.filter(stripe_invoice_id=_id(invoice_payment.get("invoice"))).first()
+    if payment is None:
+        return  # applied from the stored event once invoice.paid records the payment
+    paid_by = invoice_payment.get("payment") or {}
+    intent_id = _id(paid_by.get("payment_intent"))
+    payment.link_stripe(
+        stripe_payment_intent_id=intent_id, stripe_charge_id=_id(paid_by.get("charge"))
+    )
+    if intent_id:
+        _apply_early_charge_events(intent_id)
 
 
 def on_invoice_payment_failed(invoice, as_of):
@@ -269,6 +289,7 @@ HANDLERS = {
     "checkout.session.expired": on_session_expired,
     "invoice.paid": on_invoice_paid,
     "invoice.payment_failed": on_invoice_payment_failed,
+    "invoice_payment.paid": on_invoice_payment_paid,
     "customer.subscription.updated": on_subscription_updated,
     "customer.subscription.deleted": on_subscription_deleted,
     "charge.refunded": on_charge_refunded,

@@ -167,6 +167,21 @@ def charge(*, payment_intent, amount, amount_refunded=0, charge_id=None) -> dict
     }
 
 
+def invoice_payment(*, invoice_id, payment_intent, amount) -> dict:
+    """`invoice_payment.paid`: the only object tying a monthly invoice to its payment intent."""
+    return {
+        "id": new_id("inpay"),
+        "object": "invoice_payment",
+        "amount_paid": amount,
+        "currency": "jpy",
+        "invoice": invoice_id,
+        "is_default": True,
+        "livemode": False,
+        "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+        "status": "paid",
+    }
+
+
 def dispute(*, payment_intent, amount, charge_id=None) -> dict:
     return {
         "id": new_id("dp"),

@@ -317,6 +317,37 @@ def test_every_monthly_invoice_is_a_payment_with_a_receipt(client, seeded, basel
     assert moved(seeded, baseline) == monthly(1, 3000)
 
 
+MONTHLY_REFUND_ORDERS = [
+    ("invoice.paid", "invoice_payment.paid", "charge.refunded"),
+    ("invoice_payment.paid", "invoice.paid", "charge.refunded"),
+    ("charge.refunded", "invoice.paid", "invoice_payment.paid"),
+    ("charge.refunded", "invoice_payment.paid", "invoice.paid"),
+]
+
+
+@pytest.mark.parametrize("order", MONTHLY_REFUND_ORDERS, ids="→".join)
+def test_a_refunded_monthly_charge_is_recorded_in_any_order(client, seeded, baseline, order):
+    donation, session = started_monthly(client, seeded)
+    second = invoice_for(donation, session)
+    objects = {
+        "invoice.paid": second,
+        "invoice_payment.paid": se.invoice_payment(
+            invoice_id=second["id"], payment_intent="pi_month2", amount=3000
+        ),
+        "charge.refunded": se.charge(payment_intent="pi_month2", amount=3000, amount_refunded=3000),
+    }
+
+    for event_type in order:
+        deliver(client, event_type, objects[event_type])
+
+    payment = Payment.objects.get(stripe_invoice_id=second["id"])
+    assert payment.stripe_payment_intent_id == "pi_month2"
+    assert payment.refunded_amount == 3000
+    # A refund returns one month's money; the donor is still a monthly supporter.
+    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert ledger_counters(seeded) == counters(seeded)
+
+
 def test_cancellation_moves_the_counters_back(client, seeded, baseline):
     donation, session = started_monthly(client, seeded)
     assert moved(seeded, baseline) == monthly(1, 3000)
