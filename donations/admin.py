@@ -116,36 +116,37 @@ class DonationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("選択したマンスリー寄付を解約として記録する"))
     def cancel_monthly(self, request, queryset):
-        monthly = queryset.filter(frequency=Donation.Frequency.MONTHLY)
-        online = monthly.filter(channel=Donation.Channel.STRIPE).count()
-        changed = sum(d.cancel() for d in monthly.exclude(channel=Donation.Channel.STRIPE))
-        self.message_user(request, _("%(count)d件を解約にしました。") % {"count": changed})
-        if online:
-            self.message_user(
-                request,
-                _(
-                    "オンライン決済のマンスリー寄付%(count)d件は変更していません。"
-                    "Stripeのダッシュボード（またはご寄付者のカスタマーポータル）で解約してください。"
-                )
-                % {"count": online},
-                messages.WARNING,
-            )
+        self._change_staff_recorded(
+            request,
+            queryset.filter(frequency=Donation.Frequency.MONTHLY),
+            Donation.cancel,
+            done=_("%(count)d件を解約にしました。"),
+            skipped=_(
+                "オンライン決済のマンスリー寄付%(count)d件は変更していません。"
+                "Stripeのダッシュボード（またはご寄付者のカスタマーポータル）で解約してください。"
+            ),
+        )
 
     @admin.action(description=_("選択した事務局記録の寄付を取り消す"))
     def void_staff_recorded(self, request, queryset):
+        self._change_staff_recorded(
+            request,
+            queryset,
+            Donation.void,
+            done=_("%(count)d件を取り消しました。"),
+            skipped=_(
+                "オンライン決済の寄付%(count)d件は取り消していません。"
+                "返金や解約はStripeのダッシュボードで行ってください。"
+            ),
+        )
+
+    def _change_staff_recorded(self, request, queryset, change, *, done, skipped):
+        """Apply a state change to gifts staff recorded; Stripe owns the online ones."""
         online = queryset.filter(channel=Donation.Channel.STRIPE).count()
-        changed = sum(d.void() for d in queryset.exclude(channel=Donation.Channel.STRIPE))
-        self.message_user(request, _("%(count)d件を取り消しました。") % {"count": changed})
+        changed = sum(change(d) for d in queryset.exclude(channel=Donation.Channel.STRIPE))
+        self.message_user(request, done % {"count": changed})
         if online:
-            self.message_user(
-                request,
-                _(
-                    "オンライン決済の寄付%(count)d件は取り消していません。"
-                    "返金や解約はStripeのダッシュボードで行ってください。"
-                )
-                % {"count": online},
-                messages.WARNING,
-            )
+            self.message_user(request, skipped % {"count": online}, messages.WARNING)
 
 
 @admin.register(Payment)
