@@ -51,16 +51,12 @@ def _apply(obj, handler, *args):
     before = _status(donation_id)
     with transaction.atomic():
         handler(*args)
-    donation_id = donation_id or _donation_id(obj)
     return obj["id"], donation_id, before, _status(donation_id)
 
 
 def _donation_id(obj):
-    metadata = obj.get("metadata") or (
-        ((obj.get("parent") or {}).get("subscription_details") or {}).get("metadata")
-    )
-    value = (metadata or {}).get("donation_id")
-    return int(value) if value and str(value).isdigit() else None
+    subscription = (obj.get("parent") or {}).get("subscription_details") or {}
+    return webhooks.donation_id_in(obj.get("metadata") or subscription.get("metadata"))
 
 
 def _status(donation_id):

@@ -60,13 +60,14 @@ def process_event(event: dict) -> bool:
 # --- finding our rows ----------------------------------------------------------------------
 
 
-def _donation_id(metadata) -> int | None:
+def donation_id_in(metadata) -> int | None:
+    """Our donation's id from a Stripe object's metadata, when it carries one."""
     value = (metadata or {}).get("donation_id")
     return int(value) if value and str(value).isdigit() else None
 
 
 def _find_donation(metadata=None, **stripe_ids) -> Donation | None:
-    if (pk := _donation_id(metadata)) and (donation := Donation.objects.filter(pk=pk).first()):
+    if (pk := donation_id_in(metadata)) and (donation := Donation.objects.filter(pk=pk).first()):
         return donation
     for name, value in stripe_ids.items():
         if value and (donation := Donation.objects.filter(**{name: value}).first()):
