@@ -413,6 +413,7 @@ class Payment(StripeLinked, models.Model):
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices)
     refunded_amount = models.PositiveIntegerField(_("返金額（円）"), default=0)
     disputed = models.BooleanField(_("異議申し立て"), default=False)
+    dispute_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     paid_at = models.DateTimeField(_("受領日時"), null=True, blank=True)
     stripe_invoice_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
@@ -517,12 +518,18 @@ class Payment(StripeLinked, models.Model):
         return True
 
     @locked_transition
-    def mark_disputed(self):
-        if self.disputed:
+    def set_disputed(self, disputed, as_of=None):
+        """A dispute withdraws the money, so it stops counting; a dispute won gives it back.
+        An older event cannot undo what a newer one said."""
+        if as_of and self.dispute_as_of and as_of < self.dispute_as_of:
+            return False
+        self.dispute_as_of = as_of or self.dispute_as_of
+        if self.disputed == disputed:
+            self.save(update_fields=["dispute_as_of"])
             return False
         before = self.net_amount
-        self.disputed = True
-        self.save(update_fields=["disputed"])
+        self.disputed = disputed
+        self.save(update_fields=["disputed", "dispute_as_of"])
         self._count(before)
         return True
 

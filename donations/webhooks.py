@@ -259,16 +259,19 @@ def on_charge_refunded(charge, as_of):
     payment.record_refund(charge.get("amount_refunded") or 0)
 
 
-def on_dispute_created(dispute, as_of):
+def on_dispute_changed(dispute, as_of):
+    """Created or closed: the money is withdrawn while a dispute is open or lost, and back once
+    it is won. An inquiry ("warning_…") withdraws nothing."""
     payment = _find_payment(_id(dispute.get("charge")), _id(dispute.get("payment_intent")))
     if payment is not None:
-        payment.mark_disputed()
+        status = dispute.get("status") or ""
+        payment.set_disputed(not status.startswith("warning") and status != "won", as_of)
 
 
 def _apply_early_charge_events(payment_intent_id):
     """A refund or dispute delivered before its payment was recorded matched nothing then; it
     counts now. Applying one again changes nothing: refunds are cumulative totals, and a
-    dispute is marked once."""
+    dispute's state is kept with the time of the event that set it."""
     if not payment_intent_id:
         return
     events = StripeEvent.objects.filter(
@@ -280,7 +283,8 @@ def _apply_early_charge_events(payment_intent_id):
 
 EARLY_CHARGE_HANDLERS = {
     "charge.refunded": on_charge_refunded,
-    "charge.dispute.created": on_dispute_created,
+    "charge.dispute.created": on_dispute_changed,
+    "charge.dispute.closed": on_dispute_changed,
 }
 
 HANDLERS = {
@@ -294,5 +298,6 @@ HANDLERS = {
     "customer.subscription.updated": on_subscription_updated,
     "customer.subscription.deleted": on_subscription_deleted,
     "charge.refunded": on_charge_refunded,
-    "charge.dispute.created": on_dispute_created,
+    "charge.dispute.created": on_dispute_changed,
+    "charge.dispute.closed": on_dispute_changed,
 }

@@ -563,6 +563,53 @@ def test_dispute_removes_the_amount_once(client, seeded, baseline):
     assert Payment.objects.get(stripe_payment_intent_id=intent).disputed
 
 
+def test_a_dispute_won_counts_the_money_again(client, seeded, baseline):
+    _, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+    now = int(time.time())
+
+    deliver(client, "charge.dispute.created", dispute, created=now - 60)
+    assert moved(seeded, baseline) == NOTHING
+    deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
+
+    assert moved(seeded, baseline) == once_raised(30000)
+
+
+def test_a_late_dispute_created_event_does_not_undo_a_win(client, seeded, baseline):
+    _, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+    now = int(time.time())
+
+    deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
+    deliver(client, "charge.dispute.created", dispute, created=now - 60)
+
+    assert moved(seeded, baseline) == once_raised(30000)
+    assert ledger_counters(seeded) == counters(seeded)
+
+
+def test_a_dispute_lost_keeps_the_money_out(client, seeded, baseline):
+    _, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+    now = int(time.time())
+
+    deliver(client, "charge.dispute.created", dispute, created=now - 60)
+    deliver(client, "charge.dispute.closed", {**dispute, "status": "lost"}, created=now)
+
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_an_inquiry_withdraws_nothing(client, seeded, baseline):
+    _, intent = paid_once(client, seeded, amount=30000)
+    inquiry = {
+        **se.dispute(payment_intent=intent, amount=30000),
+        "status": "warning_needs_response",
+    }
+
+    deliver(client, "charge.dispute.created", inquiry)
+
+    assert moved(seeded, baseline) == once_raised(30000)
+
+
 def test_refund_after_a_dispute_does_not_count_twice(client, seeded, baseline):
     _, intent = paid_once(client, seeded)
 
