@@ -16,17 +16,24 @@ from django.utils.translation import gettext_lazy as _
 from jii_campaign.locking import locked_transition
 
 
+def is_older(as_of, known_as_of):
+    """Whether news from Stripe (an event's time) predates what a row already knows."""
+    return bool(as_of and known_as_of and as_of < known_as_of)
+
+
 class StripeLinked:
     """Rows that learn their Stripe ids one event at a time."""
 
     def link_stripe(self, **ids):
-        """Fill in Stripe ids we did not know yet; never overwrite one we have."""
+        """Fill in Stripe ids we did not know yet; never overwrite one we have. Returns the
+        names of the fields filled in."""
         changed = [name for name, value in ids.items() if value and not getattr(self, name)]
         for name in changed:
             setattr(self, name, ids[name])
         if changed:
             auto = [field.name for field in self._meta.fields if getattr(field, "auto_now", False)]
             self.save(update_fields=[*changed, *auto])
+        return changed
 
 
 class BankAccount(models.Model):
@@ -347,7 +354,7 @@ class Donation(StripeLinked, models.Model):
 
     @locked_transition
     def set_cancel_at_period_end(self, value, as_of=None):
-        if self._is_stale(as_of) or self.cancel_at_period_end == value:
+        if is_older(as_of, self.status_as_of) or self.cancel_at_period_end == value:
             return False
         self.cancel_at_period_end = value
         self.save(update_fields=["cancel_at_period_end", "updated_at"])
@@ -355,11 +362,8 @@ class Donation(StripeLinked, models.Model):
 
     # --- internals -----------------------------------------------------------------------
 
-    def _is_stale(self, as_of):
-        return bool(as_of and self.status_as_of and as_of < self.status_as_of)
-
     def _move(self, status, *, frm, as_of=None):
-        if self._is_stale(as_of):
+        if is_older(as_of, self.status_as_of):
             return False
         if self.status == status:
             # Newer news of the same state still outdates older news of another state.
@@ -521,7 +525,7 @@ class Payment(StripeLinked, models.Model):
     def set_disputed(self, disputed, as_of=None):
         """A dispute withdraws the money, so it stops counting; a dispute won gives it back.
         An older event cannot undo what a newer one said."""
-        if as_of and self.dispute_as_of and as_of < self.dispute_as_of:
+        if is_older(as_of, self.dispute_as_of):
             return False
         self.dispute_as_of = as_of or self.dispute_as_of
         if self.disputed == disputed:

@@ -135,7 +135,7 @@ def test_checkout(request, token):
         else:
             local_checkout.abandon(donation)
     if request.method == "POST":
-        return _see_other(f"{reverse('donations:thanks')}?token={donation.checkout_token}")
+        return _see_other(_thanks_url(donation))
     return render(request, "donations/test_checkout.html", {"donation": donation})
 
 

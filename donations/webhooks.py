@@ -4,6 +4,7 @@ of the object it describes, in whatever order the events arrive."""
 import logging
 
 from django.db import DataError, IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from donations import tasks
@@ -123,7 +124,7 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
         )
         if created:
             tasks.schedule_receipt(payment)
-            _apply_early_charge_events(payment.stripe_payment_intent_id)
+            _apply_waiting_events(payment)
     elif session.get("status") == "complete":
         donation.await_payment()  # konbini: the voucher is issued, payment comes later
     return donation
@@ -182,11 +183,7 @@ def on_invoice_paid(invoice, as_of):
     )
     if created:
         tasks.schedule_receipt(payment)
-    if not payment.stripe_payment_intent_id:
-        for event in StripeEvent.objects.filter(
-            type="invoice_payment.paid", payload__data__object__invoice=invoice["id"]
-        ):
-            on_invoice_payment_paid(event.payload["data"]["object"], event.created)
+        _apply_waiting_events(payment)
 
 
 def on_invoice_payment_paid(invoice_payment, as_of):
@@ -196,12 +193,11 @@ def on_invoice_payment_paid(invoice_payment, as_of):
     if payment is None:
         return  # applied from the stored event once invoice.paid records the payment
     paid_by = invoice_payment.get("payment") or {}
-    intent_id = _id(paid_by.get("payment_intent"))
-    payment.link_stripe(
-        stripe_payment_intent_id=intent_id, stripe_charge_id=_id(paid_by.get("charge"))
-    )
-    if intent_id:
-        _apply_early_charge_events(intent_id)
+    if payment.link_stripe(
+        stripe_payment_intent_id=_id(paid_by.get("payment_intent")),
+        stripe_charge_id=_id(paid_by.get("charge")),
+    ):
+        _apply_waiting_events(payment)
 
 
 def on_invoice_payment_failed(invoice, as_of):
@@ -268,20 +264,28 @@ def on_dispute_changed(dispute, as_of):
         payment.set_disputed(not status.startswith("warning") and status != "won", as_of)
 
 
-def _apply_early_charge_events(payment_intent_id):
-    """A refund or dispute delivered before its payment was recorded matched nothing then; it
-    counts now. Applying one again changes nothing: refunds are cumulative totals, and a
-    dispute's state is kept with the time of the event that set it."""
-    if not payment_intent_id:
+def _apply_waiting_events(payment):
+    """Events about a payment that arrived before it was recorded (or before we knew its payment
+    intent) matched nothing then; they count now. Applying one again changes nothing: ids are
+    only ever filled in, refunds are cumulative totals, and a dispute's state carries the time
+    of the event that set it."""
+    waiting = Q()
+    if payment.stripe_invoice_id:
+        waiting |= Q(
+            type="invoice_payment.paid", payload__data__object__invoice=payment.stripe_invoice_id
+        )
+    if payment.stripe_payment_intent_id:
+        waiting |= Q(
+            type__in=["charge.refunded", "charge.dispute.created", "charge.dispute.closed"],
+            payload__data__object__payment_intent=payment.stripe_payment_intent_id,
+        )
+    if not waiting:
         return
-    events = StripeEvent.objects.filter(
-        type__in=EARLY_CHARGE_HANDLERS, payload__data__object__payment_intent=payment_intent_id
-    ).order_by("created")
-    for event in events:
-        EARLY_CHARGE_HANDLERS[event.type](event.payload["data"]["object"], event.created)
+    for event in StripeEvent.objects.filter(waiting).order_by("created"):
+        HANDLERS[event.type](event.payload["data"]["object"], event.created)
 
 
-EARLY_CHARGE_HANDLERS = {
+HANDLERS = {
     "charge.refunded": on_charge_refunded,
     "charge.dispute.created": on_dispute_changed,
     "charge.dispute.closed": on_dispute_changed,

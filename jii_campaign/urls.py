@@ -5,15 +5,12 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from jii_campaign.views import healthz
-
 admin.site.site_header = _("JIIパートナーズ 寄付サイト管理")
 admin.site.site_title = _("寄付サイト管理")
 admin.site.index_title = _("管理メニュー")
 admin.site.site_url = "/"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("donations.webhook_urls")),
 ]

@@ -435,16 +435,17 @@ def test_monthly_thanks_page_does_not_revive_a_past_due_subscription(client, see
 # --- end to end ----------------------------------------------------------------------------
 
 
-def onetime_shown(client):
+def shown_now(client, progress_block):
+    """The "現在" figure of a progress block on the campaign page, as a visitor reads it."""
     html = client.get("/").content.decode()
-    figures = re.search(r'id="progress-onetime-figures">(.*?)</dl>', html, re.S).group(1)
-    return re.search(r"<dd>(.*?)</dd>", figures).group(1)
+    figures = re.search(rf'id="progress-{progress_block}-figures">(.*?)</dl>', html, re.S)
+    return re.search(r"<dd>(.*?)</dd>", figures.group(1)).group(1)
 
 
 def test_form_to_checkout_to_webhook_moves_the_campaign_page(seeded, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
     raised = CampaignProgress.objects.get(pk=seeded.pk).onetime_raised
-    assert onetime_shown(browser) == f"¥{raised:,}"
+    assert shown_now(browser, "onetime") == f"¥{raised:,}"
     _, fields = confirm_and_pay(browser, donation_form(seeded, tier="10000"))
     donation = Donation.objects.get(checkout_token=fields["token"])
     session = fake_stripe.complete(donation.stripe_checkout_session_id)
@@ -454,7 +455,7 @@ def test_form_to_checkout_to_webhook_moves_the_campaign_page(seeded, fake_stripe
     )
 
     assert response.status_code == 200
-    assert onetime_shown(browser) == f"¥{raised + 10000:,}"
+    assert shown_now(browser, "onetime") == f"¥{raised + 10000:,}"
 
 
 def test_sessions_can_be_listed_back_for_reconciliation(client, seeded, fake_stripe):
@@ -490,16 +491,10 @@ def test_gift_recorded_from_the_thanks_page_is_found_by_its_webhooks(client, see
     assert progress(seeded) == before
 
 
-def monthly_shown(client):
-    html = client.get("/").content.decode()
-    figures = re.search(r'id="progress-monthly-figures">(.*?)</dl>', html, re.S).group(1)
-    return re.search(r"<dd>(.*?)</dd>", figures).group(1)
-
-
 def test_monthly_form_to_checkout_to_webhooks_adds_a_supporter(seeded, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
     supporters = CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters
-    assert monthly_shown(browser) == f"{supporters}人"
+    assert shown_now(browser, "monthly") == f"{supporters}人"
     _, fields = confirm_and_pay(browser, donation_form(seeded, frequency="monthly"))
     donation = Donation.objects.get(checkout_token=fields["token"])
     session = fake_stripe.complete(donation.stripe_checkout_session_id)
@@ -516,7 +511,7 @@ def test_monthly_form_to_checkout_to_webhooks_adds_a_supporter(seeded, fake_stri
     ]:
         assert stripe_events.post_event(Client(), evt).status_code == 200
 
-    assert monthly_shown(browser) == f"{supporters + 1}人"
+    assert shown_now(browser, "monthly") == f"{supporters + 1}人"
     donation.refresh_from_db()
     assert donation.stripe_customer_id == session["customer"]
 
