@@ -59,7 +59,7 @@ class FundingFormSet(forms.BaseInlineFormSet):
         ]
         if percents and sum(percents) != 100:
             raise forms.ValidationError(
-                _("財源の割合の合計を100%%にしてください（現在 %(total)d%%）。"),
+                _("The funding source percentages must add up to 100%% (currently %(total)d%%)."),
                 params={"total": sum(percents)},
             )
 
@@ -88,24 +88,24 @@ class CampaignAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "is_published"]}),
-        (_("画像"), {"fields": ["hero_image", "hero_image_alt"]}),
+        (_("Image"), {"fields": ["hero_image", "hero_image_alt"]}),
         (
-            _("目標と期間"),
+            _("Goals and dates"),
             {"fields": ["monthly_goal_supporters", "onetime_goal_amount", "starts_on", "ends_on"]},
         ),
-        (_("寄付フォーム"), {"fields": ["min_amount", "max_amount", "tier_group_from"]}),
+        (_("Donation form"), {"fields": ["min_amount", "max_amount", "tier_group_from"]}),
         (
-            _("Give One とシェア"),
+            _("Give One and sharing"),
             {"fields": ["give_one_text", "give_one_link_text", "give_one_url", "share_hashtag"]},
         ),
     ]
 
-    @admin.display(description=_("マンスリーサポーター"))
+    @admin.display(description=_("Monthly Supporters"))
     def supporters(self, campaign):
         progress = getattr(campaign, "progress", None)
         return progress.monthly_supporters if progress else 0
 
-    @admin.display(description=_("今回だけのご寄付（円）"))
+    @admin.display(description=_("One-time donations (¥)"))
     def raised(self, campaign):
         progress = getattr(campaign, "progress", None)
         return f"{progress.onetime_raised if progress else 0:,}"
@@ -141,21 +141,21 @@ class SupportMessageAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "created_at", "reviewed_at"]
     actions = ["approve", "reject"]
 
-    @admin.display(description=_("寄付の状態"))
+    @admin.display(description=_("Donation status"))
     def donation_status(self, message):
         donation = getattr(message, "donation", None)
         return donation.get_status_display() if donation else "—"
 
-    @admin.display(description=_("メッセージ"))
+    @admin.display(description=_("Message"))
     def short_body(self, message):
         return message.body[:60]
 
-    @admin.action(description=_("選択したメッセージを公開する"))
+    @admin.action(description=_("Publish selected messages"))
     def approve(self, request, queryset):
         changed = sum(message.review(SupportMessage.Status.APPROVED) for message in queryset)
-        self.message_user(request, _("%(count)d件を公開しました。") % {"count": changed})
+        self.message_user(request, _("%(count)d message(s) published.") % {"count": changed})
 
-    @admin.action(description=_("選択したメッセージを非公開にする"))
+    @admin.action(description=_("Unpublish selected messages"))
     def reject(self, request, queryset):
         changed = sum(message.review(SupportMessage.Status.REJECTED) for message in queryset)
-        self.message_user(request, _("%(count)d件を非公開にしました。") % {"count": changed})
+        self.message_user(request, _("%(count)d message(s) unpublished.") % {"count": changed})

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = _("キャンペーン")
+    verbose_name = _("Campaign")

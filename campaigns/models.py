@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jii_campaign.images import ResizedImageField
 from jii_campaign.locking import locked_transition
@@ -19,18 +20,18 @@ class Organisation(models.Model):
 
     SINGLETON_ID = 1
 
-    name = models.CharField(_("法人名"), max_length=200)
-    short_name = models.CharField(_("略称"), max_length=100)
-    email = models.EmailField(_("メールアドレス"))
-    contact_url = models.URLField(_("お問い合わせフォームのURL"), blank=True)
-    website_url = models.URLField(_("ウェブサイト"), blank=True)
-    representative = models.CharField(_("代表者"), max_length=100, blank=True)
-    address = models.CharField(_("所在地"), max_length=300, blank=True)
-    phone = models.CharField(_("電話番号"), max_length=50, blank=True)
+    name = models.CharField(_("Legal name"), max_length=200)
+    short_name = models.CharField(_("Short name"), max_length=100)
+    email = models.EmailField(_("Email address"))
+    contact_url = models.URLField(_("Contact form URL"), blank=True)
+    website_url = models.URLField(_("Website"), blank=True)
+    representative = models.CharField(_("Representative"), max_length=100, blank=True)
+    address = models.CharField(_("Address"), max_length=300, blank=True)
+    phone = models.CharField(_("Phone number"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = _("団体情報")
-        verbose_name_plural = _("団体情報")
+        verbose_name = _("NPO details")
+        verbose_name_plural = _("NPO details")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="organisation_singleton")]
 
     def __str__(self):
@@ -60,11 +61,11 @@ class CampaignQuerySet(models.QuerySet):
 
 
 class Campaign(models.Model):
-    slug = models.SlugField(_("スラッグ"), unique=True)
-    title = models.CharField(_("タイトル"), max_length=200)
-    lead = models.TextField(_("リード文"), blank=True)
+    slug = models.SlugField(_("Slug"), unique=True)
+    title = models.CharField(_("Title"), max_length=200)
+    lead = models.TextField(_("Lead paragraph"), blank=True)
     hero_image = ResizedImageField(
-        _("メイン画像"),
+        _("Main image"),
         upload_to="campaigns/",
         blank=True,
         width_field="hero_image_width",
@@ -73,54 +74,59 @@ class Campaign(models.Model):
     # Stored so that rendering the page never opens the image file.
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_image_alt = models.CharField(_("メイン画像の代替テキスト"), max_length=200, blank=True)
-    monthly_goal_supporters = models.PositiveIntegerField(_("マンスリーサポーターの目標人数"))
-    onetime_goal_amount = models.PositiveBigIntegerField(_("今回だけのご寄付の目標金額（円）"))
-    starts_on = models.DateField(_("開始日"))
-    ends_on = models.DateField(_("終了日"))
-    is_published = models.BooleanField(_("公開する"), default=False)
+    hero_image_alt = models.CharField(_("Main image alt text"), max_length=200, blank=True)
+    monthly_goal_supporters = models.PositiveIntegerField(_("Target number of Monthly Supporters"))
+    onetime_goal_amount = models.PositiveBigIntegerField(_("One-time donation target (¥)"))
+    starts_on = models.DateField(_("Start date"))
+    ends_on = models.DateField(_("End date"))
+    is_published = models.BooleanField(_("Published"), default=False)
     # Stripe takes ¥50 at the least and 8 digits at the most.
     min_amount = models.PositiveIntegerField(
-        _("最低寄付額（円）"), default=500, validators=[MinValueValidator(50)]
+        _("Minimum donation (¥)"), default=500, validators=[MinValueValidator(50)]
     )
     max_amount = models.PositiveIntegerField(
-        _("最高寄付額（円）"), default=1_000_000, validators=[MaxValueValidator(99_999_999)]
+        _("Maximum donation (¥)"), default=1_000_000, validators=[MaxValueValidator(99_999_999)]
     )
     tier_group_from = models.PositiveIntegerField(
-        _("まとめて表示する金額（円）"),
+        _("Group amounts from (¥)"),
         null=True,
         blank=True,
-        help_text=_("この金額以上の支援の目安を「○円以上で」の一つの枠にまとめて表示します。"),
+        help_text=_(
+            "Impact examples at or above this amount are shown together in a single "
+            "“With ¥… or more” box."
+        ),
     )
-    give_one_text = models.CharField(_("Give One への案内文"), max_length=200, blank=True)
-    give_one_link_text = models.CharField(_("Give One リンクの文言"), max_length=100, blank=True)
-    give_one_url = models.URLField(_("Give One のURL"), blank=True)
-    share_hashtag = models.CharField(_("シェア用ハッシュタグ"), max_length=50, blank=True)
+    give_one_text = models.CharField(_("Give One introduction text"), max_length=200, blank=True)
+    give_one_link_text = models.CharField(_("Give One link text"), max_length=100, blank=True)
+    give_one_url = models.URLField(_("Give One URL"), blank=True)
+    share_hashtag = models.CharField(_("Hashtags for sharing"), max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("キャンペーン")
-        verbose_name_plural = _("キャンペーン")
+        verbose_name = _("Campaign")
+        verbose_name_plural = _("Campaign")
         ordering = ["-starts_on", "-id"]
         indexes = [models.Index(fields=["is_published", "-starts_on"], name="campaign_featured")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gt=F("starts_on")),
                 name="campaign_ends_after_start",
-                violation_error_message=_("終了日は開始日より後の日付にしてください。"),
+                violation_error_message=_("The end date must be after the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(min_amount__gt=0),
                 name="campaign_min_amount_positive",
-                violation_error_message=_("最低寄付額は1円以上にしてください。"),
+                violation_error_message=_("The minimum amount must be at least ¥1."),
             ),
             models.CheckConstraint(
                 condition=Q(max_amount__gte=F("min_amount")),
                 name="campaign_max_not_below_min",
-                violation_error_message=_("最高寄付額は最低寄付額以上にしてください。"),
+                violation_error_message=_(
+                    "The maximum amount must not be below the minimum amount."
+                ),
             ),
         ]
 
@@ -140,29 +146,33 @@ class CampaignSection(models.Model):
     """One section of the campaign page, in the order staff give; some kinds add a component."""
 
     class Kind(models.TextChoices):
-        STORY = "story", _("文章")
-        PROGRAMS = "programs", _("プログラム紹介")
-        TESTIMONIALS = "testimonials", _("参加者の声")
-        MESSAGES = "messages", _("応援メッセージ")
-        IMPACT = "impact", _("支援の目安と財源")
-        BANK = "bank", _("銀行振込口座")
-        SHARE = "share", _("SNSでシェア")
+        STORY = "story", _("Text")
+        PROGRAMS = "programs", _("Program overview")
+        TESTIMONIALS = "testimonials", _("What participants say")
+        MESSAGES = "messages", _("Cheering message")
+        IMPACT = "impact", _("Impact and funding")
+        BANK = "bank", _("Bank transfer account")
+        SHARE = "share", _("Share on social media")
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="sections", verbose_name=_("キャンペーン")
+        Campaign, on_delete=models.CASCADE, related_name="sections", verbose_name=_("Campaign")
     )
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices, default=Kind.STORY)
-    heading = models.CharField(_("見出し"), max_length=200)
-    subheading = models.CharField(_("小見出し"), max_length=200, blank=True)
-    body = models.TextField(_("本文"), blank=True, help_text=_("空行で段落を分けます。"))
-    quotes = models.TextField(_("引用"), blank=True, help_text=_("1行に1つの引用を書きます。"))
-    closing = models.TextField(_("結びの文"), blank=True)
-    show_give_one = models.BooleanField(_("後に Give One の案内を表示"), default=False)
+    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
+    kind = models.CharField(_("Type"), max_length=20, choices=Kind.choices, default=Kind.STORY)
+    heading = models.CharField(_("Heading"), max_length=200)
+    subheading = models.CharField(_("Subheading"), max_length=200, blank=True)
+    body = models.TextField(
+        _("Body text"), blank=True, help_text=_("Separate paragraphs with a blank line.")
+    )
+    quotes = models.TextField(_("Quotes"), blank=True, help_text=_("Write one quote per line."))
+    closing = models.TextField(_("Closing text"), blank=True)
+    show_give_one = models.BooleanField(
+        _("Show Give One information after this section"), default=False
+    )
 
     class Meta:
-        verbose_name = _("セクション")
-        verbose_name_plural = _("セクション")
+        verbose_name = _("Section")
+        verbose_name_plural = _("Section")
         ordering = ["order", "id"]
 
     def __str__(self):
@@ -173,21 +183,21 @@ class ImpactTier(models.Model):
     """A suggested amount with what it makes possible; also the choices of the donation form."""
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("キャンペーン")
+        Campaign, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("Campaign")
     )
-    amount = models.PositiveIntegerField(_("金額（円）"))
-    impact = models.CharField(_("できること"), max_length=300)
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    amount = models.PositiveIntegerField(_("Amount (¥)"))
+    impact = models.CharField(_("What it makes possible"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
 
     class Meta:
-        verbose_name = _("支援の目安")
-        verbose_name_plural = _("支援の目安")
+        verbose_name = _("Impact example")
+        verbose_name_plural = _("Impact example")
         ordering = ["order", "amount"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0),
                 name="tier_amount_positive",
-                violation_error_message=_("金額は1円以上にしてください。"),
+                violation_error_message=_("The amount must be at least ¥1."),
             ),
             models.UniqueConstraint(fields=["campaign", "amount"], name="tier_amount_unique"),
         ]
@@ -203,21 +213,21 @@ class FundingSource(models.Model):
         Campaign,
         on_delete=models.CASCADE,
         related_name="funding_sources",
-        verbose_name=_("キャンペーン"),
+        verbose_name=_("Campaign"),
     )
-    label = models.CharField(_("財源"), max_length=100)
-    percent = models.PositiveSmallIntegerField(_("割合（%）"))
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    label = models.CharField(_("Funding source"), max_length=100)
+    percent = models.PositiveSmallIntegerField(_("Percentage (%)"))
+    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
 
     class Meta:
-        verbose_name = _("財源の内訳")
-        verbose_name_plural = _("財源の内訳")
+        verbose_name = _("Funding breakdown")
+        verbose_name_plural = _("Funding breakdown")
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent__lte=100),
                 name="funding_percent_at_most_100",
-                violation_error_message=_("割合は100%%以下にしてください。"),
+                violation_error_message=_("A share must be 100%% or less."),
             )
         ]
 
@@ -231,21 +241,22 @@ class Page(models.Model):
     # Linked from the donation form, the campaign page and the footer by these slugs.
     REQUIRED_SLUGS = ("tokushoho", "privacy", "terms", "other-ways")
 
-    slug = models.SlugField(_("スラッグ"), unique=True)
-    title = models.CharField(_("タイトル"), max_length=200)
+    slug = models.SlugField(_("Slug"), unique=True)
+    title = models.CharField(_("Title"), max_length=200)
     body = models.TextField(
-        _("本文"),
+        _("Body text"),
         help_text=_(
-            "空行で段落を分けます。「## 」で始まる行は見出し、「- 」で始まる行は箇条書きです。"
+            "Separate paragraphs with a blank line. Lines starting with “## ” "
+            "become headings, and lines starting with “- ” become bullet points."
         ),
     )
-    show_in_footer = models.BooleanField(_("フッターにリンクを表示"), default=True)
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    show_in_footer = models.BooleanField(_("Show link in footer"), default=True)
+    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("ページ")
-        verbose_name_plural = _("ページ")
+        verbose_name = _("Page")
+        verbose_name_plural = _("Page")
         ordering = ["order", "id"]
 
     def __str__(self):
@@ -264,26 +275,26 @@ class SupportMessage(models.Model):
     """A cheering message (応援メッセージ); shown only once staff approve it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("確認待ち")
-        APPROVED = "approved", _("公開")
-        REJECTED = "rejected", _("非公開")
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", pgettext_lazy("message status", "Published")
+        REJECTED = "rejected", _("Hidden")
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="messages", verbose_name=_("キャンペーン")
+        Campaign, on_delete=models.CASCADE, related_name="messages", verbose_name=_("Campaign")
     )
-    display_name = models.CharField(_("表示名"), max_length=100)
-    body = models.TextField(_("メッセージ"), max_length=2000)
+    display_name = models.CharField(_("Display name"), max_length=100)
+    body = models.TextField(_("Message"), max_length=2000)
     status = models.CharField(
-        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    created_at = models.DateTimeField(_("投稿日時"), auto_now_add=True)
-    reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Submitted at"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("Reviewed at"), null=True, blank=True)
 
     objects = SupportMessageQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("応援メッセージ")
-        verbose_name_plural = _("応援メッセージ")
+        verbose_name = _("Cheering message")
+        verbose_name_plural = _("Cheering message")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["campaign", "status", "-created_at"], name="message_listing"),

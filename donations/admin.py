@@ -20,7 +20,7 @@ class BankAccountAdmin(admin.ModelAdmin):
 class OfflineGiftForm(forms.ModelForm):
     """What staff fill in to record a gift received outside the site."""
 
-    received_at = forms.DateTimeField(label=_("受領日時"), required=False)
+    received_at = forms.DateTimeField(label=_("Received at"), required=False)
 
     class Meta:
         model = Donation
@@ -114,29 +114,29 @@ class DonationAdmin(admin.ModelAdmin):
         # Deleting rows would leave the campaign counters wrong: void_staff_recorded instead.
         return False
 
-    @admin.action(description=_("選択したマンスリー寄付を解約として記録する"))
+    @admin.action(description=_("Record selected monthly donations as cancelled"))
     def cancel_monthly(self, request, queryset):
         self._change_staff_recorded(
             request,
             queryset.filter(frequency=Donation.Frequency.MONTHLY),
             Donation.cancel,
-            done=_("%(count)d件を解約にしました。"),
+            done=_("%(count)d donation(s) marked as cancelled."),
             skipped=_(
-                "オンライン決済のマンスリー寄付%(count)d件は変更していません。"
-                "Stripeのダッシュボード（またはご寄付者のカスタマーポータル）で解約してください。"
+                "%(count)d online monthly donation(s) left unchanged: cancel those in "
+                "the Stripe Dashboard (or the donor's customer portal)."
             ),
         )
 
-    @admin.action(description=_("選択した事務局記録の寄付を取り消す"))
+    @admin.action(description=_("Void the selected staff-recorded donations"))
     def void_staff_recorded(self, request, queryset):
         self._change_staff_recorded(
             request,
             queryset,
             Donation.void,
-            done=_("%(count)d件を取り消しました。"),
+            done=_("%(count)d donation(s) voided."),
             skipped=_(
-                "オンライン決済の寄付%(count)d件は取り消していません。"
-                "返金や解約はStripeのダッシュボードで行ってください。"
+                "%(count)d online donation(s) not voided: refund or cancel those in the "
+                "Stripe Dashboard."
             ),
         )
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DonationsConfig(AppConfig):
     name = "donations"
-    verbose_name = _("寄付")
+    verbose_name = _("Donation")

@@ -100,8 +100,8 @@ def product_name(donation: Donation) -> str:
     org = Organisation.current().short_name
     with translation.override(donation.locale):
         if donation.is_monthly:
-            return _("%(org)s へのマンスリー寄付") % {"org": org}
-        return _("%(org)s へのご寄付") % {"org": org}
+            return _("Monthly donation to %(org)s") % {"org": org}
+        return _("Donation to %(org)s") % {"org": org}
 
 
 def outcome_from_stripe(session_id: str):

@@ -11,49 +11,50 @@ OTHER = "other"
 
 class DonationForm(forms.Form):
     frequency = forms.ChoiceField(
-        label=_("ご寄付の方法"),
+        label=_("Donation type"),
         choices=[
-            (Donation.Frequency.MONTHLY, _("マンスリー（毎月）")),
-            (Donation.Frequency.ONCE, _("今回だけ")),
+            (Donation.Frequency.MONTHLY, _("Monthly")),
+            (Donation.Frequency.ONCE, _("One-time")),
         ],
         widget=forms.RadioSelect,
         initial=Donation.Frequency.MONTHLY,
     )
-    tier = forms.ChoiceField(label=_("金額"), widget=forms.RadioSelect, required=False)
+    tier = forms.ChoiceField(label=_("Amount"), widget=forms.RadioSelect, required=False)
     other_amount = forms.CharField(
-        label=_("その他の金額（円）"),
+        label=_("Other amount (¥)"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     donor_name = forms.CharField(
-        label=_("お名前"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     donor_email = forms.EmailField(
-        label=_("メールアドレス"),
-        help_text=_("お礼と領収のメールをお送りします。"),
+        label=_("Email address"),
+        help_text=_("We’ll send you a thank-you email with your receipt."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     public_name = forms.ChoiceField(
-        label=_("ご支援者としての表示"),
+        label=_("How you appear as a supporter"),
         choices=Donation.PublicName.choices,
         widget=forms.RadioSelect,
         initial=Donation.PublicName.ANONYMOUS,
     )
-    nickname = forms.CharField(label=_("ニックネーム"), max_length=100, required=False)
+    nickname = forms.CharField(label=_("Nickname"), max_length=100, required=False)
     message = forms.CharField(
-        label=_("応援メッセージ（任意）"),
+        label=_("Cheering message (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     message_consent = forms.BooleanField(
         label=_(
-            "応援メッセージをサイトに掲載することに同意します（事務局が確認してから掲載します）"
+            "I agree to my cheering message being shown on this site (our team will "
+            "review it first)"
         ),
         required=False,
     )
-    agree_terms = forms.BooleanField(label=_("寄付規約に同意します"))
+    agree_terms = forms.BooleanField(label=_("I agree to the Donation Terms"))
 
     def __init__(self, *args, campaign, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -62,12 +63,12 @@ class DonationForm(forms.Form):
         self.tiers = list(campaign.tiers.all())
         self.fields["tier"].choices = [
             *((str(tier.amount), f"¥{tier.amount:,} — {tier.impact}") for tier in self.tiers),
-            (OTHER, _("その他の金額")),
+            (OTHER, _("Other amount")),
         ]
         if self.tiers and "tier" not in self.initial:
             self.initial["tier"] = str(self.tiers[0].amount)
         self.fields["agree_terms"].error_messages["required"] = _(
-            "ご寄付には寄付規約への同意が必要です。"
+            "Please agree to the Donation Terms to make a donation."
         )
 
     def clean(self):
@@ -78,20 +79,20 @@ class DonationForm(forms.Form):
             if not low <= amount <= high:
                 self.add_error(
                     "other_amount" if cleaned.get("other_amount") else "tier",
-                    _("金額は %(low)s 円から %(high)s 円の間で入力してください。")
+                    _("Please enter an amount from ¥%(low)s to ¥%(high)s.")
                     % {"low": f"{low:,}", "high": f"{high:,}"},
                 )
             else:
                 cleaned["amount"] = amount
         nickname_chosen = cleaned.get("public_name") == Donation.PublicName.NICKNAME
         if nickname_chosen and not cleaned.get("nickname", "").strip():
-            self.add_error("nickname", _("表示するニックネームを入力してください。"))
+            self.add_error("nickname", _("Please enter the nickname you’d like us to show."))
         if cleaned.get("message", "").strip() and not cleaned.get("message_consent"):
             self.add_error(
                 "message_consent",
                 _(
-                    "メッセージを掲載するには同意が必要です。"
-                    "掲載を望まない場合はメッセージ欄を空にしてください。"
+                    "We need your consent to show your message. If you’d rather it wasn’t "
+                    "shown, please leave the message box empty."
                 ),
             )
         return cleaned
@@ -102,15 +103,15 @@ class DonationForm(forms.Form):
             try:
                 return parse_yen(typed)
             except ValueError:
-                self.add_error("other_amount", _("金額は数字で入力してください（例：3000）。"))
+                self.add_error("other_amount", _("Please enter the amount in numbers (e.g. 3000)."))
                 return None
         tier = cleaned.get("tier")
         if tier == OTHER:
-            self.add_error("other_amount", _("金額を入力してください。"))
+            self.add_error("other_amount", _("Please enter an amount."))
         elif tier and tier.isdigit():
             return int(tier)
         elif "tier" not in self.errors:
-            self.add_error("tier", _("金額を選ぶか、入力してください。"))
+            self.add_error("tier", _("Please choose or enter an amount."))
         return None
 
     def chosen_tier(self):
@@ -120,6 +121,6 @@ class DonationForm(forms.Form):
 
 class ManageForm(forms.Form):
     email = forms.EmailField(
-        label=_("ご寄付のときのメールアドレス"),
+        label=_("Email address you donated with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

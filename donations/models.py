@@ -8,10 +8,12 @@ when the change is already done, so a redelivered or late Stripe event never cou
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jii_campaign.locking import locked_transition
 
@@ -39,20 +41,20 @@ class StripeLinked:
 class BankAccount(models.Model):
     """The account shown for bank-transfer donations."""
 
-    bank_name = models.CharField(_("銀行名"), max_length=100)
-    bank_code = models.CharField(_("金融機関コード"), max_length=4)
-    branch_name = models.CharField(_("支店名"), max_length=100)
-    branch_code = models.CharField(_("支店コード"), max_length=3)
-    account_type = models.CharField(_("口座種類"), max_length=20, default="普通")
-    account_number = models.CharField(_("口座番号"), max_length=8)
-    holder_name = models.CharField(_("名義人（漢字）"), max_length=200)
-    holder_kana = models.CharField(_("名義人（カナ）"), max_length=200)
-    is_active = models.BooleanField(_("表示する"), default=True)
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    bank_name = models.CharField(_("Bank"), max_length=100)
+    bank_code = models.CharField(_("Bank code"), max_length=4)
+    branch_name = models.CharField(_("Branch"), max_length=100)
+    branch_code = models.CharField(_("Branch code"), max_length=3)
+    account_type = models.CharField(_("Account type"), max_length=20, default="普通")
+    account_number = models.CharField(_("Account number"), max_length=8)
+    holder_name = models.CharField(_("Account holder (kanji)"), max_length=200)
+    holder_kana = models.CharField(_("Account holder (kana)"), max_length=200)
+    is_active = models.BooleanField(_("Show"), default=True)
+    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
 
     class Meta:
-        verbose_name = _("銀行振込口座")
-        verbose_name_plural = _("銀行振込口座")
+        verbose_name = _("Bank transfer account")
+        verbose_name_plural = _("Bank transfer account")
         ordering = ["order", "id"]
 
     def __str__(self):
@@ -66,15 +68,15 @@ class CampaignProgress(models.Model):
     campaign = models.OneToOneField(
         "campaigns.Campaign", on_delete=models.CASCADE, primary_key=True, related_name="progress"
     )
-    monthly_supporters = models.BigIntegerField(_("マンスリーサポーター数"), default=0)
-    monthly_amount = models.BigIntegerField(_("毎月のご寄付の合計（円）"), default=0)
-    onetime_raised = models.BigIntegerField(_("今回だけのご寄付の合計（円）"), default=0)
+    monthly_supporters = models.BigIntegerField(_("Number of Monthly Supporters"), default=0)
+    monthly_amount = models.BigIntegerField(_("Monthly donations total (¥)"), default=0)
+    onetime_raised = models.BigIntegerField(_("One-time donations total (¥)"), default=0)
 
     COUNTERS = ("monthly_supporters", "monthly_amount", "onetime_raised")
 
     class Meta:
-        verbose_name = _("進捗")
-        verbose_name_plural = _("進捗")
+        verbose_name = _("Progress")
+        verbose_name_plural = _("Progress")
 
     def __str__(self):
         return f"{self.campaign_id}: {self.as_dict()}"
@@ -126,57 +128,60 @@ class Donation(StripeLinked, models.Model):
     """A donor's pledge: one gift, or a monthly subscription with many payments."""
 
     class Frequency(models.TextChoices):
-        MONTHLY = "monthly", _("マンスリー（毎月）")
-        ONCE = "once", _("今回だけ")
+        MONTHLY = "monthly", _("Monthly")
+        ONCE = "once", _("One-time")
 
     class Channel(models.TextChoices):
-        STRIPE = "stripe", _("オンライン決済")
-        BANK_TRANSFER = "bank_transfer", _("銀行振込")
-        OFFLINE = "offline", _("その他（事務局で記録）")
+        STRIPE = "stripe", _("Online payment")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        OFFLINE = "offline", _("Other (recorded by staff)")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("手続き中")
-        AWAITING_PAYMENT = "awaiting_payment", _("お支払い待ち")
-        SUCCEEDED = "succeeded", _("受領済み")
-        FAILED = "failed", _("失敗")
-        EXPIRED = "expired", _("期限切れ")
-        ACTIVE = "active", _("継続中")
-        PAST_DUE = "past_due", _("支払い遅延")
-        CANCELED = "canceled", _("解約済み")
+        PENDING = "pending", _("In progress")
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        SUCCEEDED = "succeeded", _("Received")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Payment overdue")
+        CANCELED = "canceled", _("Cancelled")
 
     class PublicName(models.TextChoices):
-        NAME = "name", _("お名前")
-        NICKNAME = "nickname", _("ニックネーム")
-        ANONYMOUS = "anonymous", _("匿名")
+        NAME = "name", _("Name")
+        NICKNAME = "nickname", _("Nickname")
+        ANONYMOUS = "anonymous", _("Anonymous")
 
     campaign = models.ForeignKey(
         "campaigns.Campaign",
         on_delete=models.PROTECT,
         related_name="donations",
-        verbose_name=_("キャンペーン"),
+        verbose_name=_("Campaign"),
     )
-    frequency = models.CharField(_("頻度"), max_length=10, choices=Frequency.choices)
+    frequency = models.CharField(_("Frequency"), max_length=10, choices=Frequency.choices)
     channel = models.CharField(
-        _("受付方法"), max_length=20, choices=Channel.choices, default=Channel.STRIPE
+        _("Received via"), max_length=20, choices=Channel.choices, default=Channel.STRIPE
     )
     status = models.CharField(
-        _("状態"), max_length=20, choices=Status.choices, default=Status.PENDING
+        _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
-    amount = models.PositiveIntegerField(_("金額（円）"))
-    donor_name = models.CharField(_("お名前"), max_length=100, blank=True)
-    donor_email = models.EmailField(_("メールアドレス"), blank=True)
+    amount = models.PositiveIntegerField(_("Amount (¥)"))
+    donor_name = models.CharField(_("Name"), max_length=100, blank=True)
+    donor_email = models.EmailField(_("Email address"), blank=True)
     public_name = models.CharField(
-        _("公開時の表示"), max_length=10, choices=PublicName.choices, default=PublicName.ANONYMOUS
+        _("Shown publicly as"),
+        max_length=10,
+        choices=PublicName.choices,
+        default=PublicName.ANONYMOUS,
     )
-    nickname = models.CharField(_("ニックネーム"), max_length=100, blank=True)
-    locale = models.CharField(_("言語"), max_length=5, default="ja")
+    nickname = models.CharField(_("Nickname"), max_length=100, blank=True)
+    locale = models.CharField(_("Language"), max_length=5, default="ja")
     support_message = models.OneToOneField(
         "campaigns.SupportMessage",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="donation",
-        verbose_name=_("応援メッセージ"),
+        verbose_name=_("Cheering message"),
     )
     # One per submitted confirmation form: a double click finds the same donation.
     checkout_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -184,12 +189,12 @@ class Donation(StripeLinked, models.Model):
     # new try after a failure needs a new key, while a double click shares one.
     checkout_attempt = models.PositiveSmallIntegerField(default=0, editable=False)
     reference = models.CharField(
-        _("参照番号"),
+        _("Reference number"),
         max_length=100,
         null=True,
         blank=True,
         unique=True,
-        help_text=_("振込の照合などに使う、重複しない番号（任意）。"),
+        help_text=_("A unique number used to match bank transfers, etc. (optional)."),
     )
     stripe_checkout_session_id = models.CharField(
         max_length=255, null=True, blank=True, unique=True
@@ -197,18 +202,18 @@ class Donation(StripeLinked, models.Model):
     stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
-    cancel_at_period_end = models.BooleanField(_("期間終了時に解約"), default=False)
+    cancel_at_period_end = models.BooleanField(_("Cancel at end of period"), default=False)
     # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
     status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
-    note = models.TextField(_("メモ"), blank=True)
-    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    note = models.TextField(_("Notes"), blank=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     objects = DonationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("寄付")
-        verbose_name_plural = _("寄付")
+        verbose_name = _("Donation")
+        verbose_name_plural = _("Donation")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["campaign", "frequency", "status"], name="donation_counting"),
@@ -231,7 +236,7 @@ class Donation(StripeLinked, models.Model):
             return self.donor_name
         if self.public_name == self.PublicName.NICKNAME and self.nickname:
             return self.nickname
-        return str(_("匿名"))
+        return str(_("Anonymous"))
 
     # --- staff-recorded gifts --------------------------------------------------------------
 
@@ -272,7 +277,8 @@ class Donation(StripeLinked, models.Model):
             for payment in self.payments.filter(status=Payment.Status.SUCCEEDED):
                 changed = payment.record_refund(payment.amount) or changed
         if changed:
-            line = f"{timezone.localdate():%Y-%m-%d} 事務局が取り消し"
+            with translation.override(settings.LANGUAGE_CODE):
+                line = _("%(date)s voided by staff") % {"date": timezone.localdate()}
             self.note = f"{self.note}\n{line}" if self.note else line
             self.save(update_fields=["note", "updated_at"])
         return changed
@@ -407,30 +413,30 @@ class Payment(StripeLinked, models.Model):
     """Money that moved: a one-time gift, or one invoice of a monthly subscription."""
 
     class Status(models.TextChoices):
-        SUCCEEDED = "succeeded", _("受領済み")
-        FAILED = "failed", _("失敗")
+        SUCCEEDED = "succeeded", _("Received")
+        FAILED = "failed", _("Failed")
 
     donation = models.ForeignKey(
-        Donation, on_delete=models.PROTECT, related_name="payments", verbose_name=_("寄付")
+        Donation, on_delete=models.PROTECT, related_name="payments", verbose_name=_("Donation")
     )
-    amount = models.PositiveIntegerField(_("金額（円）"))
-    status = models.CharField(_("状態"), max_length=10, choices=Status.choices)
-    refunded_amount = models.PositiveIntegerField(_("返金額（円）"), default=0)
-    disputed = models.BooleanField(_("異議申し立て"), default=False)
+    amount = models.PositiveIntegerField(_("Amount (¥)"))
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices)
+    refunded_amount = models.PositiveIntegerField(_("Refunded amount (¥)"), default=0)
+    disputed = models.BooleanField(_("Disputed"), default=False)
     dispute_as_of = models.DateTimeField(null=True, blank=True, editable=False)
-    paid_at = models.DateTimeField(_("受領日時"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("Received at"), null=True, blank=True)
     stripe_invoice_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_charge_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    receipt_sent_at = models.DateTimeField(_("領収メール送信日時"), null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(_("Receipt email sent at"), null=True, blank=True)
     failure_notice_sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
 
     objects = PaymentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("入金")
-        verbose_name_plural = _("入金")
+        verbose_name = _("Payment")
+        verbose_name_plural = _("Payment")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["donation", "status"], name="payment_counting")]
         constraints = [
@@ -565,15 +571,17 @@ class StripeEvent(models.Model):
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100, db_index=True)
-    created = models.DateTimeField(_("Stripeでの発生日時"))
+    created = models.DateTimeField(_("Occurred at (Stripe)"))
     livemode = models.BooleanField(default=False)
     payload = models.JSONField()
-    received_at = models.DateTimeField(_("受信日時"), auto_now_add=True)
-    processed_at = models.DateTimeField(_("処理日時"), null=True, blank=True)
+    received_at = models.DateTimeField(
+        pgettext_lazy("stripe event", "Received at"), auto_now_add=True
+    )
+    processed_at = models.DateTimeField(_("Processed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Stripeイベント")
-        verbose_name_plural = _("Stripeイベント")
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe event")
         ordering = ["-received_at"]
 
     def __str__(self):

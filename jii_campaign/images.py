@@ -20,7 +20,7 @@ def validate_image_upload(file):
         return  # already stored (and checked when it was uploaded)
     if file.size > settings.IMAGE_UPLOAD_MAX_BYTES:
         raise ValidationError(
-            _("画像が大きすぎます（上限 %(limit)d MB）。"),
+            _("The image is too large (maximum %(limit)d MB)."),
             params={"limit": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)},
             code="too_large",
         )
@@ -30,17 +30,15 @@ def validate_image_upload(file):
             image_format = image.format
             image.verify()
     except Image.DecompressionBombError as exc:
-        raise ValidationError(_("画像の画素数が多すぎます。"), code="too_many_pixels") from exc
+        raise ValidationError(_("This image has too many pixels."), code="too_many_pixels") from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(
-            _("画像ファイル（JPEG・PNG・WebP）をアップロードしてください。"), code="not_image"
+            _("Please upload an image file (JPEG, PNG or WebP)."), code="not_image"
         ) from exc
     finally:
         file.seek(position)
     if image_format not in ALLOWED_FORMATS:
-        raise ValidationError(
-            _("JPEG・PNG・WebP のいずれかの形式でアップロードしてください。"), code="format"
-        )
+        raise ValidationError(_("Please upload a file in JPEG, PNG or WebP format."), code="format")
 
 
 def shrink_to_fit(file):

@@ -5,9 +5,9 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-admin.site.site_header = _("JIIパートナーズ 寄付サイト管理")
-admin.site.site_title = _("寄付サイト管理")
-admin.site.index_title = _("管理メニュー")
+admin.site.site_header = _("JII Partners donation site admin")
+admin.site.site_title = _("Donation site admin")
+admin.site.index_title = _("Admin menu")
 admin.site.site_url = "/"
 
 urlpatterns = [

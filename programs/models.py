@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jii_campaign.images import ResizedImageField
 
@@ -13,15 +14,17 @@ class ProgramQuerySet(models.QuerySet):
 
 
 class Program(models.Model):
-    slug = models.SlugField(_("スラッグ"), unique=True)
-    name = models.CharField(_("名称"), max_length=100)
+    slug = models.SlugField(_("Slug"), unique=True)
+    name = models.CharField(pgettext_lazy("programme", "Name"), max_length=100)
     tagline = models.CharField(
-        _("キャッチフレーズ"), max_length=200, blank=True, help_text=_("例：対話を生む")
+        _("Tagline"), max_length=200, blank=True, help_text=_("e.g. Sparking conversations")
     )
-    summary = models.TextField(_("概要"), help_text=_("キャンペーンページに表示します。"))
-    body = models.TextField(_("詳しい説明"), blank=True, help_text=_("空行で段落を分けます。"))
+    summary = models.TextField(_("Summary"), help_text=_("Shown on the campaign page."))
+    body = models.TextField(
+        _("Full description"), blank=True, help_text=_("Separate paragraphs with a blank line.")
+    )
     image = ResizedImageField(
-        _("画像"),
+        _("Image"),
         upload_to="programs/",
         blank=True,
         width_field="image_width",
@@ -30,15 +33,15 @@ class Program(models.Model):
     # Stored so that rendering the page never opens the image file.
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(_("画像の代替テキスト"), max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-    is_published = models.BooleanField(_("公開する"), default=True)
+    image_alt = models.CharField(_("Image alt text"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
+    is_published = models.BooleanField(_("Published"), default=True)
 
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("プログラム")
-        verbose_name_plural = _("プログラム")
+        verbose_name = _("Program")
+        verbose_name_plural = _("Program")
         ordering = ["order", "id"]
         indexes = [models.Index(fields=["is_published", "order"], name="program_listing")]
 
@@ -50,4 +53,6 @@ class Program(models.Model):
 
     @property
     def headline(self):
-        return f"{self.tagline}「{self.name}」" if self.tagline else self.name
+        if not self.tagline:
+            return self.name
+        return _("%(tagline)s “%(name)s”") % {"tagline": self.tagline, "name": self.name}

@@ -12,6 +12,6 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_select_related = ["program"]
     search_fields = ["quote", "speaker", "country"]
 
-    @admin.display(description=_("体験談"))
+    @admin.display(description=_("Testimonial"))
     def short_quote(self, testimonial):
         return testimonial.quote[:40]

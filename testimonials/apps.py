@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class TestimonialsConfig(AppConfig):
     name = "testimonials"
-    verbose_name = _("体験談")
+    verbose_name = _("Testimonial")

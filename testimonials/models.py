@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class TestimonialQuerySet(models.QuerySet):
@@ -12,35 +13,37 @@ class TestimonialQuerySet(models.QuerySet):
 
 class Testimonial(models.Model):
     class Kind(models.TextChoices):
-        PARTICIPANT = "participant", _("参加者")
-        VOLUNTEER = "volunteer", _("ボランティア")
+        PARTICIPANT = "participant", _("Participant")
+        VOLUNTEER = "volunteer", _("Volunteer")
 
     # Each kind's list page: /testimonials/participants/, /testimonials/volunteers/.
     LIST_SLUGS = {Kind.PARTICIPANT: "participants", Kind.VOLUNTEER: "volunteers"}
 
     kind = models.CharField(
-        _("種類"), max_length=20, choices=Kind.choices, default=Kind.PARTICIPANT
+        _("Type"), max_length=20, choices=Kind.choices, default=Kind.PARTICIPANT
     )
-    quote = models.TextField(_("体験談"))
-    speaker = models.CharField(_("話し手"), max_length=100, help_text=_("例：40代男性、30代夫婦"))
-    country = models.CharField(_("国"), max_length=100, blank=True)
+    quote = models.TextField(_("Testimonial"))
+    speaker = models.CharField(
+        _("Speaker"), max_length=100, help_text=_("e.g. Man in his 40s, couple in their 30s")
+    )
+    country = models.CharField(_("Country"), max_length=100, blank=True)
     program = models.ForeignKey(
         "programs.Program",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="testimonials",
-        verbose_name=_("プログラム"),
+        verbose_name=_("Program"),
     )
-    show_on_campaign = models.BooleanField(_("キャンペーンページに表示"), default=True)
-    is_published = models.BooleanField(_("公開する"), default=True)
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    show_on_campaign = models.BooleanField(_("Show on campaign page"), default=True)
+    is_published = models.BooleanField(_("Published"), default=True)
+    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
 
     objects = TestimonialQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("体験談")
-        verbose_name_plural = _("体験談")
+        verbose_name = _("Testimonial")
+        verbose_name_plural = _("Testimonial")
         ordering = ["order", "id"]
         indexes = [
             models.Index(fields=["kind", "is_published", "order"], name="testimonial_listing")
@@ -55,5 +58,9 @@ class Testimonial(models.Model):
     @property
     def attribution(self):
         """40代男性・アメリカ/おとなりさん・ファミリーフレンド・プログラム"""
-        who = "・".join(filter(None, [self.speaker, self.country]))
-        return f"{who}/{self.program.name}" if self.program_id else who
+        who = pgettext("between a speaker and their country", ", ").join(
+            filter(None, [self.speaker, self.country])
+        )
+        if not self.program_id:
+            return who
+        return _("%(who)s / %(programme)s") % {"who": who, "programme": self.program.name}

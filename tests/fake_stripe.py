@@ -18,8 +18,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
-from django.utils.translation import gettext
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -359,11 +357,3 @@ def run_task_worker():
     finally:
         for sig, handler in handlers.items():  # the worker installs its own
             signal.signal(sig, handler)
-
-
-def in_english(message: str, **params) -> str:
-    """What an English-speaking donor reads instead of a Japanese message (from locale/en)."""
-    with translation.override("en"):
-        text = gettext(message)
-    assert text != message, f"locale/en has no English for {message!r}"
-    return text % params if params else text

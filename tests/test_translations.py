@@ -1,4 +1,5 @@
-"""English is complete: every UI string in the code has an English translation."""
+"""English source strings, a complete Japanese catalogue, and English pages that show no Japanese
+interface text (staff-written content aside)."""
 
 import re
 import shutil
@@ -6,32 +7,83 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__")
+# Hiragana, katakana (full and half width) and the CJK ideographs.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
-def untranslated(po_text):
-    """msgids (other than the header) whose msgstr is empty or marked fuzzy."""
-    missing = []
-    for entry in po_text.split("\n\n"):
-        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', entry.split("msgstr")[0], re.M))
-        msgstr = "".join(re.findall(r'"(.*)"', entry.split("msgstr", 1)[-1]))
-        if msgid and ("#, fuzzy" in entry or not msgstr):
-            missing.append(msgid)
-    return missing
+def po_entries(po_text):
+    """(msgctxt, msgid, msgid_plural, msgstrs, fuzzy) for every entry but the header."""
+    entries = []
+    for block in po_text.split("\n\n"):
+        if block.lstrip().startswith("#~"):
+            continue  # obsolete
+        fields = {}
+        current = None
+        for line in block.splitlines():
+            if match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$', line):
+                current = match.group(1)
+                fields[current] = match.group(2)
+            elif current and (match := re.match(r'^"(.*)"$', line)):
+                fields[current] += match.group(1)
+        if not fields.get("msgid"):
+            continue
+        msgstrs = [value for key, value in fields.items() if key.startswith("msgstr")]
+        entries.append(
+            (
+                fields.get("msgctxt", ""),
+                fields["msgid"],
+                fields.get("msgid_plural", ""),
+                msgstrs,
+                "#, fuzzy" in block or ", fuzzy" in block,
+            )
+        )
+    return entries
 
 
-def test_every_ui_string_has_an_english_translation(tmp_path):
-    # Extract the strings afresh from a copy of the code, as `makemessages` would after an edit.
-    copy = tmp_path / "site"
+@pytest.fixture(scope="module")
+def fresh_catalogue(tmp_path_factory):
+    """The ja catalogue after extracting the strings afresh from a copy of the code, as
+    `makemessages` would after an edit: new strings come out untranslated, changed ones fuzzy."""
+    copy = tmp_path_factory.mktemp("catalogue") / "site"
     shutil.copytree(ROOT, copy, ignore=SKIP)
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "en", "--ignore=tests"],
+        [sys.executable, "manage.py", "makemessages", "-l", "ja", "--ignore=tests"],
         cwd=copy,
         check=True,
         capture_output=True,
     )
+    entries = po_entries((copy / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text())
+    assert any(msgid == "Confirm your donation" for _, msgid, *_ in entries)
+    return entries
 
-    po_text = (copy / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
-    assert "ご寄付の内容の確認" in po_text
-    assert untranslated(po_text) == []
+
+def test_every_msgid_is_english(fresh_catalogue):
+    japanese = [
+        (context, msgid, plural)
+        for context, msgid, plural, *_ in fresh_catalogue
+        if JAPANESE.search(context + msgid + plural)
+    ]
+    assert japanese == []
+
+
+def test_every_ui_string_has_a_japanese_translation(fresh_catalogue):
+    missing = [
+        (context, msgid)
+        for context, msgid, _, msgstrs, fuzzy in fresh_catalogue
+        if fuzzy or not all(msgstrs)
+    ]
+    assert missing == []
+
+
+def test_the_committed_catalogue_is_the_one_the_code_needs(fresh_catalogue):
+    committed = po_entries((ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text())
+    assert {entry[:2] for entry in committed} == {entry[:2] for entry in fresh_catalogue}
+
+
+def test_only_japanese_has_a_catalogue():
+    # English is the source language: an `en` catalogue could only drift from the code.
+    assert sorted(path.name for path in (ROOT / "locale").iterdir()) == ["ja"]
