@@ -1,5 +1,4 @@
-"""What staff edit about a campaign: its texts, goals, dates, sections, tiers and funding mix,
-plus the organisation's details, the site's standalone pages and cheering messages."""
+"""What staff edit about a campaign: its texts, goals, dates, sections, tiers and funding mix."""
 
 import datetime
 
@@ -9,45 +8,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jii_campaign.images import ResizedImageField
-from jii_campaign.locking import locked_transition
-
-
-class Organisation(models.Model):
-    """The NPO itself: one row, shown in the footer, the legal pages and receipts."""
-
-    SINGLETON_ID = 1
-
-    name = models.CharField(_("Legal name"), max_length=200)
-    short_name = models.CharField(_("Short name"), max_length=100)
-    email = models.EmailField(_("Email address"))
-    contact_url = models.URLField(_("Contact form URL"), blank=True)
-    website_url = models.URLField(_("Website"), blank=True)
-    representative = models.CharField(_("Representative"), max_length=100, blank=True)
-    address = models.CharField(_("Address"), max_length=300, blank=True)
-    phone = models.CharField(_("Phone number"), max_length=50, blank=True)
-
-    class Meta:
-        verbose_name = _("NPO details")
-        verbose_name_plural = _("NPO details")
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="organisation_singleton")]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_ID
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(
-            name="特定非営利活動法人アジア人文文化交流促進協会",
-            short_name="JIIパートナーズ",
-            email="info@j-ii.org",
-        )
+from jii_campaign.money import format_yen
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -134,7 +97,7 @@ class Campaign(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("campaigns:detail", kwargs={"slug": self.slug})
+        return reverse("pages:campaign", kwargs={"slug": self.slug})
 
     def days_left(self, today: datetime.date | None = None) -> int:
         """Days still open, counting today; 0 once the campaign has ended."""
@@ -203,7 +166,7 @@ class ImpactTier(models.Model):
         ]
 
     def __str__(self):
-        return f"¥{self.amount:,}"
+        return format_yen(self.amount)
 
 
 class FundingSource(models.Model):
@@ -233,82 +196,3 @@ class FundingSource(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.percent}%"
-
-
-class Page(models.Model):
-    """A standalone page staff write: legal notices, privacy policy, donation terms, other ways."""
-
-    # Linked from the donation form, the campaign page and the footer by these slugs.
-    REQUIRED_SLUGS = ("tokushoho", "privacy", "terms", "other-ways")
-
-    slug = models.SlugField(_("Slug"), unique=True)
-    title = models.CharField(_("Title"), max_length=200)
-    body = models.TextField(
-        _("Body text"),
-        help_text=_(
-            "Separate paragraphs with a blank line. Lines starting with “## ” "
-            "become headings, and lines starting with “- ” become bullet points."
-        ),
-    )
-    show_in_footer = models.BooleanField(_("Show link in footer"), default=True)
-    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
-    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("Page")
-        verbose_name_plural = _("Page")
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("campaigns:page", kwargs={"slug": self.slug})
-
-
-class SupportMessageQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(status=SupportMessage.Status.APPROVED)
-
-
-class SupportMessage(models.Model):
-    """A cheering message (応援メッセージ); shown only once staff approve it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting review")
-        APPROVED = "approved", pgettext_lazy("message status", "Published")
-        REJECTED = "rejected", _("Hidden")
-
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="messages", verbose_name=_("Campaign")
-    )
-    display_name = models.CharField(_("Display name"), max_length=100)
-    body = models.TextField(_("Message"), max_length=2000)
-    status = models.CharField(
-        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    created_at = models.DateTimeField(_("Submitted at"), auto_now_add=True)
-    reviewed_at = models.DateTimeField(_("Reviewed at"), null=True, blank=True)
-
-    objects = SupportMessageQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("Cheering message")
-        verbose_name_plural = _("Cheering message")
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["campaign", "status", "-created_at"], name="message_listing"),
-        ]
-
-    def __str__(self):
-        return f"{self.display_name}: {self.body[:30]}"
-
-    @locked_transition
-    def review(self, status):
-        """Approve or reject; returns False when the message already had that status."""
-        if self.status == status:
-            return False
-        self.status = status
-        self.reviewed_at = timezone.now()
-        self.save(update_fields=["status", "reviewed_at"])
-        return True

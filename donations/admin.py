@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import BankAccount, Donation, Payment, StripeEvent
+from donations.models import Donation, Payment, StripeEvent
 
 STRIPE_FIELDS = [
     "stripe_checkout_session_id",
@@ -10,11 +10,6 @@ STRIPE_FIELDS = [
     "stripe_subscription_id",
     "stripe_customer_id",
 ]
-
-
-@admin.register(BankAccount)
-class BankAccountAdmin(admin.ModelAdmin):
-    list_display = ["bank_name", "branch_name", "account_type", "account_number", "is_active"]
 
 
 class OfflineGiftForm(forms.ModelForm):

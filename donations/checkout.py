@@ -7,12 +7,30 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from campaigns.models import Organisation, SupportMessage
 from donations import stripe_gateway
 from donations.models import Donation
 from donations.webhooks import apply_checkout_session
+from jii_campaign.models import Organisation
+from testimonials.models import SupportMessage
 
 KONBINI_RANGE = range(120, 300_000 + 1)
+
+# The page language (Django's code) → Stripe Checkout's `locale`. ja and en are served today;
+# the residents' other languages are ready for the day their catalogues land.
+CHECKOUT_LOCALES = {
+    "ja": "ja",
+    "en": "en",
+    "zh-hans": "zh",
+    "zh-hant": "zh-TW",
+    "vi": "vi",
+    "pt": "pt",
+    "pt-br": "pt-BR",
+}
+
+
+def checkout_locale(language_code: str) -> str:
+    """Stripe's name for the donor's language; Stripe picks from the browser for any other."""
+    return CHECKOUT_LOCALES.get((language_code or "").lower(), "auto")
 
 
 def local_mode() -> bool:
@@ -40,7 +58,9 @@ def pending_donation(form, token, locale: str) -> Donation:
         )
         if created and data["message"].strip():
             donation.support_message = SupportMessage.objects.create(
-                campaign=form.campaign, display_name=donation.display_name(), body=data["message"]
+                campaign=form.campaign,
+                display_name=donation.public_display_name(),
+                body=data["message"],
             )
             donation.save(update_fields=["support_message"])
     return donation
@@ -76,7 +96,7 @@ def session_params(donation: Donation) -> dict:
         "line_items": [{"quantity": 1, "price_data": price_data}],
         "success_url": thanks + "?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": settings.SITE_URL + reverse("donations:start") + "?canceled=1",
-        "locale": "en" if donation.locale == "en" else "ja",
+        "locale": checkout_locale(donation.locale),
         "client_reference_id": str(donation.pk),
         "customer_email": donation.donor_email,
         "submit_type": "donate",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.amounts import parse_yen
 from donations.models import Donation
+from jii_campaign.money import format_yen
 
 OTHER = "other"
 
@@ -62,7 +63,10 @@ class DonationForm(forms.Form):
         self.campaign = campaign
         self.tiers = list(campaign.tiers.all())
         self.fields["tier"].choices = [
-            *((str(tier.amount), f"¥{tier.amount:,} — {tier.impact}") for tier in self.tiers),
+            *(
+                (str(tier.amount), f"{format_yen(tier.amount)} — {tier.impact}")
+                for tier in self.tiers
+            ),
             (OTHER, _("Other amount")),
         ]
         if self.tiers and "tier" not in self.initial:
@@ -79,8 +83,8 @@ class DonationForm(forms.Form):
             if not low <= amount <= high:
                 self.add_error(
                     "other_amount" if cleaned.get("other_amount") else "tier",
-                    _("Please enter an amount from ¥%(low)s to ¥%(high)s.")
-                    % {"low": f"{low:,}", "high": f"{high:,}"},
+                    _("Please enter an amount from %(low)s to %(high)s.")
+                    % {"low": format_yen(low), "high": format_yen(high)},
                 )
             else:
                 cleaned["amount"] = amount
@@ -113,10 +117,6 @@ class DonationForm(forms.Form):
         elif "tier" not in self.errors:
             self.add_error("tier", _("Please choose or enter an amount."))
         return None
-
-    def chosen_tier(self):
-        amount = self.cleaned_data.get("amount")
-        return next((tier for tier in self.tiers if tier.amount == amount), None)
 
 
 class ManageForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jii_campaign.locking import locked_transition
+from jii_campaign.money import format_yen
 
 
 def is_older(as_of, known_as_of):
@@ -36,29 +37,6 @@ class StripeLinked:
             auto = [field.name for field in self._meta.fields if getattr(field, "auto_now", False)]
             self.save(update_fields=[*changed, *auto])
         return changed
-
-
-class BankAccount(models.Model):
-    """The account shown for bank-transfer donations."""
-
-    bank_name = models.CharField(_("Bank"), max_length=100)
-    bank_code = models.CharField(_("Bank code"), max_length=4)
-    branch_name = models.CharField(_("Branch"), max_length=100)
-    branch_code = models.CharField(_("Branch code"), max_length=3)
-    account_type = models.CharField(_("Account type"), max_length=20, default="普通")
-    account_number = models.CharField(_("Account number"), max_length=8)
-    holder_name = models.CharField(_("Account holder (kanji)"), max_length=200)
-    holder_kana = models.CharField(_("Account holder (kana)"), max_length=200)
-    is_active = models.BooleanField(_("Show"), default=True)
-    order = models.PositiveSmallIntegerField(_("Display order"), default=0)
-
-    class Meta:
-        verbose_name = _("Bank transfer account")
-        verbose_name_plural = _("Bank transfer account")
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return f"{self.bank_name} {self.branch_name} {self.account_number}"
 
 
 class CampaignProgress(models.Model):
@@ -174,9 +152,9 @@ class Donation(StripeLinked, models.Model):
         default=PublicName.ANONYMOUS,
     )
     nickname = models.CharField(_("Nickname"), max_length=100, blank=True)
-    locale = models.CharField(_("Language"), max_length=5, default="ja")
+    locale = models.CharField(_("Language"), max_length=10, default="ja")
     support_message = models.OneToOneField(
-        "campaigns.SupportMessage",
+        "testimonials.SupportMessage",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -225,18 +203,20 @@ class Donation(StripeLinked, models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.get_frequency_display()} ¥{self.amount:,}"
+        return f"#{self.pk} {self.get_frequency_display()} {format_yen(self.amount)}"
 
     @property
     def is_monthly(self):
         return self.frequency == self.Frequency.MONTHLY
 
-    def display_name(self):
-        if self.public_name == self.PublicName.NAME and self.donor_name:
+    def public_display_name(self):
+        """The name the donor chose to show; empty when they chose to stay anonymous, so that
+        each reader sees "anonymous" in their own language."""
+        if self.public_name == self.PublicName.NAME:
             return self.donor_name
-        if self.public_name == self.PublicName.NICKNAME and self.nickname:
+        if self.public_name == self.PublicName.NICKNAME:
             return self.nickname
-        return str(_("Anonymous"))
+        return ""
 
     # --- staff-recorded gifts --------------------------------------------------------------
 
@@ -447,7 +427,7 @@ class Payment(StripeLinked, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.receipt_number} ¥{self.amount:,}"
+        return f"{self.receipt_number} {format_yen(self.amount)}"
 
     @property
     def receipt_number(self):

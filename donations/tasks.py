@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from campaigns.models import Organisation
 from donations import portal
 from donations.models import Donation, Payment
+from jii_campaign.models import Organisation
 
 log = logging.getLogger(__name__)
 

@@ -161,7 +161,7 @@ def manage_open(request, token):
             local_checkout.cancel_subscription(donation)
             donation.refresh_from_db()
         return render(request, "donations/test_portal.html", {"donation": donation})
-    return_url = settings.SITE_URL + reverse("campaigns:home")
+    return_url = settings.SITE_URL + reverse("pages:home")
     try:
         url = stripe_gateway.create_portal_session(donation.stripe_customer_id, return_url)
     except stripe_gateway.GatewayUnavailable:

@@ -2,11 +2,13 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from campaigns.models import Organisation, Page
+from jii_campaign.models import InfoPage, Organisation
 
 
 def site(request):
     return {
         "organisation": SimpleLazyObject(Organisation.current),
-        "footer_pages": SimpleLazyObject(lambda: list(Page.objects.filter(show_in_footer=True))),
+        "footer_pages": SimpleLazyObject(
+            lambda: list(InfoPage.objects.filter(show_in_footer=True))
+        ),
     }

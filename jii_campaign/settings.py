@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "csp",
     "template_partials",
     "django_tasks",
@@ -42,6 +41,8 @@ INSTALLED_APPS = [
     "programs",
     "testimonials",
     "donations",
+    "pages",
+    "seed",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from jii_campaign import views
+
 admin.site.site_header = _("JII Partners donation site admin")
 admin.site.site_title = _("Donation site admin")
 admin.site.index_title = _("Admin menu")
@@ -15,7 +17,8 @@ urlpatterns = [
     path("", include("donations.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("campaigns.urls")),
+    path("", include("pages.urls")),
+    path("pages/<slug:slug>/", views.info_page, name="info_page"),
     path("programs/", include("programs.urls")),
     path("testimonials/", include("testimonials.urls")),
     path("donate/", include("donations.urls")),

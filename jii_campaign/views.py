@@ -1,6 +1,12 @@
+"""Site-wide views: the health check and the standalone pages staff write."""
+
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+
+from jii_campaign.caching import public_page
+from jii_campaign.models import InfoPage
 
 
 @never_cache
@@ -13,3 +19,9 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@public_page
+def info_page(request, slug):
+    page = get_object_or_404(InfoPage, slug=slug)
+    return render(request, "jii_campaign/info_page.html", {"page": page})

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from campaigns.views import public_page
+from jii_campaign.caching import public_page
 from programs.models import Program
 from testimonials.models import Testimonial
 

@@ -1,9 +1,13 @@
-"""What participants and volunteers say about the programmes."""
+"""The site's voices: what participants and volunteers say about the programmes, and the
+cheering messages (応援メッセージ) supporters leave for a campaign."""
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+
+from jii_campaign.locking import locked_transition
 
 
 class TestimonialQuerySet(models.QuerySet):
@@ -64,3 +68,63 @@ class Testimonial(models.Model):
         if not self.program_id:
             return who
         return _("%(who)s / %(programme)s") % {"who": who, "programme": self.program.name}
+
+
+class SupportMessageQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=SupportMessage.Status.APPROVED)
+
+
+class SupportMessage(models.Model):
+    """A cheering message (応援メッセージ); shown only once staff approve it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", pgettext_lazy("message status", "Published")
+        REJECTED = "rejected", _("Hidden")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("Campaign"),
+    )
+    display_name = models.CharField(
+        _("Display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Leave empty to show “Anonymous” in the reader’s language."),
+    )
+    body = models.TextField(_("Message"), max_length=2000)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("Submitted at"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("Reviewed at"), null=True, blank=True)
+
+    objects = SupportMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Cheering message")
+        verbose_name_plural = _("Cheering message")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["campaign", "status", "-created_at"], name="message_listing"),
+        ]
+
+    def __str__(self):
+        return f"{self.shown_name}: {self.body[:30]}"
+
+    @property
+    def shown_name(self):
+        return self.display_name or gettext("Anonymous")
+
+    @locked_transition
+    def review(self, status):
+        """Approve or reject; returns False when the message already had that status."""
+        if self.status == status:
+            return False
+        self.status = status
+        self.reviewed_at = timezone.now()
+        self.save(update_fields=["status", "reviewed_at"])
+        return True

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from campaigns.views import public_page
+from jii_campaign.caching import public_page
 from testimonials.models import Testimonial
 
 KINDS = {slug: kind for kind, slug in Testimonial.LIST_SLUGS.items()}

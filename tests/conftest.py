@@ -3,8 +3,8 @@
 import pytest
 from django.test import override_settings
 
-from campaigns import seed
 from campaigns.models import Campaign
+from seed import loader as seed
 
 
 @pytest.fixture(autouse=True, scope="session")

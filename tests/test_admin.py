@@ -4,10 +4,12 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from campaigns.models import Campaign, Page, SupportMessage
+from campaigns.models import Campaign
 from donations.models import Donation
+from jii_campaign.models import InfoPage
 from programs.models import Program
 from testimonials import models as testimonials
+from testimonials.models import SupportMessage
 from tests.html_checks import form_data, https_client
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
@@ -37,7 +39,7 @@ def staff_client(admin_user):
 
 # Rows that only the site itself creates, and the organisation that exists once.
 NOT_ADDED_BY_HAND = {
-    "campaigns.Organisation",
+    "jii_campaign.Organisation",
     "donations.Payment",
     "donations.StripeEvent",
     "django_tasks_database.DBTaskResult",
@@ -66,7 +68,7 @@ def test_searching_the_campaigns_finds_the_seed_campaign(staff_client, seeded):
 
     assert seeded.title in html
     assert '<td class="field-supporters">1</td>' in html
-    assert '<td class="field-raised">23,000</td>' in html
+    assert '<td class="field-raised">¥23,000</td>' in html
 
 
 def test_the_campaign_change_page_edits_its_sections_tiers_and_funding(staff_client, seeded):
@@ -121,7 +123,7 @@ def test_view_on_site_opens_the_public_page(staff_client, seeded):
     for obj, text in [
         (seeded, seeded.title),
         (Program.objects.get(slug="hanamaru-class"), "<h1>はなまるクラス</h1>"),
-        (Page.objects.get(slug="tokushoho"), "<h1>特定商取引法に基づく表記</h1>"),
+        (InfoPage.objects.get(slug="tokushoho"), "<h1>特定商取引法に基づく表記</h1>"),
         (testimonials.Testimonial.objects.first(), "40代男性・アメリカ"),
     ]:
         target = view_on_site_target(staff_client, obj)
@@ -176,6 +178,18 @@ def test_funding_sources_must_add_up_to_100_percent(staff_client, seeded):
     assert sorted(seeded.funding_sources.values_list("percent", flat=True)) == [15, 85]
 
 
+@pytest.mark.parametrize("typed", ["", "abc", "-5", "150"])
+def test_a_blank_or_invalid_funding_percent_is_explained_to_staff(staff_client, seeded, typed):
+    data = campaign_form(staff_client, seeded)
+    data["funding_sources-0-percent"] = typed
+
+    response = staff_client.post(admin_url(Campaign, "change", seeded.pk), data)
+
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert sorted(seeded.funding_sources.values_list("percent", flat=True)) == [15, 85]
+
+
 def test_staff_can_change_the_funding_mix(staff_client, client, seeded):
     data = campaign_form(staff_client, seeded)
     data["funding_sources-0-percent"] = "20"
@@ -217,13 +231,15 @@ def test_stripe_limits_on_the_donation_range_are_explained_to_staff(staff_client
 
 
 def test_pages_the_site_links_to_keep_their_address_and_cannot_be_deleted(staff_client, seeded):
-    terms = Page.objects.get(slug="terms")
-    change = staff_client.get(admin_url(Page, "change", terms.pk)).content.decode()
+    terms = InfoPage.objects.get(slug="terms")
+    change = staff_client.get(admin_url(InfoPage, "change", terms.pk)).content.decode()
 
     assert 'name="slug"' not in change
-    assert staff_client.get(admin_url(Page, "delete", terms.pk)).status_code == 403
-    extra = Page.objects.create(slug="news", title="お知らせ", body="本文")
-    assert 'name="slug"' in staff_client.get(admin_url(Page, "change", extra.pk)).content.decode()
+    assert staff_client.get(admin_url(InfoPage, "delete", terms.pk)).status_code == 403
+    extra = InfoPage.objects.create(slug="news", title="お知らせ", body="本文")
+    assert (
+        'name="slug"' in staff_client.get(admin_url(InfoPage, "change", extra.pk)).content.decode()
+    )
 
 
 def test_message_moderation_shows_whether_the_gift_went_through(staff_client, seeded):

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from donations.amounts import parse_yen
+from jii_campaign.money import format_yen
 
 
 @pytest.mark.parametrize(
@@ -24,3 +27,19 @@ def test_digits_from_other_scripts_are_refused():
     # Arabic-Indic digits pass str.isdigit() but are not what a Japanese donor means by yen.
     with pytest.raises(ValueError):
         parse_yen("٣٠٠٠")
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"), [(0, "¥0"), (500, "¥500"), (1_000_000, "¥1,000,000")]
+)
+def test_yen_is_written_one_way(amount, written):
+    assert format_yen(amount) == written
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_every_amount_on_the_page_reads_the_same_in_both_languages(client, seeded, prefix):
+    html = client.get(f"{prefix}/").content.decode()
+
+    assert "¥3,000" in html  # tiers, the form's choices
+    assert "¥500" in html  # the form's range
+    assert not re.search(r"\d円(?!単位)", html)  # "1円単位" is a step, not an amount

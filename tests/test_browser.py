@@ -6,7 +6,7 @@ import os
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from campaigns import seed
+from seed import loader as seed
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -113,7 +113,7 @@ def test_a_mistake_is_explained_and_keeps_what_the_donor_typed(page):
     form.get_by_role("button", name="確認画面へ進む").click()
 
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("金額は 500 円から 1,000,000 円の間で入力してください。")
+    expect(summary).to_contain_text("金額は ¥500 から ¥1,000,000 の間で入力してください。")
     expect(summary).to_contain_text("寄付規約への同意が必要です")
     expect(page.get_by_role("textbox", name="お名前", exact=True)).to_have_value("Maria Santos")
     expect(page.get_by_label("その他の金額（円）")).to_have_value("100")

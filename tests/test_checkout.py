@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from donations import stripe_gateway
+from donations.checkout import checkout_locale
 from donations.models import CampaignProgress, Donation, Payment
 from tests import stripe_events
 from tests.fake_stripe import (
@@ -575,3 +576,19 @@ def test_invoices_and_subscriptions_can_be_listed_back(client, seeded, fake_stri
     [call] = fake_stripe.requests_to("GET", "/v1/subscriptions")
     assert call.params["status"] == "all"
     assert "created[gte]" not in call.params  # one created long ago may be canceled today
+
+
+@pytest.mark.parametrize(
+    ("language", "stripe_locale"),
+    [
+        ("ja", "ja"),
+        ("en", "en"),
+        ("zh-hans", "zh"),
+        ("zh-hant", "zh-TW"),
+        ("vi", "vi"),
+        ("pt-br", "pt-BR"),
+        ("ko", "auto"),
+    ],
+)
+def test_checkout_opens_in_the_donors_language(language, stripe_locale):
+    assert checkout_locale(language) == stripe_locale

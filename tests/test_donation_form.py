@@ -2,11 +2,11 @@
 
 import pytest
 
-from campaigns.models import SupportMessage
 from donations.models import Donation
+from testimonials.models import SupportMessage
 from tests.fake_stripe import donation_form, form_fields
 
-RANGE_ERROR = "金額は 500 円から 1,000,000 円の間で入力してください。"
+RANGE_ERROR = "金額は ¥500 から ¥1,000,000 の間で入力してください。"
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_limits_come_from_the_campaign(client, seeded):
 
     for response in (low, high):
         assert response.status_code == 400
-        assert "金額は 1,000 円から 50,000 円の間で入力してください。" in response.content.decode()
+        assert "金額は ¥1,000 から ¥50,000 の間で入力してください。" in response.content.decode()
 
 
 @pytest.mark.parametrize("typed", ["3000.5", "三千円", "abc"])
@@ -183,3 +183,15 @@ def test_english_pages_explain_mistakes_in_english_and_keep_the_input(client, se
     assert expected in html
     assert RANGE_ERROR not in html
     assert form_fields(response, "/en/donate/confirm/")["other_amount"] == "¥200"
+
+
+def test_an_anonymous_donors_message_reads_anonymous_in_each_readers_language(client, seeded):
+    data = donation_form(seeded, public_name="anonymous", message="Keep going!")
+    data["message_consent"] = "on"
+    page = client.post("/en/donate/confirm/", data)
+    client.post("/en/donate/pay/", form_fields(page, "/en/donate/pay/"))
+    message = SupportMessage.objects.get(body="Keep going!")
+    message.review(SupportMessage.Status.APPROVED)
+
+    assert '<p class="attribution">匿名</p>' in client.get("/").content.decode()
+    assert '<p class="attribution">Anonymous</p>' in client.get("/en/").content.decode()

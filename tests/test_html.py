@@ -7,8 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from campaigns.models import SupportMessage
 from programs.models import Program
+from testimonials.models import SupportMessage
 from tests.html_checks import PUBLIC_URLS, https_client, page_problems
 
 

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns.models import Campaign, SupportMessage
+from campaigns.models import Campaign
 from donations.models import Donation
 from programs.models import Program
 from testimonials import models as testimonials
+from testimonials.models import SupportMessage
 from tests.html_checks import LEGAL_PAGES, PROGRAMMES, PUBLIC_URLS, https_client
 
 
@@ -50,8 +51,8 @@ def test_the_campaign_page_shows_the_seed(client, seeded):
         "40代女性・アメリカ/はなまるクラス",
         "まだ応援メッセージはありません",
         "外国人住民の手続きの困り事を1つ解決できます",
-        "10,000円以上で",
-        "<strong>100,000円</strong> → 地域に向けて多文化共生を学ぶ機会を提供できます",
+        "¥10,000以上で",
+        "<strong>¥100,000</strong> → 地域に向けて多文化共生を学ぶ機会を提供できます",
         "住信SBIネット銀行（金融機関コード0038）",
         "法人第一支店（支店コード106）",
         "<dd>1418300</dd>",
@@ -84,8 +85,8 @@ def test_the_sections_come_in_the_seeds_order(client, seeded):
         "応援メッセージ",
         "あなたの応援が“対話の輪”を広げます",
         "参加者の会費 15%",
-        "3,000円で",
-        "10,000円以上で",
+        "¥3,000で",
+        "¥10,000以上で",
         "銀行振込口座",
         "SNSで #小さな理解 を付けて投稿しよう!",
     ]

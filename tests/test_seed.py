@@ -5,10 +5,10 @@ from io import StringIO
 from django.apps import apps
 from django.core.management import call_command
 
-from campaigns import seed
 from campaigns.models import Campaign
 from donations.models import CampaignProgress, Donation, Payment
 from programs.models import Program
+from seed import loader as seed
 
 
 def load_seed():

@@ -1,10 +1,11 @@
 """Template filters for staff-written text and yen amounts."""
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from jii_campaign.money import format_yen
 
 register = template.Library()
 
@@ -14,7 +15,7 @@ def yen(amount):
     """¥3,000: integer yen with thousands separators."""
     if amount is None or amount == "":
         return ""
-    return f"¥{intcomma(int(amount))}"
+    return format_yen(amount)
 
 
 @register.filter

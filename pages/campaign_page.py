@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from campaigns.models import Campaign, SupportMessage
-from donations.models import BankAccount, CampaignProgress
+from campaigns.models import Campaign
+from donations.models import CampaignProgress
+from jii_campaign.models import BankAccount
 from programs.models import Program
-from testimonials.models import Testimonial
+from testimonials.models import SupportMessage, Testimonial
 
 LATEST_MESSAGES = 20
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from campaigns import seed
+from seed import loader as seed
 
 
 class Command(BaseCommand):

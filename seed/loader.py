@@ -13,12 +13,11 @@ from campaigns.models import (
     CampaignSection,
     FundingSource,
     ImpactTier,
-    Organisation,
-    Page,
 )
-from campaigns.seed_pages import PAGES
-from donations.models import BankAccount, Donation
+from donations.models import Donation
+from jii_campaign.models import BankAccount, InfoPage, Organisation
 from programs.models import Program
+from seed.info_pages import PAGES
 from testimonials.models import Testimonial
 
 CAMPAIGN_SLUG = "monthly-supporters"
@@ -291,7 +290,7 @@ def load():
             BankAccount.objects.create(**BANK_ACCOUNT)
             created += 1
         for order, fields in enumerate(PAGES):
-            created += Page.objects.get_or_create(
+            created += InfoPage.objects.get_or_create(
                 slug=fields["slug"], defaults={**fields, "order": order}
             )[1]
         campaign = Campaign.objects.filter(slug=CAMPAIGN_SLUG).first()

@@ -1,0 +1,27 @@
+"""The composed public pages: the featured campaign at "/" and each campaign's own page."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from donations.forms import DonationForm
+from jii_campaign.caching import public_page
+from pages import campaign_page
+
+
+@public_page
+def home(request):
+    campaign = campaign_page.campaign_queryset().featured()
+    if campaign is None:
+        raise Http404("No published campaign")
+    return _render_campaign(request, campaign)
+
+
+@public_page
+def campaign_detail(request, slug):
+    campaign = get_object_or_404(campaign_page.campaign_queryset().published(), slug=slug)
+    return _render_campaign(request, campaign)
+
+
+def _render_campaign(request, campaign):
+    context = {"page": campaign_page.build(campaign), "form": DonationForm(campaign=campaign)}
+    return render(request, "pages/campaign.html", context)
