@@ -80,7 +80,14 @@ class BankAccount(models.Model):
     bank_code = models.CharField(_("Bank code"), max_length=4)
     branch_name = models.CharField(_("Branch"), max_length=100)
     branch_code = models.CharField(_("Branch code"), max_length=3)
-    account_type = models.CharField(_("Account type"), max_length=20, default="普通")
+
+    class AccountType(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary")
+        CHECKING = "checking", _("Checking")
+
+    account_type = models.CharField(
+        _("Account type"), max_length=20, choices=AccountType.choices, default=AccountType.ORDINARY
+    )
     account_number = models.CharField(_("Account number"), max_length=8)
     holder_name = models.CharField(_("Account holder (kanji)"), max_length=200)
     holder_kana = models.CharField(_("Account holder (kana)"), max_length=200)

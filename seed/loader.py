@@ -240,7 +240,7 @@ BANK_ACCOUNT = {
     "bank_code": "0038",
     "branch_name": "法人第一支店",
     "branch_code": "106",
-    "account_type": "普通",
+    "account_type": BankAccount.AccountType.ORDINARY,
     "account_number": "1418300",
     "holder_name": "特定非営利活動法人アジア人文文化交流促進協会",
     "holder_kana": "トクヒ)アジアジンブンブンカコウリユウソクシンキヨウカイ",
