@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jii_campaign.images import ResizedImageField
 from jii_campaign.money import format_yen
@@ -109,7 +110,7 @@ class CampaignSection(models.Model):
     """One section of the campaign page, in the order staff give; some kinds add a component."""
 
     class Kind(models.TextChoices):
-        STORY = "story", _("Text")
+        STORY = "story", pgettext_lazy("section kind", "Text")
         PROGRAMS = "programs", _("Program overview")
         TESTIMONIALS = "testimonials", _("What participants say")
         MESSAGES = "messages", _("Cheering message")
