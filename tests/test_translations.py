@@ -87,3 +87,27 @@ def test_the_committed_catalogue_is_the_one_the_code_needs(fresh_catalogue):
 def test_only_japanese_has_a_catalogue():
     # English is the source language: an `en` catalogue could only drift from the code.
     assert sorted(path.name for path in (ROOT / "locale").iterdir()) == ["ja"]
+
+
+def test_our_catalogue_leaves_djangos_own_translations_alone():
+    # Our catalogue comes first, so an English msgid that Django also uses would change the
+    # admin's Japanese; such strings need a context (pgettext).
+    import django
+    from django.apps import apps
+
+    catalogues = [Path(django.__file__).parent / "conf" / "locale"]
+    catalogues += [Path(config.path) / "locale" for config in apps.get_app_configs()]
+    django_translations = {}
+    for locale_dir in catalogues:
+        po = locale_dir / "ja" / "LC_MESSAGES" / "django.po"
+        if po.is_file() and ".venv" in po.parts:
+            for context, msgid, _, msgstrs, _ in po_entries(po.read_text()):
+                django_translations[context, msgid] = msgstrs
+    ours = po_entries((ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text())
+
+    overridden = [
+        (context, msgid, msgstrs, django_translations[context, msgid])
+        for context, msgid, _, msgstrs, _ in ours
+        if django_translations.get((context, msgid), msgstrs) != msgstrs
+    ]
+    assert overridden == []
