@@ -6,7 +6,6 @@ when the change is already done, so a redelivered or late Stripe event never cou
 """
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -590,7 +589,3 @@ class StripeEvent(models.Model):
     @staticmethod
     def stripe_time(timestamp):
         return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
-
-
-def new_checkout_token():
-    return uuid.uuid4()

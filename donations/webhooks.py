@@ -286,12 +286,6 @@ def _apply_waiting_events(payment):
 
 
 HANDLERS = {
-    "charge.refunded": on_charge_refunded,
-    "charge.dispute.created": on_dispute_changed,
-    "charge.dispute.closed": on_dispute_changed,
-}
-
-HANDLERS = {
     "checkout.session.completed": on_checkout_completed,
     "checkout.session.async_payment_succeeded": on_checkout_completed,
     "checkout.session.async_payment_failed": on_async_payment_failed,
