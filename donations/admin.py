@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import BankAccount, Donation, Payment, StripeEvent
@@ -65,6 +66,7 @@ class DonationAdmin(admin.ModelAdmin):
         "channel",
         "status",
         "amount",
+        "refunded",
         "donor_name",
         "donor_email",
     ]
@@ -87,6 +89,15 @@ class DonationAdmin(admin.ModelAdmin):
         *STRIPE_FIELDS,
     ]
     actions = ["cancel_monthly", "void_staff_recorded"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(refunded_total=Sum("payments__refunded_amount"))
+        )
+
+    @admin.display(description=_("Refunded amount (¥)"), ordering="refunded_total")
+    def refunded(self, donation):
+        return donation.refunded_total or None
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

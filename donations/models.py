@@ -139,6 +139,9 @@ class Donation(StripeLinked, models.Model):
         PENDING = "pending", _("In progress")
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         SUCCEEDED = "succeeded", _("Received")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Disputed (chargeback)")
+        VOIDED = "voided", _("Voided by staff")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired")
         ACTIVE = "active", _("Active")
@@ -265,22 +268,18 @@ class Donation(StripeLinked, models.Model):
     @locked_transition
     def void(self):
         """Take back a gift staff recorded by mistake. The rows stay, so the ledger still adds
-        up: a monthly gift ends, a one-time gift's payments count as refunded in full.
-        False when already void, or for an online gift (Stripe owns those)."""
-        if self.channel == self.Channel.STRIPE:
+        up: the gift is voided (a monthly one no longer counts) and its payments count as
+        refunded in full. False when already void, or for an online gift (Stripe owns those)."""
+        if self.channel == self.Channel.STRIPE or self.status == self.Status.VOIDED:
             return False
-        if self.is_monthly:
-            changed = self.cancel()
-        else:
-            changed = False
-            for payment in self.payments.filter(status=Payment.Status.SUCCEEDED):
-                changed = payment.record_refund(payment.amount) or changed
-        if changed:
-            with translation.override(settings.LANGUAGE_CODE):
-                line = _("%(date)s voided by staff") % {"date": timezone.localdate()}
-            self.note = f"{self.note}\n{line}" if self.note else line
-            self.save(update_fields=["note", "updated_at"])
-        return changed
+        for payment in self.payments.filter(status=Payment.Status.SUCCEEDED):
+            payment.record_refund(payment.amount)
+        self._set_status(self.Status.VOIDED, None)
+        with translation.override(settings.LANGUAGE_CODE):
+            line = _("%(date)s voided by staff") % {"date": timezone.localdate()}
+        self.note = f"{self.note}\n{line}" if self.note else line
+        self.save(update_fields=["note", "updated_at"])
+        return True
 
     # --- Stripe identifiers --------------------------------------------------------------
 
@@ -297,8 +296,7 @@ class Donation(StripeLinked, models.Model):
         payment, created = Payment.record_success(
             donation=self, amount=amount, paid_at=paid_at, **payment_ids
         )
-        if self.status != self.Status.SUCCEEDED:
-            self._set_status(self.Status.SUCCEEDED, None)
+        self._show_outcome(payment)
         return payment, created
 
     @locked_transition
@@ -393,6 +391,21 @@ class Donation(StripeLinked, models.Model):
                 self.campaign_id, monthly_supporters=change, monthly_amount=change * self.amount
             )
 
+    def _show_outcome(self, payment):
+        """A one-time gift's status says what became of its money: received, refunded in full,
+        or withdrawn by a dispute (received again once the dispute is won). Voiding is final,
+        and a monthly gift's status follows its subscription instead."""
+        if self.is_monthly or self.status == self.Status.VOIDED:
+            return
+        if payment.disputed:
+            status = self.Status.DISPUTED
+        elif payment.refunded_amount >= payment.amount:
+            status = self.Status.REFUNDED
+        else:
+            status = self.Status.SUCCEEDED
+        if self.status != status:
+            self._set_status(status, None)
+
     def _counted_monthly(self):
         return int(self.is_monthly and self.status == self.Status.ACTIVE)
 
@@ -418,6 +431,7 @@ class Payment(StripeLinked, models.Model):
     donation = models.ForeignKey(
         Donation, on_delete=models.PROTECT, related_name="payments", verbose_name=_("Donation")
     )
+    locked_after = "donation"  # see locked_transition
     amount = models.PositiveIntegerField(_("Amount (¥)"))
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices)
     refunded_amount = models.PositiveIntegerField(_("Refunded amount (¥)"), default=0)
@@ -524,6 +538,7 @@ class Payment(StripeLinked, models.Model):
         self.refunded_amount = refunded_total
         self.save(update_fields=["refunded_amount"])
         self._count(before)
+        self.donation._show_outcome(self)
         return True
 
     @locked_transition
@@ -540,6 +555,7 @@ class Payment(StripeLinked, models.Model):
         self.disputed = disputed
         self.save(update_fields=["disputed", "dispute_as_of"])
         self._count(before)
+        self.donation._show_outcome(self)
         return True
 
     @locked_transition

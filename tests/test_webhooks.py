@@ -344,6 +344,8 @@ def test_a_refunded_monthly_charge_is_recorded_in_any_order(client, seeded, base
     assert payment.stripe_payment_intent_id == "pi_month2"
     assert payment.refunded_amount == 3000
     # A refund returns one month's money; the donor is still a monthly supporter.
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
     assert moved(seeded, baseline) == monthly(1, 3000)
     assert ledger_counters(seeded) == counters(seeded)
 
@@ -532,6 +534,35 @@ def test_partial_then_full_refund(client, seeded, baseline):
     assert Payment.objects.get(stripe_payment_intent_id=intent).refunded_amount == 5000
 
 
+def test_a_fully_refunded_gift_says_refunded(client, seeded, baseline):
+    donation, intent = paid_once(client, seeded, amount=5000)
+    charge_id = se.new_id("ch")
+    now = int(time.time())
+
+    def refunded(total, created):
+        obj = se.charge(
+            payment_intent=intent, amount=5000, amount_refunded=total, charge_id=charge_id
+        )
+        deliver(client, "charge.refunded", obj, created=created)
+
+    refunded(1000, now - 60)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED  # a partial refund: still received
+
+    refunded(5000, now)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.REFUNDED
+    assert donation.get_status_display() == "返金済み"
+
+    # The payment's own event delivered again does not make the gift "received" again.
+    deliver(
+        client, "checkout.session.completed", se.checkout_session(donation, payment_intent=intent)
+    )
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.REFUNDED
+    assert moved(seeded, baseline) == NOTHING
+
+
 def test_older_partial_refund_arriving_late_does_not_undo_a_larger_one(client, seeded, baseline):
     _, intent = paid_once(client, seeded, amount=10000)
     now = int(time.time())
@@ -573,6 +604,32 @@ def test_a_dispute_won_counts_the_money_again(client, seeded, baseline):
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
 
     assert moved(seeded, baseline) == once_raised(30000)
+
+
+def test_a_disputed_gift_says_so_until_the_dispute_is_won(client, seeded, baseline):
+    donation, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+    now = int(time.time())
+
+    deliver(client, "charge.dispute.created", dispute, created=now - 60)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.DISPUTED
+
+    deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED
+    assert moved(seeded, baseline) == once_raised(30000)
+
+
+def test_a_gift_lost_in_a_dispute_says_disputed(client, seeded, baseline):
+    donation, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+
+    deliver(client, "charge.dispute.closed", {**dispute, "status": "lost"})
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.DISPUTED
+    assert moved(seeded, baseline) == NOTHING
 
 
 def test_a_late_dispute_created_event_does_not_undo_a_win(client, seeded, baseline):
@@ -633,6 +690,8 @@ def test_refund_delivered_before_the_payment_counts_once_it_arrives(client, seed
 
     assert moved(seeded, baseline) == once_raised(3000)
     assert Payment.objects.get(donation=donation).refunded_amount == 2000
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED
     deliver(client, "charge.refunded", refund)  # redelivered: still counted once
     assert moved(seeded, baseline) == once_raised(3000)
 
@@ -650,6 +709,8 @@ def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, see
 
     assert moved(seeded, baseline) == NOTHING
     assert Payment.objects.get(donation=donation).disputed
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.DISPUTED
 
 
 # --- the database away ---------------------------------------------------------------------
