@@ -292,10 +292,14 @@ class Donation(StripeLinked, models.Model):
 
     @locked_transition
     def receive_payment(self, *, amount, paid_at=None, **payment_ids):
-        """Money received for a one-time gift. Returns (payment, created)."""
-        payment, created = Payment.record_success(
-            donation=self, amount=amount, paid_at=paid_at, **payment_ids
-        )
+        """Money received for a one-time gift, which is paid once: however often that is
+        reported, with or without Stripe ids, it is one payment. Returns (payment, created)."""
+        if payment := self.payments.first():
+            created = payment.succeed(amount=amount, paid_at=paid_at, **payment_ids)
+        else:
+            payment, created = Payment.record_success(
+                donation=self, amount=amount, paid_at=paid_at, **payment_ids
+            )
         self._show_outcome(payment)
         return payment, created
 

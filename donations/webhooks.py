@@ -124,7 +124,7 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
         )
         if created:
             tasks.schedule_receipt(payment)
-            _apply_waiting_events(payment)
+        _apply_waiting_events(payment)  # also when this report told us its payment intent
     elif session.get("status") == "complete":
         donation.await_payment()  # konbini: the voucher is issued, payment comes later
     return donation

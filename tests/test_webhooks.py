@@ -209,6 +209,32 @@ def test_two_events_about_the_same_payment_count_it_once(client, seeded, baselin
     assert receipts_queued() == 1
 
 
+def test_a_gift_reported_paid_twice_without_a_payment_intent_counts_once(client, seeded, baseline):
+    donation = pending(seeded)
+    session = se.checkout_session(donation, payment_intent=None)
+
+    deliver(client, "checkout.session.completed", session)
+    deliver(client, "checkout.session.async_payment_succeeded", session)
+
+    assert Payment.objects.filter(donation=donation).count() == 1
+    assert receipts_queued() == 1
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
+def test_a_gift_recorded_without_stripe_ids_then_paid_through_checkout_counts_once(
+    client, seeded, baseline
+):
+    donation = pending(seeded)
+    donation.receive_payment(amount=3000)
+    session = se.checkout_session(donation)
+
+    deliver(client, "checkout.session.completed", session)
+
+    payment = Payment.objects.get(donation=donation)
+    assert payment.stripe_payment_intent_id == session["payment_intent"]
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
 def test_konbini_counts_when_paid_at_the_store(client, seeded, baseline):
     donation = pending(seeded)
     voucher_issued = se.checkout_session(donation, payment_status="unpaid")
