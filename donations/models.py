@@ -207,6 +207,8 @@ class Donation(StripeLinked, models.Model):
     cancel_at_period_end = models.BooleanField(_("Cancel at end of period"), default=False)
     # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
     status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    # The same for `cancel_at_period_end`, which other events (an invoice paid) do not speak of.
+    cancel_at_period_end_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(_("Notes"), blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
@@ -361,11 +363,17 @@ class Donation(StripeLinked, models.Model):
 
     @locked_transition
     def set_cancel_at_period_end(self, value, as_of=None):
-        if is_older(as_of, self.status_as_of) or self.cancel_at_period_end == value:
+        if is_older(as_of, self.cancel_at_period_end_as_of):
             return False
-        self.cancel_at_period_end = value
-        self.save(update_fields=["cancel_at_period_end", "updated_at"])
-        return True
+        changed = self.cancel_at_period_end != value
+        # Newer news of the same choice still outdates older news of the other.
+        if changed or (as_of and as_of != self.cancel_at_period_end_as_of):
+            self.cancel_at_period_end = value
+            self.cancel_at_period_end_as_of = as_of or self.cancel_at_period_end_as_of
+            self.save(
+                update_fields=["cancel_at_period_end", "cancel_at_period_end_as_of", "updated_at"]
+            )
+        return changed
 
     # --- internals -----------------------------------------------------------------------
 

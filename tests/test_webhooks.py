@@ -411,6 +411,35 @@ def test_cancel_at_period_end_counts_until_the_period_ends(client, seeded, basel
     assert moved(seeded, baseline) == NOTHING
 
 
+def test_cancel_at_period_end_delivered_after_a_newer_invoice_paid_is_kept(
+    client, seeded, baseline
+):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded)
+    deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
+
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, cancel_at_period_end=True),
+        created=now - 30,
+    )
+    donation.refresh_from_db()
+    assert donation.cancel_at_period_end
+
+    # An update older still, sent before the donor chose to stop, changes nothing.
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, cancel_at_period_end=False),
+        created=now - 60,
+    )
+    donation.refresh_from_db()
+    assert donation.cancel_at_period_end
+    assert donation.status == Donation.Status.ACTIVE
+    assert moved(seeded, baseline) == monthly(1, 3000)
+
+
 def test_late_invoice_paid_after_deletion_does_not_revive(client, seeded, baseline):
     now = int(time.time())
     donation, session = started_monthly(client, seeded)

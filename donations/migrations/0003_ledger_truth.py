@@ -10,6 +10,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='donation',
+            name='cancel_at_period_end_as_of',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
         migrations.AlterField(
             model_name='donation',
             name='status',
