@@ -3,33 +3,25 @@ of the object it describes, in whatever order the events arrive."""
 
 import logging
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from donations import tasks
+from donations.event_validation import validate
 from donations.models import Donation, Payment, StripeEvent
 
 log = logging.getLogger(__name__)
 
 
-class MalformedEvent(Exception):
-    """A verified event that lacks what its type promises."""
-
-
-# What a signed event the ledger cannot take raises. It would fail the same way on every retry,
-# so it gets a 400 (we will never accept it) rather than a 503 (please retry).
-UNUSABLE_EVENT = (KeyError, TypeError, AttributeError, ValueError, DataError, IntegrityError)
-
-
 def process_event(event: dict) -> bool:
-    """Record and apply one event; False when it had been applied before."""
-    try:
-        event_id, event_type = event["id"], event["type"]
-        obj = event["data"]["object"]
-        created = StripeEvent.stripe_time(event["created"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedEvent(str(exc)) from exc
+    """Record and apply one event; False when it had been applied before. An event not shaped
+    as its type promises raises MalformedEvent; anything a handler raises is a bug of ours and
+    propagates, rolling the event back so that Stripe's redelivery applies it once fixed."""
+    validate(event)
+    event_id, event_type = event["id"], event["type"]
+    obj = event["data"]["object"]
+    created = StripeEvent.stripe_time(event["created"])
     with transaction.atomic():
         StripeEvent.objects.bulk_create(
             [
@@ -46,13 +38,8 @@ def process_event(event: dict) -> bool:
         record = StripeEvent.objects.select_for_update().get(event_id=event_id)
         if record.processed_at:
             return False
-        handler = HANDLERS.get(event_type)
-        if handler:
-            try:
-                handler(obj, created)
-            except UNUSABLE_EVENT as exc:
-                log.warning("Stripe event %s (%s) refused: %r", event_id, event_type, exc)
-                raise MalformedEvent(f"{event_type}: {exc!r}") from exc
+        if handler := HANDLERS.get(event_type):
+            handler(obj, created)
         record.processed_at = timezone.now()
         record.save(update_fields=["processed_at"])
     return True
@@ -63,8 +50,8 @@ def process_event(event: dict) -> bool:
 
 def donation_id_in(metadata) -> int | None:
     """Our donation's id from a Stripe object's metadata, when it carries one."""
-    value = (metadata or {}).get("donation_id")
-    return int(value) if value and str(value).isdigit() else None
+    value = str((metadata or {}).get("donation_id") or "")
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _find_donation(metadata=None, **stripe_ids) -> Donation | None:

@@ -1,12 +1,14 @@
 """Signed Stripe events posted to /stripe/webhook/: verified, applied once, in any order."""
 
 import json
+import logging
 import time
 
 import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from donations import webhooks
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from tests import stripe_events as se
 from tests.stripe_events import pending
@@ -792,6 +794,78 @@ def test_database_unavailable_gets_503_so_stripe_retries(client, seeded):
     # Once the database is back, Stripe's retry is applied.
     assert se.post_event(client, evt).status_code == 200
     assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
+
+
+def envelope_with(**fields):
+    return lambda evt: json.dumps({**evt, **fields})
+
+
+def object_with(**fields):
+    return lambda evt: json.dumps({**evt, "data": {"object": {**evt["data"]["object"], **fields}}})
+
+
+def nested_in_metadata(depth):
+    """JSON arrays `depth` levels deep inside the session's metadata."""
+    deep = "[" * depth + "]" * depth
+    return lambda evt: json.dumps(evt).replace('"metadata": {', f'"metadata": {{"x": {deep}, ', 1)
+
+
+MALFORMED_EVENTS = {
+    "null id": envelope_with(id=None),
+    "empty id": envelope_with(id=""),
+    "type not a string": envelope_with(type=["checkout.session.completed"]),
+    "created far in the future": envelope_with(created=10**20),
+    "created not a number": envelope_with(created="1700000000"),
+    "NUL in the id": envelope_with(id="evt_\x00nul"),
+    "lone surrogate in the id": envelope_with(id="evt_\ud800"),
+    "object not an object": envelope_with(data={"object": ["cs_1"]}),
+    "amount_total a string": object_with(amount_total="3000"),
+    "amount_total negative": object_with(amount_total=-3000),
+    "amount_total beyond eight digits": object_with(amount_total=100_000_000),
+    "customer neither an id nor an object": object_with(customer=["cus_1"]),
+    "NUL in a metadata value": object_with(metadata={"donation_id": "1\x00"}),
+    "nested 100 levels deep": nested_in_metadata(100),
+    "nested 10,000 levels deep": nested_in_metadata(10_000),
+}
+
+
+@pytest.mark.parametrize("malformed", MALFORMED_EVENTS.values(), ids=MALFORMED_EVENTS)
+def test_signed_event_of_the_wrong_shape_gets_400_never_500(client, seeded, baseline, malformed):
+    _, evt = completed_event(seeded)
+    body = malformed(evt)
+
+    response = post_raw(client, body, se.signature_header(body))
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_a_bug_in_our_handler_gets_500_and_the_redelivery_applies_once_fixed(
+    client, seeded, baseline, monkeypatch, caplog
+):
+    _, evt = completed_event(seeded)
+
+    def buggy(session, as_of):
+        webhooks.on_checkout_completed(session, as_of)
+        raise AttributeError("'NoneType' object has no attribute 'amount'")
+
+    monkeypatch.setitem(webhooks.HANDLERS, "checkout.session.completed", buggy)
+    with caplog.at_level(logging.ERROR):
+        response = se.post_event(client, evt)
+
+    assert response.status_code == 500
+    assert [
+        record
+        for record in caplog.records
+        if record.levelno == logging.ERROR and evt["id"] in record.getMessage() and record.exc_info
+    ]
+    assert not StripeEvent.objects.filter(processed_at__isnull=False, event_id=evt["id"]).exists()
+    assert moved(seeded, baseline) == NOTHING
+
+    monkeypatch.undo()  # the fix is deployed, and Stripe redelivers the event
+    assert se.post_event(client, evt).status_code == 200
+    assert moved(seeded, baseline) == once_raised(3000)
 
 
 def test_signed_event_the_ledger_cannot_take_gets_400_not_500(client, seeded, baseline):
