@@ -601,10 +601,17 @@ class StripeEvent(models.Model):
     created = models.DateTimeField(_("Occurred at (Stripe)"))
     livemode = models.BooleanField(default=False)
     payload = models.JSONField()
+    # The Stripe objects the event is about, so that an event that arrived before its payment
+    # is found again without reading payloads. Null when the event names no such object.
+    payment_intent_id = models.CharField(max_length=255, null=True, db_index=True)  # noqa: DJ001
+    charge_id = models.CharField(max_length=255, null=True, db_index=True)  # noqa: DJ001
+    invoice_id = models.CharField(max_length=255, null=True, db_index=True)  # noqa: DJ001
     received_at = models.DateTimeField(
         pgettext_lazy("stripe event", "Received at"), auto_now_add=True
     )
     processed_at = models.DateTimeField(_("Processed at"), null=True, blank=True)
+    # When `manage.py scrub_stripe_events` removed the donor's personal data from the payload.
+    scrubbed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Stripe event")

@@ -31,6 +31,7 @@ def process_event(event: dict) -> bool:
                     created=created,
                     livemode=bool(event.get("livemode")),
                     payload=event,
+                    **objects_named(event_type, obj),
                 )
             ],
             ignore_conflicts=True,
@@ -251,6 +252,29 @@ def on_dispute_changed(dispute, as_of):
         payment.set_disputed(not status.startswith("warning") and status != "won", as_of)
 
 
+REFUND_AND_DISPUTE = ("charge.refunded", "charge.dispute.created", "charge.dispute.closed")
+
+
+def objects_named(event_type: str, obj: dict) -> dict:
+    """The payment intent, charge and invoice an event is about, as StripeEvent columns."""
+    if event_type == "charge.refunded":
+        named = {"payment_intent_id": obj.get("payment_intent"), "charge_id": obj.get("id")}
+    elif event_type in REFUND_AND_DISPUTE:
+        named = {"payment_intent_id": obj.get("payment_intent"), "charge_id": obj.get("charge")}
+    elif event_type == "invoice_payment.paid":
+        paid_by = obj.get("payment") or {}
+        named = {
+            "invoice_id": obj.get("invoice"),
+            "payment_intent_id": paid_by.get("payment_intent"),
+            "charge_id": paid_by.get("charge"),
+        }
+    elif event_type in ("invoice.paid", "invoice.payment_failed"):
+        named = {"invoice_id": obj.get("id")}
+    else:
+        named = {}
+    return {name: _id(value) or None for name, value in named.items()}
+
+
 def _apply_waiting_events(payment):
     """Events about a payment that arrived before it was recorded (or before we knew its payment
     intent) matched nothing then; they count now. Applying one again changes nothing: ids are
@@ -258,13 +282,10 @@ def _apply_waiting_events(payment):
     of the event that set it."""
     waiting = Q()
     if payment.stripe_invoice_id:
-        waiting |= Q(
-            type="invoice_payment.paid", payload__data__object__invoice=payment.stripe_invoice_id
-        )
+        waiting |= Q(type="invoice_payment.paid", invoice_id=payment.stripe_invoice_id)
     if payment.stripe_payment_intent_id:
         waiting |= Q(
-            type__in=["charge.refunded", "charge.dispute.created", "charge.dispute.closed"],
-            payload__data__object__payment_intent=payment.stripe_payment_intent_id,
+            type__in=REFUND_AND_DISPUTE, payment_intent_id=payment.stripe_payment_intent_id
         )
     if not waiting:
         return

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from donations import webhooks
@@ -768,6 +769,32 @@ def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, see
     assert Payment.objects.get(donation=donation).disputed
     donation.refresh_from_db()
     assert donation.status == Donation.Status.DISPUTED
+
+
+def test_a_payment_finds_the_events_that_came_before_it_by_indexed_columns(
+    client, seeded, baseline
+):
+    donation = pending(seeded, amount=5000)
+    session = se.checkout_session(donation)
+    intent = session["payment_intent"]
+    deliver(
+        client,
+        "charge.refunded",
+        se.charge(payment_intent=intent, amount=5000, amount_refunded=5000),
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        deliver(client, "checkout.session.completed", session)
+
+    event_filters = [
+        query["sql"].split(" WHERE ", 1)[1]
+        for query in queries
+        if 'FROM "donations_stripeevent"' in query["sql"] and " WHERE " in query["sql"]
+    ]
+    assert any('"payment_intent_id"' in where for where in event_filters)
+    assert not [where for where in event_filters if "payload" in where]
+    assert Payment.objects.get(donation=donation).refunded_amount == 5000
+    assert moved(seeded, baseline) == NOTHING
 
 
 # --- the database away ---------------------------------------------------------------------

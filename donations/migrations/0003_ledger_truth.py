@@ -3,6 +3,24 @@
 from django.db import migrations, models
 
 
+def name_stripe_objects(apps, schema_editor):
+    """Fill the new columns of events already stored, so that those still waiting for their
+    payment are found once it arrives."""
+    from donations.webhooks import objects_named
+
+    StripeEvent = apps.get_model('donations', 'StripeEvent')
+    events = StripeEvent.objects.filter(type__regex=r'^(charge|invoice)').only('type', 'payload')
+    batch = []
+    for event in events.iterator(chunk_size=500):
+        for name, value in objects_named(event.type, event.payload['data']['object']).items():
+            setattr(event, name, value)
+        batch.append(event)
+        if len(batch) == 500:
+            StripeEvent.objects.bulk_update(batch, ['payment_intent_id', 'charge_id', 'invoice_id'])
+            batch = []
+    StripeEvent.objects.bulk_update(batch, ['payment_intent_id', 'charge_id', 'invoice_id'])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -10,6 +28,27 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='stripeevent',
+            name='charge_id',
+            field=models.CharField(db_index=True, max_length=255, null=True),
+        ),
+        migrations.AddField(
+            model_name='stripeevent',
+            name='invoice_id',
+            field=models.CharField(db_index=True, max_length=255, null=True),
+        ),
+        migrations.AddField(
+            model_name='stripeevent',
+            name='payment_intent_id',
+            field=models.CharField(db_index=True, max_length=255, null=True),
+        ),
+        migrations.AddField(
+            model_name='stripeevent',
+            name='scrubbed_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.RunPython(name_stripe_objects, migrations.RunPython.noop),
         migrations.AddField(
             model_name='donation',
             name='cancel_at_period_end_as_of',
