@@ -10,6 +10,7 @@ from django.utils import timezone
 from donations import tasks
 from donations.event_validation import validate
 from donations.models import Donation, Payment, StripeEvent
+from jii_campaign.locking import lock_stripe_objects
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ def _find_donation(metadata=None, **stripe_ids) -> Donation | None:
 
 
 def _find_payment(charge_id, payment_intent_id) -> Payment | None:
+    # The payment may be being recorded this instant, under the same lock: wait, then see it.
+    lock_stripe_objects(payment_intent_id or charge_id)
     if charge_id and (payment := Payment.objects.filter(stripe_charge_id=charge_id).first()):
         return payment
     if payment_intent_id:
@@ -83,6 +86,8 @@ def _id(value):
 
 def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
     """What a finished Checkout session means for its donation; safe to apply many times."""
+    # Before anything is read: a refund or dispute of this payment may be applied right now.
+    lock_stripe_objects(_id(session.get("payment_intent")))
     donation = _find_donation(
         session.get("metadata"),
         stripe_checkout_session_id=session["id"],
@@ -156,6 +161,7 @@ def _invoice_donation(invoice) -> Donation | None:
 
 
 def on_invoice_paid(invoice, as_of):
+    lock_stripe_objects(invoice["id"])  # invoice_payment.paid may be looking for its payment
     donation = _invoice_donation(invoice)
     if donation is None:
         return
@@ -177,10 +183,12 @@ def on_invoice_paid(invoice, as_of):
 def on_invoice_payment_paid(invoice_payment, as_of):
     """Which payment intent paid an invoice: a refund or dispute of a monthly charge names only
     that, since in this API version neither the charge nor the invoice names the other."""
-    payment = Payment.objects.filter(stripe_invoice_id=_id(invoice_payment.get("invoice"))).first()
+    invoice_id = _id(invoice_payment.get("invoice"))
+    paid_by = invoice_payment.get("payment") or {}
+    lock_stripe_objects(invoice_id, _id(paid_by.get("payment_intent")))
+    payment = Payment.objects.filter(stripe_invoice_id=invoice_id).first()
     if payment is None:
         return  # applied from the stored event once invoice.paid records the payment
-    paid_by = invoice_payment.get("payment") or {}
     if payment.link_stripe(
         stripe_payment_intent_id=_id(paid_by.get("payment_intent")),
         stripe_charge_id=_id(paid_by.get("charge")),

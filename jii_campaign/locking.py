@@ -2,7 +2,7 @@
 
 import functools
 
-from django.db import transaction
+from django.db import connection, transaction
 
 
 def locked_transition(method):
@@ -26,3 +26,16 @@ def locked_transition(method):
 
 def _lock(instance):
     instance.refresh_from_db(from_queryset=type(instance)._default_manager.select_for_update())
+
+
+def lock_stripe_objects(*stripe_ids):
+    """Hold until the transaction ends a lock on each of these Stripe objects (by id), so that
+    two events about one object apply one after the other. Row locks cannot do this when the
+    row does not exist yet: a payment being recorded while its refund looks for it. With this
+    lock, whichever commits second sees what the first wrote. Ids are taken in one order, so two
+    holders never wait for each other. SQLite serialises writes anyway: nothing to do there."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for stripe_id in sorted({stripe_id for stripe_id in stripe_ids if stripe_id}):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [stripe_id])
