@@ -234,8 +234,8 @@ def test_a_refund_or_dispute_delivered_with_its_payment_by_another_process_is_ke
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     url = parallel_delivery.database_url(connection.settings_dict)
-    # The refund (or dispute, or invoice payment) of every fourth pair comes 0 to 22 ms after
-    # its payment, so that some land while the payment's transaction is still open.
+    # Each outcome meets every delay from 0 to 22 ms between the payment and the other event,
+    # so that some land while the payment's transaction is still open.
     payments = [(0, payment) for payment, *_ in pairs]
     others = [(n // len(OUTCOMES) % 12 * 0.002, other) for n, (_, other, _) in enumerate(pairs)]
     processes = [
