@@ -177,8 +177,9 @@ def manage_open(request, token):
 @require_POST
 def webhook(request):
     """Stripe's events: 200 once applied (unknown types included); 400 for anything unverified
-    or malformed: we will never accept this body; 503 when the database is down: please retry.
-    Stripe retries any non-2xx answer, so a 400 shows up as a failing delivery to look into."""
+    or malformed: we will never accept this body; 500 when our code fails on a well-formed
+    event, and 503 when the database is down: please retry. Stripe retries any non-2xx answer,
+    so a 400 shows up as a failing delivery to look into."""
     signature = request.headers.get("Stripe-Signature", "")
     if not signature or not settings.STRIPE_WEBHOOK_SECRET:
         return HttpResponse("missing signature\n", status=400)
