@@ -181,7 +181,7 @@ class PaymentAdmin(admin.ModelAdmin):
 class StripeEventAdmin(admin.ModelAdmin):
     list_display = ["event_id", "type", "created", "received_at", "processed_at"]
     list_filter = ["type"]
-    search_fields = ["event_id"]
+    search_fields = ["event_id", "payment_intent_id", "charge_id", "invoice_id"]
 
     def has_add_permission(self, request):
         return False
