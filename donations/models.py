@@ -443,7 +443,6 @@ class Payment(StripeLinked, models.Model):
     donation = models.ForeignKey(
         Donation, on_delete=models.PROTECT, related_name="payments", verbose_name=_("Donation")
     )
-    locked_after = "donation"  # see locked_transition
     amount = models.PositiveIntegerField(_("Amount (¥)"))
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices)
     refunded_amount = models.PositiveIntegerField(_("Refunded amount (¥)"), default=0)
@@ -458,6 +457,7 @@ class Payment(StripeLinked, models.Model):
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
 
     objects = PaymentQuerySet.as_manager()
+    locked_after = "donation"  # see locked_transition
 
     class Meta:
         verbose_name = _("Payment")

@@ -32,8 +32,8 @@ def lock_stripe_objects(*stripe_ids):
     """Hold until the transaction ends a lock on each of these Stripe objects (by id), so that
     two events about one object apply one after the other. Row locks cannot do this when the
     row does not exist yet: a payment being recorded while its refund looks for it. With this
-    lock, whichever commits second sees what the first wrote. Ids are taken in one order, so two
-    holders never wait for each other. SQLite serialises writes anyway: nothing to do there."""
+    lock, whichever commits second sees what the first wrote. Ids given together are taken in one
+    order. SQLite serialises writes anyway: nothing to do there."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
