@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Donation, Payment, StripeEvent
@@ -60,6 +61,7 @@ class DonationAdmin(admin.ModelAdmin):
         "channel",
         "status",
         "amount",
+        "refunded",
         "donor_name",
         "donor_email",
     ]
@@ -82,6 +84,15 @@ class DonationAdmin(admin.ModelAdmin):
         *STRIPE_FIELDS,
     ]
     actions = ["cancel_monthly", "void_staff_recorded"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(refunded_total=Sum("payments__refunded_amount"))
+        )
+
+    @admin.display(description=_("Refunded amount (¥)"), ordering="refunded_total")
+    def refunded(self, donation):
+        return donation.refunded_total or None
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -165,7 +176,7 @@ class PaymentAdmin(admin.ModelAdmin):
 class StripeEventAdmin(admin.ModelAdmin):
     list_display = ["event_id", "type", "created", "received_at", "processed_at"]
     list_filter = ["type"]
-    search_fields = ["event_id"]
+    search_fields = ["event_id", "payment_intent_id", "charge_id", "invoice_id"]
 
     def has_add_permission(self, request):
         return False

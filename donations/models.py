@@ -6,7 +6,6 @@ when the change is already done, so a redelivered or late Stripe event never cou
 """
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -118,6 +117,9 @@ class Donation(StripeLinked, models.Model):
         PENDING = "pending", _("In progress")
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         SUCCEEDED = "succeeded", _("Received")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Disputed (chargeback)")
+        VOIDED = "voided", _("Voided by staff")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired")
         ACTIVE = "active", _("Active")
@@ -183,6 +185,8 @@ class Donation(StripeLinked, models.Model):
     cancel_at_period_end = models.BooleanField(_("Cancel at end of period"), default=False)
     # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
     status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    # The same for `cancel_at_period_end`, which other events (an invoice paid) do not speak of.
+    cancel_at_period_end_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(_("Notes"), blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
@@ -246,22 +250,18 @@ class Donation(StripeLinked, models.Model):
     @locked_transition
     def void(self):
         """Take back a gift staff recorded by mistake. The rows stay, so the ledger still adds
-        up: a monthly gift ends, a one-time gift's payments count as refunded in full.
-        False when already void, or for an online gift (Stripe owns those)."""
-        if self.channel == self.Channel.STRIPE:
+        up: the gift is voided (a monthly one no longer counts) and its payments count as
+        refunded in full. False when already void, or for an online gift (Stripe owns those)."""
+        if self.channel == self.Channel.STRIPE or self.status == self.Status.VOIDED:
             return False
-        if self.is_monthly:
-            changed = self.cancel()
-        else:
-            changed = False
-            for payment in self.payments.filter(status=Payment.Status.SUCCEEDED):
-                changed = payment.record_refund(payment.amount) or changed
-        if changed:
-            with translation.override(settings.LANGUAGE_CODE):
-                line = _("%(date)s voided by staff") % {"date": timezone.localdate()}
-            self.note = f"{self.note}\n{line}" if self.note else line
-            self.save(update_fields=["note", "updated_at"])
-        return changed
+        for payment in self.payments.filter(status=Payment.Status.SUCCEEDED):
+            payment.record_refund(payment.amount)
+        self._set_status(self.Status.VOIDED, None)
+        with translation.override(settings.LANGUAGE_CODE):
+            line = _("%(date)s voided by staff") % {"date": timezone.localdate()}
+        self.note = f"{self.note}\n{line}" if self.note else line
+        self.save(update_fields=["note", "updated_at"])
+        return True
 
     # --- Stripe identifiers --------------------------------------------------------------
 
@@ -274,12 +274,15 @@ class Donation(StripeLinked, models.Model):
 
     @locked_transition
     def receive_payment(self, *, amount, paid_at=None, **payment_ids):
-        """Money received for a one-time gift. Returns (payment, created)."""
-        payment, created = Payment.record_success(
-            donation=self, amount=amount, paid_at=paid_at, **payment_ids
-        )
-        if self.status != self.Status.SUCCEEDED:
-            self._set_status(self.Status.SUCCEEDED, None)
+        """Money received for a one-time gift, which is paid once: however often that is
+        reported, with or without Stripe ids, it is one payment. Returns (payment, created)."""
+        if payment := self.payments.first():
+            created = payment.succeed(amount=amount, paid_at=paid_at, **payment_ids)
+        else:
+            payment, created = Payment.record_success(
+                donation=self, amount=amount, paid_at=paid_at, **payment_ids
+            )
+        self._show_outcome(payment)
         return payment, created
 
     @locked_transition
@@ -340,11 +343,17 @@ class Donation(StripeLinked, models.Model):
 
     @locked_transition
     def set_cancel_at_period_end(self, value, as_of=None):
-        if is_older(as_of, self.status_as_of) or self.cancel_at_period_end == value:
+        if is_older(as_of, self.cancel_at_period_end_as_of):
             return False
-        self.cancel_at_period_end = value
-        self.save(update_fields=["cancel_at_period_end", "updated_at"])
-        return True
+        changed = self.cancel_at_period_end != value
+        # Newer news of the same choice still outdates older news of the other.
+        if changed or (as_of and as_of != self.cancel_at_period_end_as_of):
+            self.cancel_at_period_end = value
+            self.cancel_at_period_end_as_of = as_of or self.cancel_at_period_end_as_of
+            self.save(
+                update_fields=["cancel_at_period_end", "cancel_at_period_end_as_of", "updated_at"]
+            )
+        return changed
 
     # --- internals -----------------------------------------------------------------------
 
@@ -373,6 +382,21 @@ class Donation(StripeLinked, models.Model):
             CampaignProgress.add(
                 self.campaign_id, monthly_supporters=change, monthly_amount=change * self.amount
             )
+
+    def _show_outcome(self, payment):
+        """A one-time gift's status says what became of its money: received, refunded in full,
+        or withdrawn by a dispute (received again once the dispute is won). Voiding is final,
+        and a monthly gift's status follows its subscription instead."""
+        if self.is_monthly or self.status == self.Status.VOIDED:
+            return
+        if payment.disputed:
+            status = self.Status.DISPUTED
+        elif payment.refunded_amount >= payment.amount:
+            status = self.Status.REFUNDED
+        else:
+            status = self.Status.SUCCEEDED
+        if self.status != status:
+            self._set_status(status, None)
 
     def _counted_monthly(self):
         return int(self.is_monthly and self.status == self.Status.ACTIVE)
@@ -413,6 +437,7 @@ class Payment(StripeLinked, models.Model):
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
 
     objects = PaymentQuerySet.as_manager()
+    locked_after = "donation"  # see locked_transition
 
     class Meta:
         verbose_name = _("Payment")
@@ -505,6 +530,7 @@ class Payment(StripeLinked, models.Model):
         self.refunded_amount = refunded_total
         self.save(update_fields=["refunded_amount"])
         self._count(before)
+        self.donation._show_outcome(self)
         return True
 
     @locked_transition
@@ -521,6 +547,7 @@ class Payment(StripeLinked, models.Model):
         self.disputed = disputed
         self.save(update_fields=["disputed", "dispute_as_of"])
         self._count(before)
+        self.donation._show_outcome(self)
         return True
 
     @locked_transition
@@ -554,10 +581,17 @@ class StripeEvent(models.Model):
     created = models.DateTimeField(_("Occurred at (Stripe)"))
     livemode = models.BooleanField(default=False)
     payload = models.JSONField()
+    # The Stripe objects the event is about, so that an event that arrived before its payment
+    # is found again without reading payloads. Null when the event names no such object.
+    payment_intent_id = models.CharField(max_length=255, null=True, db_index=True)  # noqa: DJ001
+    charge_id = models.CharField(max_length=255, null=True, db_index=True)  # noqa: DJ001
+    invoice_id = models.CharField(max_length=255, null=True, db_index=True)  # noqa: DJ001
     received_at = models.DateTimeField(
         pgettext_lazy("stripe event", "Received at"), auto_now_add=True
     )
     processed_at = models.DateTimeField(_("Processed at"), null=True, blank=True)
+    # When `manage.py scrub_stripe_events` removed the donor's personal data from the payload.
+    scrubbed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Stripe event")
@@ -570,7 +604,3 @@ class StripeEvent(models.Model):
     @staticmethod
     def stripe_time(timestamp):
         return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
-
-
-def new_checkout_token():
-    return uuid.uuid4()

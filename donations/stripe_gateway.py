@@ -97,8 +97,8 @@ def verify_webhook(payload: bytes, signature: str) -> dict:
         raise InvalidWebhook(str(exc)) from exc
     try:
         return json.loads(payload)
-    except ValueError as exc:
-        raise InvalidWebhook("body is not JSON") from exc
+    except (ValueError, RecursionError) as exc:
+        raise InvalidWebhook("body is not JSON, or nested beyond what a parser takes") from exc
 
 
 def _list(action: str, service, params: dict):

@@ -1,5 +1,6 @@
 """Giving: form → confirmation → Checkout → thank-you, plus the webhook and self-service pages."""
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -13,9 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.models import Campaign
 from donations import checkout, local_checkout, portal, stripe_gateway, tasks
+from donations.event_validation import MalformedEvent
 from donations.forms import DonationForm, ManageForm
 from donations.models import Donation
-from donations.webhooks import MalformedEvent, process_event
+from donations.webhooks import process_event
+
+log = logging.getLogger(__name__)
 
 
 def _campaign(request):
@@ -173,16 +177,24 @@ def manage_open(request, token):
 @require_POST
 def webhook(request):
     """Stripe's events: 200 once applied (unknown types included); 400 for anything unverified
-    or malformed: we will never accept this body; 503 when the database is down: please retry.
-    Stripe retries any non-2xx answer, so a 400 shows up as a failing delivery to look into."""
+    or malformed: we will never accept this body; 500 when our code fails on a well-formed
+    event, and 503 when the database is down: please retry. Stripe retries any non-2xx answer,
+    so a 400 shows up as a failing delivery to look into."""
     signature = request.headers.get("Stripe-Signature", "")
     if not signature or not settings.STRIPE_WEBHOOK_SECRET:
         return HttpResponse("missing signature\n", status=400)
     try:
         event = stripe_gateway.verify_webhook(request.body, signature)
+    except stripe_gateway.InvalidWebhook as exc:
+        return HttpResponse(f"rejected: {exc.__class__.__name__}\n", status=400)
+    try:
         process_event(event)
-    except (stripe_gateway.InvalidWebhook, MalformedEvent) as exc:
+    except MalformedEvent as exc:
         return HttpResponse(f"rejected: {exc.__class__.__name__}\n", status=400)
     except (OperationalError, InterfaceError):
         return HttpResponse("database unavailable\n", status=503)
+    except Exception:
+        # A bug of ours: the event was rolled back, and Stripe redelivers it until it applies.
+        log.exception("Stripe event %s (%s) failed", event["id"], event["type"])
+        return HttpResponse("error\n", status=500)
     return HttpResponse("ok\n")

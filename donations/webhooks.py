@@ -3,33 +3,26 @@ of the object it describes, in whatever order the events arrive."""
 
 import logging
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from donations import tasks
+from donations.event_validation import validate
 from donations.models import Donation, Payment, StripeEvent
+from jii_campaign.locking import lock_stripe_objects
 
 log = logging.getLogger(__name__)
 
 
-class MalformedEvent(Exception):
-    """A verified event that lacks what its type promises."""
-
-
-# What a signed event the ledger cannot take raises. It would fail the same way on every retry,
-# so it gets a 400 (we will never accept it) rather than a 503 (please retry).
-UNUSABLE_EVENT = (KeyError, TypeError, AttributeError, ValueError, DataError, IntegrityError)
-
-
 def process_event(event: dict) -> bool:
-    """Record and apply one event; False when it had been applied before."""
-    try:
-        event_id, event_type = event["id"], event["type"]
-        obj = event["data"]["object"]
-        created = StripeEvent.stripe_time(event["created"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedEvent(str(exc)) from exc
+    """Record and apply one event; False when it had been applied before. An event not shaped
+    as its type promises raises MalformedEvent; anything a handler raises is a bug of ours and
+    propagates, rolling the event back so that Stripe's redelivery applies it once fixed."""
+    validate(event)
+    event_id, event_type = event["id"], event["type"]
+    obj = event["data"]["object"]
+    created = StripeEvent.stripe_time(event["created"])
     with transaction.atomic():
         StripeEvent.objects.bulk_create(
             [
@@ -39,6 +32,7 @@ def process_event(event: dict) -> bool:
                     created=created,
                     livemode=bool(event.get("livemode")),
                     payload=event,
+                    **objects_named(event_type, obj),
                 )
             ],
             ignore_conflicts=True,
@@ -46,13 +40,8 @@ def process_event(event: dict) -> bool:
         record = StripeEvent.objects.select_for_update().get(event_id=event_id)
         if record.processed_at:
             return False
-        handler = HANDLERS.get(event_type)
-        if handler:
-            try:
-                handler(obj, created)
-            except UNUSABLE_EVENT as exc:
-                log.warning("Stripe event %s (%s) refused: %r", event_id, event_type, exc)
-                raise MalformedEvent(f"{event_type}: {exc!r}") from exc
+        if handler := HANDLERS.get(event_type):
+            handler(obj, created)
         record.processed_at = timezone.now()
         record.save(update_fields=["processed_at"])
     return True
@@ -63,8 +52,8 @@ def process_event(event: dict) -> bool:
 
 def donation_id_in(metadata) -> int | None:
     """Our donation's id from a Stripe object's metadata, when it carries one."""
-    value = (metadata or {}).get("donation_id")
-    return int(value) if value and str(value).isdigit() else None
+    value = str((metadata or {}).get("donation_id") or "")
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _find_donation(metadata=None, **stripe_ids) -> Donation | None:
@@ -78,6 +67,8 @@ def _find_donation(metadata=None, **stripe_ids) -> Donation | None:
 
 
 def _find_payment(charge_id, payment_intent_id) -> Payment | None:
+    # The payment may be being recorded this instant, under the same lock: wait, then see it.
+    lock_stripe_objects(payment_intent_id or charge_id)
     if charge_id and (payment := Payment.objects.filter(stripe_charge_id=charge_id).first()):
         return payment
     if payment_intent_id:
@@ -95,6 +86,8 @@ def _id(value):
 
 def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
     """What a finished Checkout session means for its donation; safe to apply many times."""
+    # Before anything is read: a refund or dispute of this payment may be applied right now.
+    lock_stripe_objects(_id(session.get("payment_intent")))
     donation = _find_donation(
         session.get("metadata"),
         stripe_checkout_session_id=session["id"],
@@ -124,7 +117,7 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
         )
         if created:
             tasks.schedule_receipt(payment)
-            _apply_waiting_events(payment)
+        _apply_waiting_events(payment)  # also when this report told us its payment intent
     elif session.get("status") == "complete":
         donation.await_payment()  # konbini: the voucher is issued, payment comes later
     return donation
@@ -168,6 +161,7 @@ def _invoice_donation(invoice) -> Donation | None:
 
 
 def on_invoice_paid(invoice, as_of):
+    lock_stripe_objects(invoice["id"])  # invoice_payment.paid may be looking for its payment
     donation = _invoice_donation(invoice)
     if donation is None:
         return
@@ -189,10 +183,12 @@ def on_invoice_paid(invoice, as_of):
 def on_invoice_payment_paid(invoice_payment, as_of):
     """Which payment intent paid an invoice: a refund or dispute of a monthly charge names only
     that, since in this API version neither the charge nor the invoice names the other."""
-    payment = Payment.objects.filter(stripe_invoice_id=_id(invoice_payment.get("invoice"))).first()
+    invoice_id = _id(invoice_payment.get("invoice"))
+    paid_by = invoice_payment.get("payment") or {}
+    lock_stripe_objects(invoice_id, _id(paid_by.get("payment_intent")))
+    payment = Payment.objects.filter(stripe_invoice_id=invoice_id).first()
     if payment is None:
         return  # applied from the stored event once invoice.paid records the payment
-    paid_by = invoice_payment.get("payment") or {}
     if payment.link_stripe(
         stripe_payment_intent_id=_id(paid_by.get("payment_intent")),
         stripe_charge_id=_id(paid_by.get("charge")),
@@ -264,6 +260,29 @@ def on_dispute_changed(dispute, as_of):
         payment.set_disputed(not status.startswith("warning") and status != "won", as_of)
 
 
+REFUND_AND_DISPUTE = ("charge.refunded", "charge.dispute.created", "charge.dispute.closed")
+
+
+def objects_named(event_type: str, obj: dict) -> dict:
+    """The payment intent, charge and invoice an event is about, as StripeEvent columns."""
+    if event_type == "charge.refunded":
+        named = {"payment_intent_id": obj.get("payment_intent"), "charge_id": obj.get("id")}
+    elif event_type in REFUND_AND_DISPUTE:
+        named = {"payment_intent_id": obj.get("payment_intent"), "charge_id": obj.get("charge")}
+    elif event_type == "invoice_payment.paid":
+        paid_by = obj.get("payment") or {}
+        named = {
+            "invoice_id": obj.get("invoice"),
+            "payment_intent_id": paid_by.get("payment_intent"),
+            "charge_id": paid_by.get("charge"),
+        }
+    elif event_type in ("invoice.paid", "invoice.payment_failed"):
+        named = {"invoice_id": obj.get("id")}
+    else:
+        named = {}
+    return {name: _id(value) or None for name, value in named.items()}
+
+
 def _apply_waiting_events(payment):
     """Events about a payment that arrived before it was recorded (or before we knew its payment
     intent) matched nothing then; they count now. Applying one again changes nothing: ids are
@@ -271,25 +290,16 @@ def _apply_waiting_events(payment):
     of the event that set it."""
     waiting = Q()
     if payment.stripe_invoice_id:
-        waiting |= Q(
-            type="invoice_payment.paid", payload__data__object__invoice=payment.stripe_invoice_id
-        )
+        waiting |= Q(type="invoice_payment.paid", invoice_id=payment.stripe_invoice_id)
     if payment.stripe_payment_intent_id:
         waiting |= Q(
-            type__in=["charge.refunded", "charge.dispute.created", "charge.dispute.closed"],
-            payload__data__object__payment_intent=payment.stripe_payment_intent_id,
+            type__in=REFUND_AND_DISPUTE, payment_intent_id=payment.stripe_payment_intent_id
         )
     if not waiting:
         return
     for event in StripeEvent.objects.filter(waiting).order_by("created"):
         HANDLERS[event.type](event.payload["data"]["object"], event.created)
 
-
-HANDLERS = {
-    "charge.refunded": on_charge_refunded,
-    "charge.dispute.created": on_dispute_changed,
-    "charge.dispute.closed": on_dispute_changed,
-}
 
 HANDLERS = {
     "checkout.session.completed": on_checkout_completed,

@@ -95,9 +95,60 @@ def test_voiding_a_staff_recorded_monthly_supporter_removes_them(staff_client, s
     run_action(staff_client, "void_staff_recorded", supporter)
 
     supporter.refresh_from_db()
-    assert supporter.status == Donation.Status.CANCELED
+    assert supporter.status == Donation.Status.VOIDED
     assert shown("monthly") == supporters
     assert_counters_match_ledger(seeded)
+
+
+def test_a_voided_gift_is_listed_as_voided_by_staff(staff_client, seeded):
+    gift = Donation.record_offline(campaign=seeded, frequency="once", amount=5000)
+    kept = Donation.record_offline(campaign=seeded, frequency="once", amount=7000)
+
+    run_action(staff_client, "void_staff_recorded", gift)
+
+    gift.refresh_from_db()
+    assert gift.status == Donation.Status.VOIDED
+    voided = staff_client.get(CHANGELIST, {"status__exact": "voided"}).content.decode()
+    assert listed(voided) == [gift.pk]
+    assert "取り消し済み" in voided
+    assert kept.pk in listed(staff_client.get(CHANGELIST).content.decode())
+    assert_counters_match_ledger(seeded)
+
+
+def test_the_donation_list_shows_refunds_and_filters_refunded_gifts(staff_client, seeded):
+    partly, partly_payment = paid_online(seeded, 5000)
+    fully, fully_payment = paid_online(seeded, 3000)
+
+    partly_payment.record_refund(1000)
+    fully_payment.record_refund(3000)
+
+    everything = staff_client.get(CHANGELIST).content.decode()
+    assert refunded_cell(everything, partly) == "1000"
+    assert refunded_cell(everything, fully) == "3000"
+    refunded = staff_client.get(CHANGELIST, {"status__exact": "refunded"}).content.decode()
+    assert listed(refunded) == [fully.pk]
+    assert "返金済み" in refunded
+    received = staff_client.get(CHANGELIST, {"status__exact": "succeeded"}).content.decode()
+    assert partly.pk in listed(received)
+    assert_counters_match_ledger(seeded)
+
+
+def paid_online(campaign, amount):
+    donation = pending(campaign, amount=amount)
+    payment, _ = donation.receive_payment(
+        amount=amount, stripe_payment_intent_id=f"pi_admin_{donation.pk}"
+    )
+    return donation, payment
+
+
+def listed(changelist_html):
+    """The ids of the donations on a changelist page, in order."""
+    return [int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', changelist_html)]
+
+
+def refunded_cell(changelist_html, donation):
+    row = re.search(rf'value="{donation.pk}".*?</tr>', changelist_html, re.S).group(0)
+    return re.search(r'class="field-refunded[^"]*">(.*?)</td>', row, re.S).group(1).strip()
 
 
 def test_voiding_skips_online_donations(staff_client, seeded):

@@ -2,16 +2,19 @@
 different events about the same donation, at the same moment. Real threads, real PostgreSQL."""
 
 import json
+import multiprocessing
 import threading
 import time
 import urllib.request
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from donations.webhooks import process_event
+from tests import parallel_delivery
 from tests import stripe_events as se
 from tests.stripe_events import pending
 
@@ -181,3 +184,74 @@ def test_cancellation_racing_with_a_renewal(seeded):
     assert after["monthly_supporters"] == before["monthly_supporters"] - 1
     assert after["monthly_amount"] == before["monthly_amount"] - 3000
     assert Payment.objects.filter(donation=donation).count() == 1
+
+
+PAIRS = 48
+OUTCOMES = ["refunded in full", "refunded in part", "disputed", "monthly charge"]
+
+
+def colliding_pair(campaign, outcome):
+    """Two events Stripe sends about one payment at nearly the same moment: (the payment's,
+    the other's, check) where check() asserts that both were applied."""
+    if outcome == "monthly charge":
+        donation = pending(campaign, frequency="monthly", amount=3000)
+        session = se.checkout_session(donation)
+        process_event(se.event("checkout.session.completed", session))
+        invoice = se.invoice(donation, subscription_id=session["subscription"])
+        intent = se.new_id("pi")
+
+        def check():
+            payment = Payment.objects.get(stripe_invoice_id=invoice["id"])
+            assert payment.stripe_payment_intent_id == intent, outcome
+
+        linked = se.invoice_payment(invoice_id=invoice["id"], payment_intent=intent, amount=3000)
+        return se.event("invoice.paid", invoice), se.event("invoice_payment.paid", linked), check
+    donation = pending(campaign, amount=5000)
+    session = se.checkout_session(donation)
+    intent = session["payment_intent"]
+    refunded = {"refunded in full": 5000, "refunded in part": 1000}.get(outcome, 0)
+    if outcome == "disputed":
+        other = se.event("charge.dispute.created", se.dispute(payment_intent=intent, amount=5000))
+        status = Donation.Status.DISPUTED
+    else:
+        refund = se.charge(payment_intent=intent, amount=5000, amount_refunded=refunded)
+        other = se.event("charge.refunded", refund)
+        status = Donation.Status.REFUNDED if refunded == 5000 else Donation.Status.SUCCEEDED
+
+    def check():
+        payment = Payment.objects.get(donation=donation)
+        assert (payment.refunded_amount, payment.disputed) == (refunded, outcome == "disputed")
+        donation.refresh_from_db()
+        assert donation.status == status, outcome
+
+    return se.event("checkout.session.completed", session), other, check
+
+
+def test_a_refund_or_dispute_delivered_with_its_payment_by_another_process_is_kept(seeded):
+    outcomes = [OUTCOMES[n % len(OUTCOMES)] for n in range(PAIRS)]
+    pairs = [colliding_pair(seeded, outcome) for outcome in outcomes]
+    before = counters(seeded)
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    url = parallel_delivery.database_url(connection.settings_dict)
+    # Each outcome meets every delay from 0 to 22 ms between the payment and the other event,
+    # so that some land while the payment's transaction is still open.
+    payments = [(0, payment) for payment, *_ in pairs]
+    others = [(n // len(OUTCOMES) % 12 * 0.002, other) for n, (_, other, _) in enumerate(pairs)]
+    processes = [
+        context.Process(target=parallel_delivery.deliver, args=(url, barrier, side))
+        for side in (payments, others)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+
+    assert [process.exitcode for process in processes] == [0, 0]
+    for *_, check in pairs:
+        check()
+    after = counters(seeded)
+    # Of each ¥5,000 gift only what a partial refund leaves counts; monthly supporters stay.
+    raised = 4000 * outcomes.count("refunded in part")
+    assert after == {**before, "onetime_raised": before["onetime_raised"] + raised}
+    call_command("recount_progress", "--check")

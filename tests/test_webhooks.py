@@ -1,12 +1,15 @@
 """Signed Stripe events posted to /stripe/webhook/: verified, applied once, in any order."""
 
 import json
+import logging
 import time
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from donations import webhooks
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from tests import stripe_events as se
 from tests.stripe_events import pending
@@ -209,6 +212,32 @@ def test_two_events_about_the_same_payment_count_it_once(client, seeded, baselin
     assert receipts_queued() == 1
 
 
+def test_a_gift_reported_paid_twice_without_a_payment_intent_counts_once(client, seeded, baseline):
+    donation = pending(seeded)
+    session = se.checkout_session(donation, payment_intent=None)
+
+    deliver(client, "checkout.session.completed", session)
+    deliver(client, "checkout.session.async_payment_succeeded", session)
+
+    assert Payment.objects.filter(donation=donation).count() == 1
+    assert receipts_queued() == 1
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
+def test_a_gift_recorded_without_stripe_ids_then_paid_through_checkout_counts_once(
+    client, seeded, baseline
+):
+    donation = pending(seeded)
+    donation.receive_payment(amount=3000)
+    session = se.checkout_session(donation)
+
+    deliver(client, "checkout.session.completed", session)
+
+    payment = Payment.objects.get(donation=donation)
+    assert payment.stripe_payment_intent_id == session["payment_intent"]
+    assert moved(seeded, baseline) == once_raised(3000)
+
+
 def test_konbini_counts_when_paid_at_the_store(client, seeded, baseline):
     donation = pending(seeded)
     voucher_issued = se.checkout_session(donation, payment_status="unpaid")
@@ -344,6 +373,8 @@ def test_a_refunded_monthly_charge_is_recorded_in_any_order(client, seeded, base
     assert payment.stripe_payment_intent_id == "pi_month2"
     assert payment.refunded_amount == 3000
     # A refund returns one month's money; the donor is still a monthly supporter.
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.ACTIVE
     assert moved(seeded, baseline) == monthly(1, 3000)
     assert ledger_counters(seeded) == counters(seeded)
 
@@ -381,6 +412,35 @@ def test_cancel_at_period_end_counts_until_the_period_ends(client, seeded, basel
         subscription_for(donation, session, status="canceled", cancel_at_period_end=True),
     )
     assert moved(seeded, baseline) == NOTHING
+
+
+def test_cancel_at_period_end_delivered_after_a_newer_invoice_paid_is_kept(
+    client, seeded, baseline
+):
+    now = int(time.time())
+    donation, session = started_monthly(client, seeded)
+    deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
+
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, cancel_at_period_end=True),
+        created=now - 30,
+    )
+    donation.refresh_from_db()
+    assert donation.cancel_at_period_end
+
+    # An update older still, sent before the donor chose to stop, changes nothing.
+    deliver(
+        client,
+        "customer.subscription.updated",
+        subscription_for(donation, session, cancel_at_period_end=False),
+        created=now - 60,
+    )
+    donation.refresh_from_db()
+    assert donation.cancel_at_period_end
+    assert donation.status == Donation.Status.ACTIVE
+    assert moved(seeded, baseline) == monthly(1, 3000)
 
 
 def test_late_invoice_paid_after_deletion_does_not_revive(client, seeded, baseline):
@@ -532,6 +592,35 @@ def test_partial_then_full_refund(client, seeded, baseline):
     assert Payment.objects.get(stripe_payment_intent_id=intent).refunded_amount == 5000
 
 
+def test_a_fully_refunded_gift_says_refunded(client, seeded, baseline):
+    donation, intent = paid_once(client, seeded, amount=5000)
+    charge_id = se.new_id("ch")
+    now = int(time.time())
+
+    def refunded(total, created):
+        obj = se.charge(
+            payment_intent=intent, amount=5000, amount_refunded=total, charge_id=charge_id
+        )
+        deliver(client, "charge.refunded", obj, created=created)
+
+    refunded(1000, now - 60)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED  # a partial refund: still received
+
+    refunded(5000, now)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.REFUNDED
+    assert donation.get_status_display() == "返金済み"
+
+    # The payment's own event delivered again does not make the gift "received" again.
+    deliver(
+        client, "checkout.session.completed", se.checkout_session(donation, payment_intent=intent)
+    )
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.REFUNDED
+    assert moved(seeded, baseline) == NOTHING
+
+
 def test_older_partial_refund_arriving_late_does_not_undo_a_larger_one(client, seeded, baseline):
     _, intent = paid_once(client, seeded, amount=10000)
     now = int(time.time())
@@ -573,6 +662,32 @@ def test_a_dispute_won_counts_the_money_again(client, seeded, baseline):
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
 
     assert moved(seeded, baseline) == once_raised(30000)
+
+
+def test_a_disputed_gift_says_so_until_the_dispute_is_won(client, seeded, baseline):
+    donation, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+    now = int(time.time())
+
+    deliver(client, "charge.dispute.created", dispute, created=now - 60)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.DISPUTED
+
+    deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED
+    assert moved(seeded, baseline) == once_raised(30000)
+
+
+def test_a_gift_lost_in_a_dispute_says_disputed(client, seeded, baseline):
+    donation, intent = paid_once(client, seeded, amount=30000)
+    dispute = se.dispute(payment_intent=intent, amount=30000)
+
+    deliver(client, "charge.dispute.closed", {**dispute, "status": "lost"})
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.DISPUTED
+    assert moved(seeded, baseline) == NOTHING
 
 
 def test_a_late_dispute_created_event_does_not_undo_a_win(client, seeded, baseline):
@@ -633,6 +748,8 @@ def test_refund_delivered_before_the_payment_counts_once_it_arrives(client, seed
 
     assert moved(seeded, baseline) == once_raised(3000)
     assert Payment.objects.get(donation=donation).refunded_amount == 2000
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED
     deliver(client, "charge.refunded", refund)  # redelivered: still counted once
     assert moved(seeded, baseline) == once_raised(3000)
 
@@ -650,6 +767,34 @@ def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, see
 
     assert moved(seeded, baseline) == NOTHING
     assert Payment.objects.get(donation=donation).disputed
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.DISPUTED
+
+
+def test_a_payment_finds_the_events_that_came_before_it_by_indexed_columns(
+    client, seeded, baseline
+):
+    donation = pending(seeded, amount=5000)
+    session = se.checkout_session(donation)
+    intent = session["payment_intent"]
+    deliver(
+        client,
+        "charge.refunded",
+        se.charge(payment_intent=intent, amount=5000, amount_refunded=5000),
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        deliver(client, "checkout.session.completed", session)
+
+    event_filters = [
+        query["sql"].split(" WHERE ", 1)[1]
+        for query in queries
+        if 'FROM "donations_stripeevent"' in query["sql"] and " WHERE " in query["sql"]
+    ]
+    assert any('"payment_intent_id"' in where for where in event_filters)
+    assert not [where for where in event_filters if "payload" in where]
+    assert Payment.objects.get(donation=donation).refunded_amount == 5000
+    assert moved(seeded, baseline) == NOTHING
 
 
 # --- the database away ---------------------------------------------------------------------
@@ -676,6 +821,78 @@ def test_database_unavailable_gets_503_so_stripe_retries(client, seeded):
     # Once the database is back, Stripe's retry is applied.
     assert se.post_event(client, evt).status_code == 200
     assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
+
+
+def envelope_with(**fields):
+    return lambda evt: json.dumps({**evt, **fields})
+
+
+def object_with(**fields):
+    return lambda evt: json.dumps({**evt, "data": {"object": {**evt["data"]["object"], **fields}}})
+
+
+def nested_in_metadata(depth):
+    """JSON arrays `depth` levels deep inside the session's metadata."""
+    deep = "[" * depth + "]" * depth
+    return lambda evt: json.dumps(evt).replace('"metadata": {', f'"metadata": {{"x": {deep}, ', 1)
+
+
+MALFORMED_EVENTS = {
+    "null id": envelope_with(id=None),
+    "empty id": envelope_with(id=""),
+    "type not a string": envelope_with(type=["checkout.session.completed"]),
+    "created far in the future": envelope_with(created=10**20),
+    "created not a number": envelope_with(created="1700000000"),
+    "NUL in the id": envelope_with(id="evt_\x00nul"),
+    "lone surrogate in the id": envelope_with(id="evt_\ud800"),
+    "object not an object": envelope_with(data={"object": ["cs_1"]}),
+    "amount_total a string": object_with(amount_total="3000"),
+    "amount_total negative": object_with(amount_total=-3000),
+    "amount_total beyond eight digits": object_with(amount_total=100_000_000),
+    "customer neither an id nor an object": object_with(customer=["cus_1"]),
+    "NUL in a metadata value": object_with(metadata={"donation_id": "1\x00"}),
+    "nested 100 levels deep": nested_in_metadata(100),
+    "nested 10,000 levels deep": nested_in_metadata(10_000),
+}
+
+
+@pytest.mark.parametrize("malformed", MALFORMED_EVENTS.values(), ids=MALFORMED_EVENTS)
+def test_signed_event_of_the_wrong_shape_gets_400_never_500(client, seeded, baseline, malformed):
+    _, evt = completed_event(seeded)
+    body = malformed(evt)
+
+    response = post_raw(client, body, se.signature_header(body))
+
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    assert moved(seeded, baseline) == NOTHING
+
+
+def test_a_bug_in_our_handler_gets_500_and_the_redelivery_applies_once_fixed(
+    client, seeded, baseline, monkeypatch, caplog
+):
+    _, evt = completed_event(seeded)
+
+    def buggy(session, as_of):
+        webhooks.on_checkout_completed(session, as_of)
+        raise AttributeError("'NoneType' object has no attribute 'amount'")
+
+    monkeypatch.setitem(webhooks.HANDLERS, "checkout.session.completed", buggy)
+    with caplog.at_level(logging.ERROR):
+        response = se.post_event(client, evt)
+
+    assert response.status_code == 500
+    assert [
+        record
+        for record in caplog.records
+        if record.levelno == logging.ERROR and evt["id"] in record.getMessage() and record.exc_info
+    ]
+    assert not StripeEvent.objects.filter(processed_at__isnull=False, event_id=evt["id"]).exists()
+    assert moved(seeded, baseline) == NOTHING
+
+    monkeypatch.undo()  # the fix is deployed, and Stripe redelivers the event
+    assert se.post_event(client, evt).status_code == 200
+    assert moved(seeded, baseline) == once_raised(3000)
 
 
 def test_signed_event_the_ledger_cannot_take_gets_400_not_500(client, seeded, baseline):
