@@ -155,34 +155,29 @@ class DonationAdmin(admin.ModelAdmin):
             self.message_user(request, skipped % {"count": online}, messages.WARNING)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only Stripe's events write: staff read them, never add, change or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["receipt_number", "donation", "amount", "status", "refunded_amount", "paid_at"]
     list_filter = ["status", "disputed"]
     search_fields = ["stripe_invoice_id", "stripe_payment_intent_id", "stripe_charge_id"]
     list_select_related = ["donation"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
+class StripeEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "type", "created", "received_at", "processed_at"]
     list_filter = ["type"]
     search_fields = ["event_id", "payment_intent_id", "charge_id", "invoice_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
