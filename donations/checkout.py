@@ -57,10 +57,14 @@ def pending_donation(form, token, locale: str) -> Donation:
             },
         )
         if created and data["message"].strip():
+            # It joins the queue only once the gift is paid (Donation.release_support_message).
             donation.support_message = SupportMessage.objects.create(
                 campaign=form.campaign,
                 display_name=donation.public_display_name(),
                 body=data["message"],
+                relation=SupportMessage.Relation.DONOR,
+                from_donor=True,
+                status=SupportMessage.Status.AWAITING_GIFT,
             )
             donation.save(update_fields=["support_message"])
     return donation

@@ -373,6 +373,12 @@ class Donation(StripeLinked, models.Model):
             CampaignProgress.add(
                 self.campaign_id, monthly_supporters=change, monthly_amount=change * self.amount
             )
+        self.release_support_message()
+
+    def release_support_message(self):
+        """A message left with this gift joins the moderation queue once the gift is paid."""
+        if self.support_message_id and self.status in (self.Status.SUCCEEDED, self.Status.ACTIVE):
+            self.support_message.release_after_gift()
 
     def _counted_monthly(self):
         return int(self.is_monthly and self.status == self.Status.ACTIVE)

@@ -10,7 +10,8 @@ from jii_campaign.models import BankAccount
 from programs.models import Program
 from testimonials.models import SupportMessage, Testimonial
 
-LATEST_MESSAGES = 20
+# The newest few; the rest are on the messages' own pages.
+LATEST_MESSAGES = 6
 
 
 @dataclass

@@ -39,3 +39,13 @@ def seeded(db):
     """The seed content, as `manage.py load_seed_content` loads it."""
     seed.load()
     return Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Per-IP form allowances live in the cache: each test starts with a full allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
