@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from donations.bank_admin import cancel_transfer_pledges, confirm_transfers
 from donations.models import Donation, Payment, StripeEvent
 
 STRIPE_FIELDS = [
@@ -81,7 +82,12 @@ class DonationAdmin(admin.ModelAdmin):
         "updated_at",
         *STRIPE_FIELDS,
     ]
-    actions = ["cancel_monthly", "void_staff_recorded"]
+    actions = [
+        "cancel_monthly",
+        "void_staff_recorded",
+        confirm_transfers,  # bank transfers: donations/bank_admin.py
+        cancel_transfer_pledges,
+    ]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

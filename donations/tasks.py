@@ -11,7 +11,7 @@ from django_tasks import task
 
 from donations import portal
 from donations.models import Donation, Payment
-from jii_campaign.models import Organisation
+from jii_campaign.models import BankAccount, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -95,3 +95,17 @@ def send_manage_links(email: str, locale: str, attempt: int = 1):
     except Exception:
         log.exception("Manage links not sent")
         _retry_later(send_manage_links, email, locale, attempt=attempt)
+
+
+@task()
+def send_transfer_instructions(donation_id: int, attempt: int = 1):
+    """The pledge's reference code and the account to transfer to."""
+    donation = Donation.objects.select_related("campaign").get(pk=donation_id)
+    if not donation.donor_email:
+        return
+    accounts = list(BankAccount.objects.filter(is_active=True))
+    try:
+        _send("transfer_pledge", donation, {"accounts": accounts})
+    except Exception:
+        log.exception("Transfer instructions for donation %s not sent", donation_id)
+        _retry_later(send_transfer_instructions, donation_id, attempt=attempt)
