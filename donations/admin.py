@@ -1,9 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from donations.bank_admin import cancel_transfer_pledges, confirm_transfers
 from donations.models import Donation, Payment, StripeEvent
+from donations.staff_admin import StaffViews
+from jii_campaign.money import format_yen
 
 STRIPE_FIELDS = [
     "stripe_checkout_session_id",
@@ -52,17 +56,17 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):
+class DonationAdmin(StaffViews, admin.ModelAdmin):
+    # Narrow columns first, so that amount and status show at 1280 px without scrolling.
     list_display = [
         "id",
-        "created_at",
-        "campaign",
+        "amount_yen",
+        "status",
         "frequency",
         "channel",
-        "status",
-        "amount",
-        "donor_name",
-        "donor_email",
+        "donor",
+        "created_on",
+        "campaign_short",
     ]
     list_filter = ["status", "frequency", "channel", "campaign"]
     search_fields = ["donor_name", "donor_email", "reference", *STRIPE_FIELDS]
@@ -88,6 +92,22 @@ class DonationAdmin(admin.ModelAdmin):
         confirm_transfers,  # bank transfers: donations/bank_admin.py
         cancel_transfer_pledges,
     ]
+
+    @admin.display(description=_("Amount (¥)"), ordering="amount")
+    def amount_yen(self, donation):
+        return format_yen(donation.amount)
+
+    @admin.display(description=_("Donor"), ordering="donor_name")
+    def donor(self, donation):
+        return Truncator(donation.donor_name or donation.donor_email or "—").chars(24)
+
+    @admin.display(description=_("Date"), ordering="created_at")
+    def created_on(self, donation):
+        return timezone.localtime(donation.created_at).strftime("%Y-%m-%d")
+
+    @admin.display(description=_("Campaign"), ordering="campaign")
+    def campaign_short(self, donation):
+        return Truncator(donation.campaign.title).chars(14)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
