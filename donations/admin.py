@@ -84,6 +84,7 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         "cancel_at_period_end",
         "created_at",
         "updated_at",
+        "receipt_links",
         *STRIPE_FIELDS,
     ]
     actions = [

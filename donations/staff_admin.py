@@ -1,15 +1,19 @@
 """Staff pages added to the donations admin: the campaign dashboard (and, below it, exports and
 receipts). Views stay thin: the figures come from donations/dashboard.py."""
 
-from django.http import StreamingHttpResponse
+from django.contrib import admin
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from donations import dashboard, exports
+from donations import dashboard, exports, receipts
+from donations.models import Donation
+from donations.receipt_views import pdf_response
 
 
 class StaffViews:
@@ -25,6 +29,16 @@ class StaffViews:
                 name="donations_dashboard",
             ),
             path("export/", wrap(self.export_view), name="donations_export"),
+            path(
+                "receipts/payment/<int:payment_id>/",
+                wrap(self.payment_receipt_view),
+                name="donations_payment_receipt",
+            ),
+            path(
+                "receipts/annual/<int:donation_id>/<int:year>/",
+                wrap(self.annual_receipt_view),
+                name="donations_annual_receipt",
+            ),
             *super().get_urls(),
         ]
 
@@ -67,3 +81,40 @@ class StaffViews:
             "form": form,
         }
         return TemplateResponse(request, "admin/donations/export.html", context)
+
+    def payment_receipt_view(self, request, payment_id):
+        payment = get_object_or_404(receipts.counted_payments(), pk=payment_id)
+        return pdf_response(receipts.payment_pdf(payment), payment.receipt_number, download=True)
+
+    def annual_receipt_view(self, request, donation_id, year):
+        """The annual receipt of the donor of this donation (all gifts made with their e-mail)."""
+        donation = get_object_or_404(Donation.objects.exclude(donor_email=""), pk=donation_id)
+        data = receipts.annual_pdf(donation.donor_email, year)
+        if data is None:
+            raise Http404("No gifts that year")
+        name = receipts.annual_number(donation.donor_email, year)
+        return pdf_response(data, name, download=True)
+
+    @admin.display(description=_("Receipts"))
+    def receipt_links(self, donation):
+        """Each payment's receipt, and the donor's annual receipt for each year they gave."""
+        payments = receipts.counted_payments().filter(donation=donation).order_by("paid_at")
+        links = [
+            (
+                reverse("admin:donations_payment_receipt", args=[p.pk]),
+                p.receipt_number,
+            )
+            for p in payments
+        ]
+        if donation.donor_email:
+            years = sorted({timezone.localtime(p.paid_at).year for p in payments})
+            links += [
+                (
+                    reverse("admin:donations_annual_receipt", args=[donation.pk, year]),
+                    _("Annual receipt %(year)d") % {"year": year},
+                )
+                for year in years
+            ]
+        if not links:
+            return "—"
+        return format_html_join(" / ", '<a href="{}">{}</a>', links)
