@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.bank_admin import cancel_transfer_pledges, confirm_transfers
 from donations.models import Donation, Payment, StripeEvent
-from donations.staff_admin import StaffViews
+from donations.staff_admin import StaffViews, anonymize_donors
 from jii_campaign.money import format_yen
 
 STRIPE_FIELDS = [
@@ -92,6 +92,7 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         "void_staff_recorded",
         confirm_transfers,  # bank transfers: donations/bank_admin.py
         cancel_transfer_pledges,
+        anonymize_donors,  # donations/staff_admin.py
     ]
 
     @admin.display(description=_("Amount (¥)"), ordering="amount")
@@ -165,7 +166,11 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
     def _change_staff_recorded(self, request, queryset, change, *, done, skipped):
         """Apply a state change to gifts staff recorded; Stripe owns the online ones."""
         online = queryset.filter(channel=Donation.Channel.STRIPE).count()
-        changed = sum(change(d) for d in queryset.exclude(channel=Donation.Channel.STRIPE))
+        changed = 0
+        for donation in queryset.exclude(channel=Donation.Channel.STRIPE):
+            if change(donation):
+                changed += 1
+                self.log_change(request, donation, donation.get_status_display())
         self.message_user(request, done % {"count": changed})
         if online:
             self.message_user(request, skipped % {"count": online}, messages.WARNING)

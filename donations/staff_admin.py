@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from donations import dashboard, exports, receipts
+from donations import anonymize, dashboard, exports, receipts
 from donations.models import Donation
 from donations.receipt_views import pdf_response
 
@@ -118,3 +118,16 @@ class StaffViews:
         if not links:
             return "—"
         return format_html_join(" / ", '<a href="{}">{}</a>', links)
+
+
+@admin.action(description=_("Erase the selected donors’ personal data (on their request)"))
+def anonymize_donors(modeladmin, request, queryset):
+    """Every donation made with the selected donations' addresses is anonymised."""
+    emails = {email.lower() for email in queryset.values_list("donor_email", flat=True) if email}
+    count = 0
+    for email in sorted(emails):
+        donations = list(Donation.objects.filter(donor_email__iexact=email))
+        count += anonymize.anonymize_donor(email)
+        for donation in donations:
+            modeladmin.log_change(request, donation, str(_("Personal data erased")))
+    modeladmin.message_user(request, _("%(count)d donation(s) anonymised.") % {"count": count})
