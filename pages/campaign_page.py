@@ -46,6 +46,11 @@ class CampaignPage:
         return {"url": url, "text": f"{hashtag} {self.campaign.title}".strip()}
 
     @property
+    def share_image(self):
+        """The campaign's image for link previews ("" for the site's default share image)."""
+        return self.campaign.hero_image.url if self.campaign.hero_image else ""
+
+    @property
     def single_tiers(self):
         limit = self.campaign.tier_group_from
         return [tier for tier in self.tiers if limit is None or tier.amount < limit]
