@@ -27,17 +27,17 @@ def pledge(request):
     form = BankPledgeForm(request.POST or None, campaign=campaign)
     status = 200
     if request.method == "POST":
-        if not form_throttle.allow(
-            request, "bank-pledge", limit=PLEDGES_ALLOWED, period=PLEDGE_PERIOD
+        if form_throttle.refused(
+            request,
+            form,
+            "bank-pledge",
+            limit=PLEDGES_ALLOWED,
+            period=PLEDGE_PERIOD,
+            message=_(
+                "We have received several pledges from your connection just now. "
+                "Please wait a while and try again."
+            ),
         ):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "We have received several pledges from your connection just now. "
-                    "Please wait a while and try again."
-                ),
-            )
             status = 429
         elif form.is_valid():
             donation = _record(form, campaign)

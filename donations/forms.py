@@ -5,9 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.amounts import parse_yen
 from donations.models import Donation
+from jii_campaign.honeypot import HoneypotForm
 from jii_campaign.money import format_yen
 
 OTHER = "other"
+
+
+def out_of_range(campaign, amount):
+    """The refusal of an amount outside the campaign's range, or None."""
+    low, high = campaign.min_amount, campaign.max_amount
+    if low <= amount <= high:
+        return None
+    return _("Please enter an amount from %(low)s to %(high)s.") % {
+        "low": format_yen(low),
+        "high": format_yen(high),
+    }
 
 
 def check_nickname_and_consent(form, cleaned):
@@ -94,13 +106,8 @@ class DonationForm(forms.Form):
         cleaned = super().clean()
         amount = self._amount(cleaned)
         if amount is not None:
-            low, high = self.campaign.min_amount, self.campaign.max_amount
-            if not low <= amount <= high:
-                self.add_error(
-                    "other_amount" if cleaned.get("other_amount") else "tier",
-                    _("Please enter an amount from %(low)s to %(high)s.")
-                    % {"low": format_yen(low), "high": format_yen(high)},
-                )
+            if error := out_of_range(self.campaign, amount):
+                self.add_error("other_amount" if cleaned.get("other_amount") else "tier", error)
             else:
                 cleaned["amount"] = amount
         check_nickname_and_consent(self, cleaned)
@@ -131,7 +138,7 @@ class ManageForm(forms.Form):
     )
 
 
-class BankPledgeForm(forms.Form):
+class BankPledgeForm(HoneypotForm):
     """A pledge to give by bank transfer: it gets a reference code and counts once paid."""
 
     frequency = DonationForm.base_fields["frequency"]
@@ -156,12 +163,6 @@ class BankPledgeForm(forms.Form):
     message = DonationForm.base_fields["message"]
     message_consent = DonationForm.base_fields["message_consent"]
     agree_terms = DonationForm.base_fields["agree_terms"]
-    # Hidden from people by CSS; bots fill it in.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, campaign, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -171,11 +172,6 @@ class BankPledgeForm(forms.Form):
             "Please agree to the Donation Terms to make a donation."
         )
 
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError(_("Please leave this field empty."))
-        return ""
-
     def clean_amount(self):
         try:
             amount = parse_yen(self.cleaned_data["amount"])
@@ -183,12 +179,8 @@ class BankPledgeForm(forms.Form):
             raise forms.ValidationError(
                 _("Please enter the amount in numbers (e.g. 3000).")
             ) from None
-        low, high = self.campaign.min_amount, self.campaign.max_amount
-        if not low <= amount <= high:
-            raise forms.ValidationError(
-                _("Please enter an amount from %(low)s to %(high)s.")
-                % {"low": format_yen(low), "high": format_yen(high)}
-            )
+        if error := out_of_range(self.campaign, amount):
+            raise forms.ValidationError(error)
         return amount
 
     def clean(self):

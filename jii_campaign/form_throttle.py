@@ -26,3 +26,13 @@ def allow(request, scope: str, *, limit: int, period: int) -> bool:
         cache.set(key, 1, timeout=period)
         return True
     return count <= limit
+
+
+def refused(request, form, scope: str, *, limit: int, period: int, message) -> bool:
+    """For a POSTed form: True, with `message` added to the form (which keeps what was typed),
+    when this client is over its allowance."""
+    if allow(request, scope, limit=limit, period=period):
+        return False
+    form.is_valid()
+    form.add_error(None, message)
+    return True

@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jii_campaign.honeypot import HoneypotForm
 from testimonials.models import SupportMessage
 
 MAX_LENGTH = 1000
@@ -13,7 +14,8 @@ MAX_LINKS = 1
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
-class SupportMessageForm(forms.Form):
+class SupportMessageForm(HoneypotForm):
+    field_order = ["display_name", "body", "relation", "consent"]  # the honeypot last
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=50,
@@ -35,12 +37,6 @@ class SupportMessageForm(forms.Form):
     consent = forms.BooleanField(
         label=_("I agree to my message and display name being shown on this site")
     )
-    # Hidden from people by CSS; bots fill it in.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, campaign, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -52,11 +48,6 @@ class SupportMessageForm(forms.Form):
         self.fields["body"].error_messages["max_length"] = _(
             "Please keep your message to %(limit_value)d characters (it has %(show_value)d)."
         )
-
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError(_("Please leave this field empty."))
-        return ""
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()

@@ -39,17 +39,17 @@ def message_new(request, slug):
     form = SupportMessageForm(request.POST or None, campaign=campaign)
     status = 200
     if request.method == "POST":
-        if not form_throttle.allow(
-            request, "support-message", limit=SUBMISSIONS_ALLOWED, period=SUBMISSION_PERIOD
+        if form_throttle.refused(
+            request,
+            form,
+            "support-message",
+            limit=SUBMISSIONS_ALLOWED,
+            period=SUBMISSION_PERIOD,
+            message=_(
+                "We have received several messages from your connection just now. "
+                "Please wait a few minutes and send it again."
+            ),
         ):
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "We have received several messages from your connection just now. "
-                    "Please wait a few minutes and send it again."
-                ),
-            )
             status = 429
         elif form.is_valid():
             form.save()

@@ -49,3 +49,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def staff_client(django_user_model):
+    """A logged-in member of staff (`staff`), reaching the admin over HTTPS as in production."""
+    from tests.html_checks import https_client
+
+    client = https_client()
+    client.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
+    return client

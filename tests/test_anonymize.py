@@ -9,7 +9,6 @@ from django.core.management import call_command
 
 from donations.models import CampaignProgress, Donation, StripeEvent
 from testimonials.models import SupportMessage
-from tests.html_checks import https_client
 from tests.stripe_events import checkout_session, event, pending, post_event
 
 pytestmark = pytest.mark.django_db
@@ -68,11 +67,8 @@ def test_the_command_erases_the_donor_everywhere_and_keeps_the_money(donor, seed
     call_command("recount_progress", check=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_staff_erase_a_donor_from_the_admin_and_it_is_logged(donor, seeded, django_user_model):
-    staff = https_client()
-    staff.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
-
-    staff.post(
+def test_staff_erase_a_donor_from_the_admin_and_it_is_logged(donor, seeded, staff_client):
+    staff_client.post(
         "/admin/donations/donation/",
         {"action": "anonymize_donors", "_selected_action": [donor.pk]},
     )

@@ -15,16 +15,8 @@ from donations.bank_transfers import REFERENCE_ALPHABET
 from donations.models import CampaignProgress, Donation, StatementLine
 from testimonials.models import SupportMessage
 from tests.fake_stripe import form_fields, run_task_worker
-from tests.html_checks import https_client
 
 SAMPLE = Path(__file__).resolve().parent.parent / "docs" / "sample-bank-statement.csv"
-
-
-@pytest.fixture
-def staff_client(django_user_model):
-    client = https_client()
-    client.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
-    return client
 
 
 def counters(campaign):

@@ -8,16 +8,8 @@ from django.utils import timezone
 
 from donations.exports import neutralise
 from donations.models import Donation
-from tests.html_checks import https_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(django_user_model):
-    client = https_client()
-    client.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
-    return client
 
 
 def download(client, **params):

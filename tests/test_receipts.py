@@ -12,14 +12,6 @@ from django.utils import timezone
 from donations import receipts
 from donations.models import Donation
 from tests.fake_stripe import confirm_and_pay, donation_form, run_task_worker
-from tests.html_checks import https_client
-
-
-@pytest.fixture
-def staff_client(django_user_model):
-    client = https_client()
-    client.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
-    return client
 
 
 def pdf_text(data: bytes) -> str:

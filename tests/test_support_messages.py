@@ -8,7 +8,7 @@ from campaigns.models import Campaign
 from donations.models import Donation
 from testimonials.models import SupportMessage
 from tests.fake_stripe import confirm_and_pay, donation_form, form_fields
-from tests.html_checks import https_client, page_problems
+from tests.html_checks import page_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,6 @@ def post_message(client, campaign, prefix="", **fields):
     data.pop("relation", None)
     data.update({"display_name": "さくら", "body": "がんばってください", "consent": "on", **fields})
     return client.post(prefix + form_url(campaign), data)
-
-
-@pytest.fixture
-def staff_client(django_user_model):
-    client = https_client()
-    client.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
-    return client
 
 
 def test_the_campaign_page_links_to_the_message_form_not_the_donation_form(client, seeded):
