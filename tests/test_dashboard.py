@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -89,6 +90,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_ledger(staff_client, s
     for i in range(60):
         give(seeded, 1000 + i, timezone.now() - datetime.timedelta(days=i * 7), f"d{i}@example.jp")
 
+    cache.clear()  # the yearly donor figure is cached: count its query both times
     with CaptureQueriesContext(connection) as large:
         response = staff_client.get(url)
 
