@@ -20,6 +20,10 @@ RUN export SECRET_KEY=build-only DEBUG=false ALLOWED_HOSTS=localhost \
 # Final image: no compilers, no gettext, no dev tools; runs as `app`.
 FROM python:3.11-slim
 ENV PATH=/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# PDF receipts: WeasyPrint renders through Pango, with a Japanese font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home app
 COPY --from=builder /venv /venv
 COPY --from=builder /app /app

@@ -79,6 +79,7 @@ class CampaignAdmin(admin.ModelAdmin):
             {"fields": ["monthly_goal_supporters", "onetime_goal_amount", "starts_on", "ends_on"]},
         ),
         (_("Donation form"), {"fields": ["min_amount", "max_amount", "tier_group_from"]}),
+        (_("Cheering messages"), {"fields": ["message_moderation"]}),
         (
             _("Give One and sharing"),
             {"fields": ["give_one_text", "give_one_link_text", "give_one_url", "share_hashtag"]},

@@ -25,6 +25,10 @@ class CampaignQuerySet(models.QuerySet):
 
 
 class Campaign(models.Model):
+    class MessageModeration(models.TextChoices):
+        HELD = "held", _("Held until staff approve them")
+        PUBLISHED = "published", _("Published at once (staff can remove them)")
+
     slug = models.SlugField(_("Slug"), unique=True)
     title = models.CharField(_("Title"), max_length=200)
     lead = models.TextField(_("Lead paragraph"), blank=True)
@@ -64,6 +68,12 @@ class Campaign(models.Model):
     give_one_link_text = models.CharField(_("Give One link text"), max_length=100, blank=True)
     give_one_url = models.URLField(_("Give One URL"), blank=True)
     share_hashtag = models.CharField(_("Hashtags for sharing"), max_length=50, blank=True)
+    message_moderation = models.CharField(
+        _("New cheering messages"),
+        max_length=10,
+        choices=MessageModeration.choices,
+        default=MessageModeration.HELD,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +109,10 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("pages:campaign", kwargs={"slug": self.slug})
+
+    @property
+    def publishes_messages_at_once(self):
+        return self.message_moderation == self.MessageModeration.PUBLISHED
 
     def days_left(self, today: datetime.date | None = None) -> int:
         """Days still open, counting today; 0 once the campaign has ended."""

@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from donations.bank_admin import cancel_transfer_pledges, confirm_transfers
 from donations.models import Donation, Payment, StripeEvent
+from donations.staff_admin import StaffViews, anonymize_donors
+from jii_campaign.money import format_yen
 
 STRIPE_FIELDS = [
     "stripe_checkout_session_id",
@@ -52,18 +57,18 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):
+class DonationAdmin(StaffViews, admin.ModelAdmin):
+    # Narrow columns first, so that amount and status show at 1280 px without scrolling.
     list_display = [
         "id",
-        "created_at",
-        "campaign",
+        "amount_yen",
+        "refunded",
+        "status",
         "frequency",
         "channel",
-        "status",
-        "amount",
-        "refunded",
-        "donor_name",
-        "donor_email",
+        "donor",
+        "created_on",
+        "campaign_short",
     ]
     list_filter = ["status", "frequency", "channel", "campaign"]
     search_fields = ["donor_name", "donor_email", "reference", *STRIPE_FIELDS]
@@ -81,9 +86,32 @@ class DonationAdmin(admin.ModelAdmin):
         "cancel_at_period_end",
         "created_at",
         "updated_at",
+        "receipt_links",
         *STRIPE_FIELDS,
     ]
-    actions = ["cancel_monthly", "void_staff_recorded"]
+    actions = [
+        "cancel_monthly",
+        "void_staff_recorded",
+        confirm_transfers,  # bank transfers: donations/bank_admin.py
+        cancel_transfer_pledges,
+        anonymize_donors,  # donations/staff_admin.py
+    ]
+
+    @admin.display(description=_("Amount (¥)"), ordering="amount")
+    def amount_yen(self, donation):
+        return format_yen(donation.amount)
+
+    @admin.display(description=_("Donor"), ordering="donor_name")
+    def donor(self, donation):
+        return Truncator(donation.donor_name or donation.donor_email or "—").chars(24)
+
+    @admin.display(description=_("Date"), ordering="created_at")
+    def created_on(self, donation):
+        return timezone.localtime(donation.created_at).strftime("%Y-%m-%d")
+
+    @admin.display(description=_("Campaign"), ordering="campaign")
+    def campaign_short(self, donation):
+        return Truncator(donation.campaign.title).chars(14)
 
     def get_queryset(self, request):
         return (
@@ -149,7 +177,11 @@ class DonationAdmin(admin.ModelAdmin):
     def _change_staff_recorded(self, request, queryset, change, *, done, skipped):
         """Apply a state change to gifts staff recorded; Stripe owns the online ones."""
         online = queryset.filter(channel=Donation.Channel.STRIPE).count()
-        changed = sum(change(d) for d in queryset.exclude(channel=Donation.Channel.STRIPE))
+        changed = 0
+        for donation in queryset.exclude(channel=Donation.Channel.STRIPE):
+            if change(donation):
+                changed += 1
+                self.log_change(request, donation, donation.get_status_display())
         self.message_user(request, done % {"count": changed})
         if online:
             self.message_user(request, skipped % {"count": online}, messages.WARNING)

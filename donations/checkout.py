@@ -8,10 +8,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from donations import stripe_gateway
+from donations.gift_messages import attach_support_message
 from donations.models import Donation
 from donations.webhooks import apply_checkout_session
 from jii_campaign.models import Organisation
-from testimonials.models import SupportMessage
 
 KONBINI_RANGE = range(120, 300_000 + 1)
 
@@ -57,12 +57,7 @@ def pending_donation(form, token, locale: str) -> Donation:
             },
         )
         if created and data["message"].strip():
-            donation.support_message = SupportMessage.objects.create(
-                campaign=form.campaign,
-                display_name=donation.public_display_name(),
-                body=data["message"],
-            )
-            donation.save(update_fields=["support_message"])
+            attach_support_message(donation, data["message"])
     return donation
 
 

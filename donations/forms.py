@@ -5,9 +5,36 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.amounts import parse_yen
 from donations.models import Donation
+from jii_campaign.honeypot import HoneypotForm
 from jii_campaign.money import format_yen
 
 OTHER = "other"
+
+
+def out_of_range(campaign, amount):
+    """The refusal of an amount outside the campaign's range, or None."""
+    low, high = campaign.min_amount, campaign.max_amount
+    if low <= amount <= high:
+        return None
+    return _("Please enter an amount from %(low)s to %(high)s.") % {
+        "low": format_yen(low),
+        "high": format_yen(high),
+    }
+
+
+def check_nickname_and_consent(form, cleaned):
+    """A chosen nickname must be given; a message needs consent to be shown."""
+    nickname_chosen = cleaned.get("public_name") == Donation.PublicName.NICKNAME
+    if nickname_chosen and not cleaned.get("nickname", "").strip():
+        form.add_error("nickname", _("Please enter the nickname you’d like us to show."))
+    if cleaned.get("message", "").strip() and not cleaned.get("message_consent"):
+        form.add_error(
+            "message_consent",
+            _(
+                "We need your consent to show your message. If you’d rather it wasn’t "
+                "shown, please leave the message box empty."
+            ),
+        )
 
 
 class DonationForm(forms.Form):
@@ -79,26 +106,11 @@ class DonationForm(forms.Form):
         cleaned = super().clean()
         amount = self._amount(cleaned)
         if amount is not None:
-            low, high = self.campaign.min_amount, self.campaign.max_amount
-            if not low <= amount <= high:
-                self.add_error(
-                    "other_amount" if cleaned.get("other_amount") else "tier",
-                    _("Please enter an amount from %(low)s to %(high)s.")
-                    % {"low": format_yen(low), "high": format_yen(high)},
-                )
+            if error := out_of_range(self.campaign, amount):
+                self.add_error("other_amount" if cleaned.get("other_amount") else "tier", error)
             else:
                 cleaned["amount"] = amount
-        nickname_chosen = cleaned.get("public_name") == Donation.PublicName.NICKNAME
-        if nickname_chosen and not cleaned.get("nickname", "").strip():
-            self.add_error("nickname", _("Please enter the nickname you’d like us to show."))
-        if cleaned.get("message", "").strip() and not cleaned.get("message_consent"):
-            self.add_error(
-                "message_consent",
-                _(
-                    "We need your consent to show your message. If you’d rather it wasn’t "
-                    "shown, please leave the message box empty."
-                ),
-            )
+        check_nickname_and_consent(self, cleaned)
         return cleaned
 
     def _amount(self, cleaned):
@@ -124,3 +136,54 @@ class ManageForm(forms.Form):
         label=_("Email address you donated with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class BankPledgeForm(HoneypotForm):
+    """A pledge to give by bank transfer: it gets a reference code and counts once paid."""
+
+    frequency = DonationForm.base_fields["frequency"]
+    amount = forms.CharField(
+        label=_("Amount (¥)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    donor_name = DonationForm.base_fields["donor_name"]
+    donor_email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We’ll email you the reference code and our account details."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    payer_kana = forms.CharField(
+        label=_("Payer name on the transfer, in kana (optional)"),
+        max_length=100,
+        required=False,
+    )
+    public_name = DonationForm.base_fields["public_name"]
+    nickname = DonationForm.base_fields["nickname"]
+    message = DonationForm.base_fields["message"]
+    message_consent = DonationForm.base_fields["message_consent"]
+    agree_terms = DonationForm.base_fields["agree_terms"]
+
+    def __init__(self, *args, campaign, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["agree_terms"].error_messages["required"] = _(
+            "Please agree to the Donation Terms to make a donation."
+        )
+
+    def clean_amount(self):
+        try:
+            amount = parse_yen(self.cleaned_data["amount"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Please enter the amount in numbers (e.g. 3000).")
+            ) from None
+        if error := out_of_range(self.campaign, amount):
+            raise forms.ValidationError(error)
+        return amount
+
+    def clean(self):
+        cleaned = super().clean()
+        check_nickname_and_consent(self, cleaned)
+        return cleaned

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from donations.bank_transfers import BankTransferPledges
 from jii_campaign.locking import locked_transition
 from jii_campaign.money import format_yen
 
@@ -101,7 +102,7 @@ class DonationQuerySet(models.QuerySet):
         ).exclude(stripe_customer_id="")
 
 
-class Donation(StripeLinked, models.Model):
+class Donation(StripeLinked, BankTransferPledges, models.Model):
     """A donor's pledge: one gift, or a monthly subscription with many payments."""
 
     class Frequency(models.TextChoices):
@@ -154,6 +155,12 @@ class Donation(StripeLinked, models.Model):
         default=PublicName.ANONYMOUS,
     )
     nickname = models.CharField(_("Nickname"), max_length=100, blank=True)
+    payer_kana = models.CharField(
+        _("Payer name on the transfer (kana)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For bank transfers: the name the bank statement will show."),
+    )
     locale = models.CharField(_("Language"), max_length=10, default="ja")
     support_message = models.OneToOneField(
         "testimonials.SupportMessage",
@@ -382,6 +389,12 @@ class Donation(StripeLinked, models.Model):
             CampaignProgress.add(
                 self.campaign_id, monthly_supporters=change, monthly_amount=change * self.amount
             )
+        self.release_support_message()
+
+    def release_support_message(self):
+        """A message left with this gift joins the moderation queue once the gift is paid."""
+        if self.support_message_id and self.status in (self.Status.SUCCEEDED, self.Status.ACTIVE):
+            self.support_message.release_after_gift()
 
     def _show_outcome(self, payment):
         """A one-time gift's status says what became of its money: received, refunded in full,
@@ -443,7 +456,11 @@ class Payment(StripeLinked, models.Model):
         verbose_name = _("Payment")
         verbose_name_plural = _("Payment")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["donation", "status"], name="payment_counting")]
+        indexes = [
+            models.Index(fields=["donation", "status"], name="payment_counting"),
+            # The dashboard's money by month and by day, and the yearly donor figure.
+            models.Index(fields=["paid_at"], name="payment_paid_at"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
@@ -604,3 +621,65 @@ class StripeEvent(models.Model):
     @staticmethod
     def stripe_time(timestamp):
         return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
+
+
+# --- bank statements (donations/bank_statements.py imports them) ---------------------------
+
+
+class StatementLine(models.Model):
+    """One credit line of an imported bank statement, stored once by its key, so that
+    importing the same file again changes nothing."""
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", _("Matched to a pledge")
+        UNMATCHED = "unmatched", _("To be resolved")
+        ATTACHED = "attached", _("Attached to a pledge by staff")
+        RECORDED = "recorded", _("Recorded as a gift by staff")
+        IGNORED = "ignored", _("Not a donation")
+
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    booked_on = models.DateField(_("Date"))
+    payer_name = models.CharField(_("Payer name"), max_length=200)
+    amount = models.PositiveIntegerField(_("Amount (¥)"))
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
+    donation = models.ForeignKey(
+        Donation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statement_lines",
+        verbose_name=_("Donation"),
+    )
+    suggested = models.ForeignKey(
+        Donation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Possible pledge"),
+    )
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="statement_line"
+    )
+    file_name = models.CharField(_("Imported from"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("Imported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("Resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Bank statement line")
+        verbose_name_plural = _("Bank statement line")
+        ordering = ["-booked_on", "id"]
+        indexes = [models.Index(fields=["status", "-booked_on"], name="statement_line_status")]
+
+    def __str__(self):
+        return f"{self.booked_on} {self.payer_name} {format_yen(self.amount)}"
+
+    @locked_transition
+    def resolve(self, status, *, donation=None, payment=None):
+        """Staff decided what this line is; False when someone already did."""
+        if self.status != self.Status.UNMATCHED:
+            return False
+        self.status, self.donation, self.payment = status, donation, payment
+        self.resolved_at = timezone.now()
+        self.save(update_fields=["status", "donation", "payment", "resolved_at"])
+        return True

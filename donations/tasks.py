@@ -4,14 +4,16 @@ asked for them has committed; a failed send is retried with growing delays."""
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from donations import portal
+from donations import portal, receipts
 from donations.models import Donation, Payment
-from jii_campaign.models import Organisation
+from jii_campaign.models import BankAccount, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,13 @@ def schedule_receipt(payment: Payment):
     # The database task backend writes the task row in the current transaction: the worker
     # sees it only once the payment is committed, and never if it rolls back.
     send_receipt.enqueue(payment.pk)
+
+
+def receipt_url(payment: Payment) -> str:
+    """The signed address of the payment's PDF receipt, in the donor's language."""
+    with translation.override(payment.donation.locale):
+        path = reverse("donations:receipt", args=[receipts.payment_link_token(payment)])
+    return settings.SITE_URL + path
 
 
 def schedule_failure_notice(payment: Payment):
@@ -50,7 +59,7 @@ def send_receipt(payment_id: int, attempt: int = 1):
     donation = payment.donation
     if payment.receipt_sent_at or not donation.donor_email:
         return
-    context = {"payment": payment}
+    context = {"payment": payment, "receipt_url": receipt_url(payment)}
     if donation.is_monthly:
         context["manage_url"] = portal.manage_url(donation)
     try:
@@ -95,3 +104,17 @@ def send_manage_links(email: str, locale: str, attempt: int = 1):
     except Exception:
         log.exception("Manage links not sent")
         _retry_later(send_manage_links, email, locale, attempt=attempt)
+
+
+@task()
+def send_transfer_instructions(donation_id: int, attempt: int = 1):
+    """The pledge's reference code and the account to transfer to."""
+    donation = Donation.objects.select_related("campaign").get(pk=donation_id)
+    if not donation.donor_email:
+        return
+    accounts = list(BankAccount.objects.filter(is_active=True))
+    try:
+        _send("transfer_pledge", donation, {"accounts": accounts})
+    except Exception:
+        log.exception("Transfer instructions for donation %s not sent", donation_id)
+        _retry_later(send_transfer_instructions, donation_id, attempt=attempt)

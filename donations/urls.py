@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donations import views
+from donations import bank_views, receipt_views, views
 
 app_name = "donations"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("pay/", views.pay, name="pay"),
     path("thanks/", views.thanks, name="thanks"),
     path("test-checkout/<uuid:token>/", views.test_checkout, name="test_checkout"),
+    path("bank/", bank_views.pledge, name="bank_pledge"),
+    path("bank/<str:token>/", bank_views.pledged, name="bank_pledged"),
+    path("receipt/<str:token>/", receipt_views.payment_receipt, name="receipt"),
     path("manage/", views.manage, name="manage"),
     path("manage/<str:token>/", views.manage_open, name="manage_open"),
 ]

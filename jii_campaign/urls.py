@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("pages/<slug:slug>/", views.info_page, name="info_page"),
     path("programs/", include("programs.urls")),
     path("testimonials/", include("testimonials.urls")),
+    path("campaigns/<slug:slug>/messages/", include("testimonials.message_urls")),
     path("donate/", include("donations.urls")),
     prefix_default_language=False,
 )

@@ -10,7 +10,8 @@ from jii_campaign.models import BankAccount
 from programs.models import Program
 from testimonials.models import SupportMessage, Testimonial
 
-LATEST_MESSAGES = 20
+# The newest few; the rest are on the messages' own pages.
+LATEST_MESSAGES = 6
 
 
 @dataclass
@@ -43,6 +44,11 @@ class CampaignPage:
         url = settings.SITE_URL + self.campaign.get_absolute_url()
         hashtag = f"#{self.campaign.share_hashtag}" if self.campaign.share_hashtag else ""
         return {"url": url, "text": f"{hashtag} {self.campaign.title}".strip()}
+
+    @property
+    def share_image(self):
+        """The campaign's image for link previews ("" for the site's default share image)."""
+        return self.campaign.hero_image.url if self.campaign.hero_image else ""
 
     @property
     def single_tiers(self):

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
+from campaigns.models import Campaign
 from jii_campaign.caching import public_page
 from programs.models import Program
 from testimonials.models import Testimonial
@@ -9,8 +11,19 @@ from testimonials.models import Testimonial
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.published(), slug=slug)
     testimonials = Testimonial.objects.published().filter(program=program).select_related("program")
-    return render(
-        request,
-        "programs/program_detail.html",
-        {"program": program, "testimonials": testimonials, "programs": Program.objects.published()},
-    )
+    context = {
+        "program": program,
+        "testimonials": testimonials,
+        "programs": Program.objects.published(),
+        "program_image": program.image.url if program.image else "",
+        "share": share_for(program),
+    }
+    return render(request, "programs/program_detail.html", context)
+
+
+def share_for(program):
+    """The programme's share links carry the featured campaign's hashtag (#小さな理解)."""
+    campaign = Campaign.objects.featured()
+    hashtag = f"#{campaign.share_hashtag}" if campaign and campaign.share_hashtag else ""
+    url = settings.SITE_URL + program.get_absolute_url()
+    return {"url": url, "text": f"{hashtag} {program.name}".strip()}

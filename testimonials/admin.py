@@ -23,16 +23,22 @@ class SupportMessageAdmin(admin.ModelAdmin):
         "name",
         "short_body",
         "campaign",
+        "relation",
+        "from_donor",
         "status",
         "donation_status",
         "created_at",
     ]
-    list_filter = ["status", "campaign"]
+    list_filter = ["status", "campaign", "relation", "from_donor"]
     search_fields = ["display_name", "body"]
     list_select_related = ["campaign", "donation"]
-    # Status changes go through the actions, which lock the row and record when.
-    readonly_fields = ["status", "created_at", "reviewed_at"]
+    # Status changes go through the actions, which lock the row and record when and who.
+    readonly_fields = ["status", "from_donor", "created_at", "reviewed_at"]
     actions = ["approve", "reject"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Rejected messages stay (hidden), so that nothing a supporter wrote silently vanishes.
+        return False
 
     @admin.display(description=_("Donation status"))
     def donation_status(self, message):
@@ -49,10 +55,19 @@ class SupportMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected messages"))
     def approve(self, request, queryset):
-        changed = sum(message.review(SupportMessage.Status.APPROVED) for message in queryset)
+        changed = self._review(request, queryset, SupportMessage.Status.APPROVED)
         self.message_user(request, _("%(count)d message(s) published.") % {"count": changed})
 
     @admin.action(description=_("Unpublish selected messages"))
     def reject(self, request, queryset):
-        changed = sum(message.review(SupportMessage.Status.REJECTED) for message in queryset)
+        changed = self._review(request, queryset, SupportMessage.Status.REJECTED)
         self.message_user(request, _("%(count)d message(s) unpublished.") % {"count": changed})
+
+    def _review(self, request, queryset, status):
+        """Review each message, and record who changed which in the admin's history."""
+        changed = 0
+        for message in queryset:
+            if message.review(status):
+                changed += 1
+                self.log_change(request, message, str(message.get_status_display()))
+        return changed

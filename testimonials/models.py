@@ -74,14 +74,26 @@ class SupportMessageQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=SupportMessage.Status.APPROVED)
 
+    def waiting(self):
+        return self.filter(status=SupportMessage.Status.PENDING)
+
 
 class SupportMessage(models.Model):
-    """A cheering message (応援メッセージ); shown only once staff approve it."""
+    """A cheering message (応援メッセージ) from anyone. Depending on the campaign's setting it
+    waits for staff approval or is published at once; a message left with a gift waits for the
+    gift to be paid first. Held and hidden messages stay, so nothing is silently dropped."""
 
     class Status(models.TextChoices):
+        AWAITING_GIFT = "awaiting_gift", _("Waiting for the gift to be paid")
         PENDING = "pending", _("Awaiting review")
         APPROVED = "approved", pgettext_lazy("message status", "Published")
         REJECTED = "rejected", _("Hidden")
+
+    class Relation(models.TextChoices):
+        DONOR = "donor", pgettext_lazy("relation to JII", "Donor")
+        VOLUNTEER = "volunteer", _("Volunteer")
+        PARTICIPANT = "participant", _("Participant")
+        OTHER = "other", pgettext_lazy("relation to JII", "Other")
 
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -96,8 +108,13 @@ class SupportMessage(models.Model):
         help_text=_("Leave empty to show “Anonymous” in the reader’s language."),
     )
     body = models.TextField(_("Message"), max_length=2000)
+    relation = models.CharField(
+        _("Relation to JII Partners"), max_length=20, choices=Relation.choices, blank=True
+    )
+    # Left with a gift: shown with a donor mark once published.
+    from_donor = models.BooleanField(_("Left with a donation"), default=False)
     status = models.CharField(
-        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("Submitted at"), auto_now_add=True)
     reviewed_at = models.DateTimeField(_("Reviewed at"), null=True, blank=True)
@@ -119,10 +136,26 @@ class SupportMessage(models.Model):
     def shown_name(self):
         return self.display_name or gettext("Anonymous")
 
+    @classmethod
+    def initial_status(cls, campaign):
+        if campaign.publishes_messages_at_once:
+            return cls.Status.APPROVED
+        return cls.Status.PENDING
+
+    @locked_transition
+    def release_after_gift(self):
+        """The gift this message came with is paid: it joins the queue (or is published)."""
+        if self.status != self.Status.AWAITING_GIFT:
+            return False
+        self.status = self.initial_status(self.campaign)
+        self.save(update_fields=["status"])
+        return True
+
     @locked_transition
     def review(self, status):
-        """Approve or reject; returns False when the message already had that status."""
-        if self.status == status:
+        """Approve or reject; returns False when the message already had that status, or when
+        it still waits for its gift to be paid."""
+        if self.status in (status, self.Status.AWAITING_GIFT):
             return False
         self.status = status
         self.reviewed_at = timezone.now()

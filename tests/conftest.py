@@ -39,3 +39,23 @@ def seeded(db):
     """The seed content, as `manage.py load_seed_content` loads it."""
     seed.load()
     return Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Per-IP form allowances live in the cache: each test starts with a full allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_client(django_user_model):
+    """A logged-in member of staff (`staff`), reaching the admin over HTTPS as in production."""
+    from tests.html_checks import https_client
+
+    client = https_client()
+    client.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
+    return client

@@ -29,6 +29,7 @@ PUBLIC_URLS = [
     *(f"/programs/{slug}/" for slug in PROGRAMMES),
     "/testimonials/participants/",
     "/testimonials/volunteers/",
+    "/campaigns/monthly-supporters/messages/",
     *(f"/pages/{slug}/" for slug in [*LEGAL_PAGES, "other-ways"]),
 ]
 

@@ -42,6 +42,7 @@ NOT_ADDED_BY_HAND = {
     "jii_campaign.Organisation",
     "donations.Payment",
     "donations.StripeEvent",
+    "donations.StatementLine",  # imported from statements only
     "django_tasks_database.DBTaskResult",
 }
 

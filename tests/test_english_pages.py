@@ -66,6 +66,9 @@ def english_urls(campaign):
         "/en/programs/neighbours/",
         "/en/testimonials/participants/",
         "/en/testimonials/volunteers/",
+        f"/en/campaigns/{campaign.slug}/messages/",
+        f"/en/campaigns/{campaign.slug}/messages/new/",
+        f"/en/campaigns/{campaign.slug}/messages/sent/",
         *(f"/en/pages/{slug}/" for slug in ["tokushoho", "privacy", "terms", "other-ways"]),
     ]
 

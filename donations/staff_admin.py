@@ -1,0 +1,133 @@
+"""Staff pages added to the donations admin: the campaign dashboard (and, below it, exports and
+receipts). Views stay thin: the figures come from donations/dashboard.py."""
+
+from django.contrib import admin
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign
+from donations import anonymize, dashboard, exports, receipts
+from donations.models import Donation
+from donations.receipt_views import pdf_response
+
+
+class StaffViews:
+    """A mixin of DonationAdmin: its extra URLs, behind the admin's login and permissions."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("dashboard/", wrap(self.dashboard_default), name="donations_dashboard_default"),
+            path(
+                "dashboard/<int:campaign_id>/",
+                wrap(self.dashboard_view),
+                name="donations_dashboard",
+            ),
+            path("export/", wrap(self.export_view), name="donations_export"),
+            path(
+                "receipts/payment/<int:payment_id>/",
+                wrap(self.payment_receipt_view),
+                name="donations_payment_receipt",
+            ),
+            path(
+                "receipts/annual/<int:donation_id>/<int:year>/",
+                wrap(self.annual_receipt_view),
+                name="donations_annual_receipt",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_default(self, request):
+        campaign = Campaign.objects.featured() or Campaign.objects.first()
+        if campaign is None:
+            return redirect("admin:index")
+        return redirect("admin:donations_dashboard", campaign_id=campaign.pk)
+
+    def dashboard_view(self, request, campaign_id):
+        campaign = get_object_or_404(Campaign.objects.select_related("progress"), pk=campaign_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Dashboard: %(campaign)s") % {"campaign": campaign.title},
+            "board": dashboard.build(campaign),
+            "campaigns": Campaign.objects.only("pk", "title"),
+        }
+        return TemplateResponse(request, "admin/donations/dashboard.html", context)
+
+    def export_view(self, request):
+        """The filter form; submitted with a choice, the CSV itself."""
+        form = exports.ExportFilterForm(request.GET if "kind" in request.GET else None)
+        if form.is_bound and form.is_valid():
+            kind = form.cleaned_data["kind"]
+            rows = (exports.donor_rows if kind == "donors" else exports.donation_rows)(
+                form.donations()
+            )
+            response = StreamingHttpResponse(
+                exports.csv_lines(rows, translation.get_language()),
+                content_type="text/csv; charset=utf-8",
+            )
+            name = f"{kind}-{timezone.localdate():%Y%m%d}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Export donations as CSV"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/donations/export.html", context)
+
+    def payment_receipt_view(self, request, payment_id):
+        payment = get_object_or_404(receipts.counted_payments(), pk=payment_id)
+        return pdf_response(receipts.payment_pdf(payment), payment.receipt_number, download=True)
+
+    def annual_receipt_view(self, request, donation_id, year):
+        """The annual receipt of the donor of this donation (all gifts made with their e-mail)."""
+        donation = get_object_or_404(Donation.objects.exclude(donor_email=""), pk=donation_id)
+        data = receipts.annual_pdf(donation.donor_email, year)
+        if data is None:
+            raise Http404("No gifts that year")
+        name = receipts.annual_number(donation.donor_email, year)
+        return pdf_response(data, name, download=True)
+
+    @admin.display(description=_("Receipts"))
+    def receipt_links(self, donation):
+        """Each payment's receipt, and the donor's annual receipt for each year they gave."""
+        payments = receipts.counted_payments().filter(donation=donation).order_by("paid_at")
+        links = [
+            (
+                reverse("admin:donations_payment_receipt", args=[p.pk]),
+                p.receipt_number,
+            )
+            for p in payments
+        ]
+        if donation.donor_email:
+            years = sorted({timezone.localtime(p.paid_at).year for p in payments})
+            links += [
+                (
+                    reverse("admin:donations_annual_receipt", args=[donation.pk, year]),
+                    _("Annual receipt %(year)d") % {"year": year},
+                )
+                for year in years
+            ]
+        if not links:
+            return "—"
+        return format_html_join(" / ", '<a href="{}">{}</a>', links)
+
+
+@admin.action(description=_("Erase the selected donors’ personal data (on their request)"))
+def anonymize_donors(modeladmin, request, queryset):
+    """Every donation made with the selected donations' addresses is anonymised."""
+    emails = {email.lower() for email in queryset.values_list("donor_email", flat=True) if email}
+    count = 0
+    for email in sorted(emails):
+        donations = list(Donation.objects.filter(donor_email__iexact=email))
+        count += anonymize.anonymize_donor(email)
+        for donation in donations:
+            modeladmin.log_change(request, donation, str(_("Personal data erased")))
+    modeladmin.message_user(request, _("%(count)d donation(s) anonymised.") % {"count": count})
