@@ -10,43 +10,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donations.models import Donation, StatementLine, StripeEvent
+from donations.personal_data import scrubbed
 
-# Keys under which Stripe objects carry a person's details.
-PERSONAL_KEYS = {
-    "address",
-    "billing_details",
-    "customer_address",
-    "customer_details",
-    "customer_email",
-    "customer_name",
-    "customer_phone",
-    "email",
-    "name",
-    "phone",
-    "receipt_email",
-    "shipping",
-    "shipping_details",
-}
 STRIPE_ID_FIELDS = [
     "stripe_checkout_session_id",
     "stripe_payment_intent_id",
     "stripe_subscription_id",
     "stripe_customer_id",
 ]
-
-
-def scrubbed(value, known: set[str]):
-    """The payload with every personal key emptied and every known personal string removed."""
-    if isinstance(value, dict):
-        return {
-            key: None if key in PERSONAL_KEYS and item else scrubbed(item, known)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [scrubbed(item, known) for item in value]
-    if isinstance(value, str) and value.strip().lower() in known:
-        return None
-    return value
 
 
 def anonymize_donor(email: str) -> int:

@@ -4,49 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from donations.models import StripeEvent
+from donations.personal_data import scrubbed
 
-# Where Stripe objects carry a person's details; whatever holds them is replaced with null.
-PERSONAL_FIELDS = frozenset(
-    {
-        "address",
-        "billing_details",
-        "collected_information",
-        "custom_fields",
-        "customer_address",
-        "customer_details",
-        "customer_email",
-        "customer_name",
-        "customer_phone",
-        "customer_shipping",
-        "customer_tax_ids",
-        "email",
-        "name",
-        "phone",
-        "receipt_email",
-        "shipping",
-        "shipping_details",
-    }
-)
-# Metadata the site itself writes; any other metadata value may be a donor's.
-OUR_METADATA = frozenset({"donation_id", "campaign", "frequency"})
 BATCH_SIZE = 500
-
-
-def scrubbed(value):
-    """The payload without personal data; ids, amounts, types and times stay as they were."""
-    if isinstance(value, list):
-        return [scrubbed(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    result = {}
-    for key, item in value.items():
-        if key in PERSONAL_FIELDS:
-            result[key] = None
-        elif key == "metadata" and isinstance(item, dict):
-            result[key] = {name: v if name in OUR_METADATA else None for name, v in item.items()}
-        else:
-            result[key] = scrubbed(item)
-    return result
 
 
 class Command(BaseCommand):
