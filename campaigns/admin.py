@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from campaigns.models import (
     Campaign,
@@ -8,11 +9,11 @@ from campaigns.models import (
     FundingSource,
     ImpactTier,
 )
-from jii_campaign.admin import HTTPS_URLS
+from jii_campaign.admin import HTTPS_URLS, TranslatedAdmin
 from jii_campaign.money import format_yen
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(TranslationStackedInline):
     model = CampaignSection
     extra = 0
     fields = [
@@ -27,7 +28,7 @@ class SectionInline(admin.StackedInline):
     ]
 
 
-class TierInline(admin.TabularInline):
+class TierInline(TranslationTabularInline):
     model = ImpactTier
     extra = 0
 
@@ -49,14 +50,14 @@ class FundingFormSet(forms.BaseInlineFormSet):
             )
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(TranslationTabularInline):
     model = FundingSource
     formset = FundingFormSet
     extra = 0
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TranslatedAdmin):
     list_display = [
         "title",
         "is_published",

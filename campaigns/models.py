@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -98,6 +99,13 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("pages:campaign", kwargs={"slug": self.slug})
+
+    @property
+    def share(self):
+        """What the share buttons post: the campaign's public address, hashtag and title."""
+        url = settings.SITE_URL + self.get_absolute_url()
+        hashtag = f"#{self.share_hashtag}" if self.share_hashtag else ""
+        return {"url": url, "text": f"{hashtag} {self.title}".strip()}
 
     def days_left(self, today: datetime.date | None = None) -> int:
         """Days still open, counting today; 0 once the campaign has ended."""

@@ -41,7 +41,7 @@ def image_file(name, size, image_format, noise=False, orientation=None):
 def upload_hero_image(staff_client, campaign, upload):
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     data = form_data(staff_client.get(url).content.decode(), "campaign_form")
-    data.update(hero_image=upload, hero_image_alt="交流会の様子")
+    data.update(hero_image=upload, hero_image_alt_ja="交流会の様子")
     return staff_client.post(url, data)
 
 
@@ -159,6 +159,6 @@ def test_staff_can_still_save_a_campaign_whose_image_file_was_lost(staff_client,
     assert https_client().get("/").status_code == 200
     url = reverse("admin:campaigns_campaign_change", args=[seeded.pk])
     data = form_data(staff_client.get(url).content.decode(), "campaign_form")
-    data["lead"] = "新しいリード文"
+    data["lead_ja"] = "新しいリード文"
     assert staff_client.post(url, data).status_code == 302
     assert Campaign.objects.get(pk=seeded.pk).lead == "新しいリード文"

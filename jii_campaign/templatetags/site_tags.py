@@ -1,11 +1,13 @@
-"""Template filters for staff-written text and yen amounts."""
+"""Template filters for staff-written text (in the reader's language) and yen amounts."""
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from jii_campaign.money import format_yen
+from jii_campaign.translated import FALLBACK, marked, shows_fallback
 
 register = template.Library()
 
@@ -47,6 +49,33 @@ def lines(text):
 
 
 @register.simple_tag(takes_context=True)
-def language_url(context, language_code):
-    """This page's address in another language."""
-    return translate_url(context["request"].path, language_code)
+def language_url(context, language_code, keep_query=False):
+    """This page's address in another language (with its query string when asked: the
+    thank-you page's donation; never on cached pages, which carry nothing per visitor)."""
+    request = context["request"]
+    return translate_url(request.get_full_path() if keep_query else request.path, language_code)
+
+
+@register.simple_tag(takes_context=True)
+def site_url(context, language_code):
+    """This page's public address in a language, for canonical and hreflang links."""
+    return settings.SITE_URL + translate_url(context["request"].path, language_code)
+
+
+@register.filter
+def lang_attr(obj, fields):
+    """` lang="ja"` for an element showing any of these comma-separated fields in Japanese
+    because its English is missing: `<h3{{ program|lang_attr:"name,tagline" }}>`."""
+    if any(shows_fallback(obj, field.strip()) for field in fields.split(",")):
+        return format_html(' lang="{}"', FALLBACK)
+    return ""
+
+
+@register.simple_tag
+def localized(obj, field, as_prose=False):
+    """A staff-written field in the reader's language; the Japanese fallback, if shown, is marked
+    lang="ja" (a <div> around prose, a <span> around a line of text)."""
+    value = getattr(obj, field, "") or ""
+    if as_prose:
+        return marked(obj, field, prose(value), tag="div")
+    return marked(obj, field, conditional_escape(value))
