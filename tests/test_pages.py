@@ -398,3 +398,23 @@ def test_the_campaign_page_query_count_does_not_grow_with_the_data(client, seede
     assert html.count("20代・ベトナム") == 200
     assert html.count("<p>応援しています</p>") == 20  # the newest messages only
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_every_tier_leads_to_the_form_with_its_amount_chosen(client, seeded):
+    html = html_of(client, "/")
+
+    links = re.findall(r'href="(/donate/\?campaign=[^"]+#donation-form)"', html)
+    amounts = [parse_qs(urlsplit(link.replace("&amp;", "&")).query)["amount"] for link in links]
+    assert amounts == [["3000"], ["5000"], ["10000"], ["30000"], ["100000"]]
+    form = html_of(client, links[1].replace("&amp;", "&"))
+    assert re.search(r'<input type="radio" name="tier" value="5000"[^>]* checked', form)
+    # On the campaign page the header's button goes straight to the form just below the hero.
+    assert '<a class="button button-small" href="#donate">' in html
+    assert html.index('id="donate"') < html.index('<section class="section')
+
+
+def test_the_progress_bar_shows_a_started_campaign_even_at_1_percent(client, seeded):
+    html = html_of(client, "/")
+
+    assert re.search(r'<progress id="progress-onetime" class="started"[^>]* value="1"', html)
+    assert "目標の1%" in html and "目標の2%" in html

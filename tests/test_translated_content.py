@@ -143,6 +143,8 @@ def test_the_thank_you_page_switches_language_with_its_donation(client, seeded):
     english = client.get(f"/en/donate/thanks/?token={token}").content.decode()
     assert "Thank you for your donation" in english
     assert "Become a Monthly Supporter" in english  # a one-time donor is invited
+    assert "frequency=monthly#donation-form" in english
+    assert '<p class="hashtag" lang="ja">#小さな理解</p>' in english
 
 
 @pytest.mark.parametrize("url", ["/", "/en/", "/pages/terms/", "/en/programs/otonarisan/"])

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -79,3 +80,14 @@ def localized(obj, field, as_prose=False):
     if as_prose:
         return marked(obj, field, prose(value), tag="div")
     return marked(obj, field, conditional_escape(value))
+
+
+@register.filter
+def srcset(renditions, kind):
+    """`url 480w, url 960w` of the stored renditions (jii_campaign.images) of one kind."""
+    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
+
+
+@register.filter
+def rendition_url(rendition, kind):
+    return default_storage.url(rendition[kind])
