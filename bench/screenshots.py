@@ -15,6 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,12 @@ def start_site(workdir):
 def shoot(page, out, name, full_page=True):
     path = out / f"{name}.png"
     page.screenshot(path=path, full_page=full_page, type="png")
+    if full_page:
+        # A 256-colour palette keeps a long page's text crisp at a fraction of the size (the
+        # hero's gradient shows bands, so first screens keep their full colour).
+        with Image.open(path) as shot:
+            palette = shot.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE)
+            palette.save(path, optimize=True)
     print(path)
 
 
