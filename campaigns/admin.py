@@ -9,8 +9,9 @@ from campaigns.models import (
     FundingSource,
     ImpactTier,
 )
-from jii_campaign.admin import HTTPS_URLS, TranslatedAdmin
+from jii_campaign.admin import HTTPS_URLS, TranslatedAdmin, translated_fields
 from jii_campaign.money import format_yen
+from jii_campaign.translated import missing_english
 
 
 class SectionInline(TranslationStackedInline):
@@ -85,6 +86,20 @@ class CampaignAdmin(TranslatedAdmin):
             {"fields": ["give_one_text", "give_one_link_text", "give_one_url", "share_hashtag"]},
         ),
     ]
+
+    def get_queryset(self, request):
+        # The list's English column reads every campaign's rows.
+        return (
+            super().get_queryset(request).prefetch_related("sections", "tiers", "funding_sources")
+        )
+
+    def missing_english_labels(self, campaign):
+        labels = super().missing_english_labels(campaign)
+        for rows in (campaign.sections.all(), campaign.tiers.all(), campaign.funding_sources.all()):
+            lacking = [row for row in rows if missing_english(row, translated_fields(type(row)))]
+            if lacking:
+                labels.append(f"{rows.model._meta.verbose_name} ×{len(lacking)}")
+        return labels
 
     @admin.display(description=_("Monthly Supporters"))
     def supporters(self, campaign):

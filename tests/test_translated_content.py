@@ -95,6 +95,7 @@ def test_the_admin_edits_english_beside_japanese_and_shows_what_lacks_it(
 ):
     client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", None))
     Campaign.objects.filter(pk=seeded.pk).update(lead_en="")
+    seeded.tiers.filter(amount=3_000).update(impact_en="")
     change = client.get(reverse("admin:campaigns_campaign_change", args=[seeded.pk]))
     listing = client.get(reverse("admin:campaigns_campaign_changelist") + "?english=missing")
     complete = client.get(reverse("admin:campaigns_campaign_changelist") + "?english=complete")
@@ -102,7 +103,7 @@ def test_the_admin_edits_english_beside_japanese_and_shows_what_lacks_it(
     html = change.content.decode()
     assert 'name="lead_ja"' in html and 'name="lead_en"' in html
     assert 'name="sections-0-heading_en"' in html and 'name="tiers-0-impact_en"' in html
-    assert "未翻訳: リード文" in listing.content.decode()
+    assert "未翻訳: リード文, 支援の目安 ×1" in listing.content.decode()
     assert seeded.title_ja in listing.content.decode()
     assert seeded.title_ja not in complete.content.decode()
 
