@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
 from campaigns.models import (
     Campaign,
@@ -8,11 +9,12 @@ from campaigns.models import (
     FundingSource,
     ImpactTier,
 )
-from jii_campaign.admin import HTTPS_URLS
+from jii_campaign.admin import HTTPS_URLS, TranslatedAdmin, translated_fields
 from jii_campaign.money import format_yen
+from jii_campaign.translated import missing_english
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(TranslationStackedInline):
     model = CampaignSection
     extra = 0
     fields = [
@@ -27,7 +29,7 @@ class SectionInline(admin.StackedInline):
     ]
 
 
-class TierInline(admin.TabularInline):
+class TierInline(TranslationTabularInline):
     model = ImpactTier
     extra = 0
 
@@ -49,14 +51,14 @@ class FundingFormSet(forms.BaseInlineFormSet):
             )
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(TranslationTabularInline):
     model = FundingSource
     formset = FundingFormSet
     extra = 0
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TranslatedAdmin):
     list_display = [
         "title",
         "is_published",
@@ -85,6 +87,20 @@ class CampaignAdmin(admin.ModelAdmin):
             {"fields": ["give_one_text", "give_one_link_text", "give_one_url", "share_hashtag"]},
         ),
     ]
+
+    def get_queryset(self, request):
+        # The list's English column reads every campaign's rows.
+        return (
+            super().get_queryset(request).prefetch_related("sections", "tiers", "funding_sources")
+        )
+
+    def missing_english_labels(self, campaign):
+        labels = super().missing_english_labels(campaign)
+        for rows in (campaign.sections.all(), campaign.tiers.all(), campaign.funding_sources.all()):
+            lacking = [row for row in rows if missing_english(row, translated_fields(type(row)))]
+            if lacking:
+                labels.append(f"{rows.model._meta.verbose_name} ×{len(lacking)}")
+        return labels
 
     @admin.display(description=_("Monthly Supporters"))
     def supporters(self, campaign):

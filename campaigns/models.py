@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -38,10 +39,13 @@ class Campaign(models.Model):
         blank=True,
         width_field="hero_image_width",
         height_field="hero_image_height",
+        renditions_field="hero_renditions",
     )
     # Stored so that rendering the page never opens the image file.
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # WebP and JPEG copies for srcset, made once on upload (jii_campaign.images.make_renditions).
+    hero_renditions = models.JSONField(default=list, blank=True, editable=False)
     hero_image_alt = models.CharField(_("Main image alt text"), max_length=200, blank=True)
     monthly_goal_supporters = models.PositiveIntegerField(_("Target number of Monthly Supporters"))
     onetime_goal_amount = models.PositiveBigIntegerField(_("One-time donation target (¥)"))
@@ -113,6 +117,13 @@ class Campaign(models.Model):
     @property
     def publishes_messages_at_once(self):
         return self.message_moderation == self.MessageModeration.PUBLISHED
+
+    @property
+    def share(self):
+        """What the share buttons post: the campaign's public address, hashtag and title."""
+        url = settings.SITE_URL + self.get_absolute_url()
+        hashtag = f"#{self.share_hashtag}" if self.share_hashtag else ""
+        return {"url": url, "text": f"{hashtag} {self.title}".strip(), "hashtag": hashtag}
 
     def days_left(self, today: datetime.date | None = None) -> int:
         """Days still open, counting today; 0 once the campaign has ended."""

@@ -1,12 +1,14 @@
 """The donation form: what the donor chose, validated on the server whatever the browser sent."""
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from donations.amounts import parse_yen
 from donations.models import Donation
 from jii_campaign.honeypot import HoneypotForm
 from jii_campaign.money import format_yen
+from jii_campaign.translated import marked
 
 OTHER = "other"
 
@@ -91,7 +93,12 @@ class DonationForm(forms.Form):
         self.tiers = list(campaign.tiers.all())
         self.fields["tier"].choices = [
             *(
-                (str(tier.amount), f"{format_yen(tier.amount)} — {tier.impact}")
+                (
+                    str(tier.amount),
+                    format_html(
+                        "{} — {}", format_yen(tier.amount), marked(tier, "impact", tier.impact)
+                    ),
+                )
                 for tier in self.tiers
             ),
             (OTHER, _("Other amount")),

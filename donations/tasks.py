@@ -3,6 +3,8 @@ asked for them has committed; a failed send is retried with growing delays."""
 
 import datetime
 import logging
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -46,11 +48,21 @@ def _retry_later(task_function, *args, attempt):
 
 
 def _send(template, donation: Donation, context: dict):
-    context = {"donation": donation, "organisation": Organisation.current(), **context}
+    organisation = Organisation.current()
+    context = {"donation": donation, "organisation": organisation, **context}
     with translation.override(donation.locale):
         subject = render_to_string(f"donations/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"donations/email/{template}.txt", context)
-    send_mail(subject, body, None, [donation.donor_email])
+        sender = _sender(organisation.short_name)
+    send_mail(subject, body, sender, [donation.donor_email])
+
+
+def _sender(name):
+    """DEFAULT_FROM_EMAIL's address under the organisation's name in the donor's language."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if not (name and address):
+        return settings.DEFAULT_FROM_EMAIL
+    return str(Address(display_name=name, addr_spec=address))
 
 
 @task()

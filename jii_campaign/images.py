@@ -1,10 +1,12 @@
-"""Uploaded images: checked (type, size) before saving and scaled down with Pillow."""
+"""Uploaded images: checked (type, size) before saving, scaled down with Pillow, and copied once
+into the responsive renditions pages offer through srcset."""
 
 import contextlib
 from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,10 +62,56 @@ def shrink_to_fit(file):
     )
 
 
+# Widths of the copies made for srcset: a phone, a phone at 2x or a tablet, a desktop at 2x.
+RENDITION_WIDTHS = (480, 960, 1600)
+
+
+def make_renditions(stored):
+    """WebP and JPEG copies of a stored image at each of RENDITION_WIDTHS it is wide enough for
+    (and at its own width when it is narrower), saved beside it; made once, when it is uploaded,
+    so that a page never resizes anything. Returns [{"width", "height", "webp", "jpeg"}]."""
+    storage = stored.storage
+    stem = stored.name.rsplit(".", 1)[0]
+    renditions = []
+    with storage.open(stored.name, "rb") as file, Image.open(file) as image:
+        image = image.convert("RGB")
+        widths = [w for w in RENDITION_WIDTHS if w < image.width] + [
+            min(image.width, RENDITION_WIDTHS[-1])
+        ]
+        for width in sorted(set(widths)):
+            copy = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+            names = {}
+            for image_format, extension in (("WEBP", "webp"), ("JPEG", "jpg")):
+                buffer = BytesIO()
+                copy.save(buffer, format=image_format, quality=80, optimize=True)
+                name = storage.save(f"{stem}-{width}w.{extension}", ContentFile(buffer.getvalue()))
+                names[extension] = name
+            renditions.append(
+                {
+                    "width": copy.width,
+                    "height": copy.height,
+                    "webp": names["webp"],
+                    "jpeg": names["jpg"],
+                }
+            )
+    return renditions
+
+
 class ResizedImageField(models.ImageField):
-    """An ImageField that validates uploads and scales new ones down before storing them."""
+    """An ImageField that validates uploads and scales new ones down before storing them; with
+    `renditions_field`, it also stores the responsive copies' names and sizes there."""
 
     default_validators = [validate_image_upload]
+
+    def __init__(self, *args, renditions_field=None, **kwargs):
+        self.renditions_field = renditions_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.renditions_field:
+            kwargs["renditions_field"] = self.renditions_field
+        return name, path, args, kwargs
 
     def update_dimension_fields(self, instance, force=False, *args, **kwargs):
         # A file lost from storage must not take the page down with it.
@@ -72,8 +120,12 @@ class ResizedImageField(models.ImageField):
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
-        if file and not file._committed:
+        new = bool(file) and not file._committed
+        if new:
             smaller = shrink_to_fit(file.file)
             if smaller is not None:
                 file.save(file.name, smaller, save=False)
-        return super().pre_save(model_instance, add)
+        file = super().pre_save(model_instance, add)
+        if self.renditions_field and (new or not file):
+            setattr(model_instance, self.renditions_field, make_renditions(file) if file else [])
+        return file

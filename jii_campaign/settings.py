@@ -25,6 +25,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: it patches the models' fields and registers translation options.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -107,6 +109,11 @@ LANGUAGES = [
     ("en", pgettext_lazy("language", "English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff-edited text in both languages (each app's translation.py): an English value left empty
+# shows the Japanese one, which templates mark lang="ja" (site_tags.localized).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
+MODELTRANSLATION_LANGUAGES = ("ja", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ja",)
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

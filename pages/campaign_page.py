@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from campaigns.models import Campaign
 from donations.models import CampaignProgress
 from jii_campaign.models import BankAccount
@@ -41,9 +39,7 @@ class CampaignPage:
 
     @property
     def share(self):
-        url = settings.SITE_URL + self.campaign.get_absolute_url()
-        hashtag = f"#{self.campaign.share_hashtag}" if self.campaign.share_hashtag else ""
-        return {"url": url, "text": f"{hashtag} {self.campaign.title}".strip()}
+        return self.campaign.share
 
     @property
     def share_image(self):

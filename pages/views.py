@@ -23,5 +23,10 @@ def campaign_detail(request, slug):
 
 
 def _render_campaign(request, campaign):
-    context = {"page": campaign_page.build(campaign), "form": DonationForm(campaign=campaign)}
+    context = {
+        "page": campaign_page.build(campaign),
+        "form": DonationForm(campaign=campaign),
+        # "/" shows the featured campaign, whose lasting address is its own page.
+        "canonical_path": campaign.get_absolute_url(),
+    }
     return render(request, "pages/campaign.html", context)

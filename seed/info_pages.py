@@ -5,6 +5,41 @@ PAGES = [
     {
         "slug": "tokushoho",
         "title": "特定商取引法に基づく表記",
+        "title_en": "Legal notice (Specified Commercial Transactions Act)",
+        "body_en": """## Organisation
+Association for the Promotion of Asian Humanities and Cultural Exchange (JII Partners), a specified non-profit corporation
+
+## Representative
+[To be completed]
+
+## Address
+[To be completed]
+
+## Phone number
+[To be completed] (we also welcome enquiries by email)
+
+## Email address
+info@j-ii.org
+
+## Donation amount
+The amount you choose on the donation form (no tax or fees added). Monthly Supporters give the same amount every month.
+
+## Other costs
+Bank transfer fees and the cost of your internet connection are borne by the donor.
+
+## Payment methods
+Credit or debit card (processed by Stripe), bank transfer
+
+## When payment is taken
+One-time donations: when you make the donation.
+Monthly Supporters: the first payment when you sign up, then on the same day every month.
+
+## When the donation is complete
+A donation is complete once the payment has gone through. We send a thank-you email straight after the payment.
+
+## Cancellation and refunds
+Monthly Supporters can cancel at any time, using the link in the thank-you email or the “Manage your monthly donation” page. No further payments are taken after you cancel.
+Because of the nature of donations, we do not refund completed payments. If the amount was wrong, for example, please contact info@j-ii.org.""",
         "body": """## 事業者
 特定非営利活動法人アジア人文文化交流促進協会（JIIパートナーズ）
 
@@ -43,6 +78,25 @@ info@j-ii.org
     {
         "slug": "privacy",
         "title": "プライバシーポリシー",
+        "title_en": "Privacy policy",
+        "body_en": """The Association for the Promotion of Asian Humanities and Cultural Exchange (“we”) handles the personal information of our donors as follows.
+
+## What we collect
+Your name, email address, the amount and date of your donation, how you wish to be shown, and your cheering message. Card numbers are collected directly by our payment provider, Stripe; we never store them.
+
+## Why we use it
+- To receive and process your donation and to thank you and confirm receipt
+- To help Monthly Supporters continue, change or cancel their donation
+- To report on our activities (only if you wish)
+
+## Sharing with others
+We do not give your information to anyone else without your consent, except where the law requires it. We entrust Stripe, Inc. with what it needs to process payments.
+
+## What we publish
+We publish your name or cheering message only in the way you chose (name, nickname or anonymous), and only after we have reviewed it.
+
+## Contact
+To see, correct or delete your personal information, please contact info@j-ii.org.""",
         "body": """特定非営利活動法人アジア人文文化交流促進協会（以下「当会」）は、ご寄付くださる皆さまの個人情報を次のとおり取り扱います。
 
 ## 取得する情報
@@ -65,6 +119,26 @@ info@j-ii.org
     {
         "slug": "terms",
         "title": "寄付規約",
+        "title_en": "Donation terms",
+        "body_en": """These terms cover donations to the Association for the Promotion of Asian Humanities and Cultural Exchange (“we”). Please read them and agree to them before you donate.
+
+## Purpose of donations
+Donations are used for our work connecting foreign residents and Japanese people (the Neighbours & Family Friends Programme, Spot Neighbours, the Hanamaru Class, Life Consultations and more) and for running the organisation.
+
+## When a donation is made
+A donation is made once the payment has gone through. Monthly Supporters give the same amount every month until they cancel.
+
+## Cancelling
+Monthly Supporters can cancel at any time, using the link in the thank-you email or the “Manage your monthly donation” page.
+
+## Refunds
+Because of the nature of donations, we do not refund a completed donation. Obvious mistakes, such as a duplicate payment, will be refunded.
+
+## Tax
+We are not a certified NPO, so donations through this site are not tax-deductible. If you would like a tax deduction, please donate through Give One.
+
+## Anti-social forces
+We cannot accept donations from anti-social forces (organised crime groups and the like).""",
         "body": """この規約は、特定非営利活動法人アジア人文文化交流促進協会（以下「当会」）へのご寄付について定めるものです。ご寄付の前にお読みいただき、同意のうえお申し込みください。
 
 ## 寄付の目的
@@ -88,6 +162,20 @@ info@j-ii.org
     {
         "slug": "other-ways",
         "title": "その他の支援方法",
+        "title_en": "Other ways to support us",
+        "body_en": """Besides donating, there are many ways to help the circle of “small understanding” grow.
+
+## Volunteer with us
+We are looking for partners for the Neighbours & Family Friends Programme, volunteers for Spot Neighbours, and learning supporters for the Hanamaru Class.
+
+## Give with a tax deduction
+If you would like a tax deduction, please donate through Give One.
+
+## Give by bank transfer
+See “Bank transfer” on the campaign page. We would be grateful if you let us know at info@j-ii.org after your transfer.
+
+## Share on social media
+Post the story of your own “small understanding” with the campaign hashtag.""",
         "show_in_footer": False,
         "body": """寄付のほかにも、さまざまな形で「小さな理解」の輪を広げる活動を応援していただけます。
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from jii_campaign.admin import TranslatedAdmin
 from testimonials.models import SupportMessage, Testimonial
 
 
 @admin.register(Testimonial)
-class TestimonialAdmin(admin.ModelAdmin):
+class TestimonialAdmin(TranslatedAdmin):
     list_display = ["short_quote", "kind", "speaker", "country", "program", "is_published", "order"]
     list_editable = ["is_published", "order"]
     list_filter = ["kind", "is_published", "show_on_campaign", "program"]

@@ -3,7 +3,7 @@ English page shows can only come from the interface itself."""
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns.models import Campaign, CampaignSection, FundingSource, ImpactTier
 from jii_campaign.models import BankAccount, InfoPage, Organisation
@@ -13,7 +13,13 @@ from testimonials.models import SupportMessage, Testimonial
 
 def english_site() -> Campaign:
     """Organisation, pages, bank account, a programme, testimonials, an approved message and a
-    published campaign with one section of every kind, all written in English."""
+    published campaign with one section of every kind, all written in English (as the English
+    translations, with no Japanese version)."""
+    with translation.override("en"):
+        return _english_site()
+
+
+def _english_site() -> Campaign:
     Organisation.objects.create(
         name="Association for Asian Humanities and Cultural Exchange",
         short_name="JII Partners",

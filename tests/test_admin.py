@@ -199,7 +199,8 @@ def test_staff_can_change_the_funding_mix(staff_client, client, seeded):
     response = staff_client.post(admin_url(Campaign, "change", seeded.pk), data)
 
     assert response.status_code == 302
-    assert "参加者の会費 20%、助成金・寄付 80%" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "参加者の会費 20%" in page and "助成金・寄付 80%" in page
 
 
 def test_impossible_dates_and_amounts_are_explained_to_staff(staff_client, seeded):
@@ -266,4 +267,4 @@ def test_an_address_typed_without_scheme_is_completed_as_https(staff_client, cli
     assert (
         seeded.give_one_url == "https://giveone.net/supporter/project_display.html?project_id=123"
     )
-    assert client.get("/").content.decode().count(f'href="{seeded.give_one_url}"') == 4
+    assert client.get("/").content.decode().count(f'href="{seeded.give_one_url}"') == 1

@@ -106,7 +106,7 @@ def test_receipt_for_an_english_donation(client, seeded):
 
     [receipt] = mail.outbox
     payment = Payment.objects.get(donation=donation)
-    subject = f"[JIIパートナーズ] Receipt for your donation ({payment.receipt_number})"
+    subject = f"[JII Partners] Receipt for your donation ({payment.receipt_number})"
     assert receipt.subject.strip() == subject
     assert f"Receipt number: {payment.receipt_number}" in receipt.body
     assert "Dear 山田 花子," in receipt.body

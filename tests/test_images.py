@@ -41,7 +41,7 @@ def image_file(name, size, image_format, noise=False, orientation=None):
 def upload_hero_image(staff_client, campaign, upload):
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     data = form_data(staff_client.get(url).content.decode(), "campaign_form")
-    data.update(hero_image=upload, hero_image_alt="交流会の様子")
+    data.update(hero_image=upload, hero_image_alt_ja="交流会の様子")
     return staff_client.post(url, data)
 
 
@@ -92,8 +92,28 @@ def test_a_large_photo_is_stored_scaled_down(staff_client, seeded):
     with Image.open(campaign.hero_image.path) as stored:
         assert stored.size == (2400, 1800)
         assert stored.format == "PNG"
+
+
+def test_the_hero_offers_webp_and_jpeg_renditions_made_once_on_upload(staff_client, seeded):
+    upload_hero_image(staff_client, seeded, image_file("hero.png", (4000, 3000), "PNG"))
+    campaign = Campaign.objects.get(pk=seeded.pk)
+
+    renditions = campaign.hero_renditions
+    assert [(r["width"], r["height"]) for r in renditions] == [(480, 360), (960, 720), (1600, 1200)]
+    for rendition in renditions:
+        for kind, image_format in [("webp", "WEBP"), ("jpeg", "JPEG")]:
+            with Image.open(campaign.hero_image.storage.path(rendition[kind])) as copy:
+                assert (copy.format, copy.width) == (image_format, rendition["width"])
     html = https_client().get("/").content.decode()
-    assert f'src="{campaign.hero_image.url}" alt="交流会の様子" width="2400" height="1800"' in html
+    webp = ", ".join(f"/media/{r['webp']} {r['width']}w" for r in renditions)
+    assert f'<source type="image/webp" srcset="{webp}"' in html
+    assert 'alt="交流会の様子" width="1600" height="1200"' in html
+
+    # Saving the campaign again without a new photo makes no new copies.
+    url = reverse("admin:campaigns_campaign_change", args=[seeded.pk])
+    data = form_data(staff_client.get(url).content.decode(), "campaign_form")
+    assert staff_client.post(url, data).status_code == 302
+    assert Campaign.objects.get(pk=seeded.pk).hero_renditions == renditions
 
 
 def test_the_page_survives_an_image_file_lost_from_storage(staff_client, seeded):
@@ -159,6 +179,6 @@ def test_staff_can_still_save_a_campaign_whose_image_file_was_lost(staff_client,
     assert https_client().get("/").status_code == 200
     url = reverse("admin:campaigns_campaign_change", args=[seeded.pk])
     data = form_data(staff_client.get(url).content.decode(), "campaign_form")
-    data["lead"] = "新しいリード文"
+    data["lead_ja"] = "新しいリード文"
     assert staff_client.post(url, data).status_code == 302
     assert Campaign.objects.get(pk=seeded.pk).lead == "新しいリード文"

@@ -29,7 +29,7 @@ def test_the_campaign_page_carries_its_preview_and_canonical_address(client, see
     url = f"http://testserver/campaigns/{seeded.slug}/"
     assert canonical(home) == canonical(own) == url  # "/" shows the featured campaign
     assert canonical(english) == f"http://testserver/en/campaigns/{seeded.slug}/"
-    assert meta(home, "property", "og:title") == seeded.title.replace('"', "&quot;")
+    assert meta(home, "property", "og:title") == seeded.title_ja.replace('"', "&quot;")
     assert meta(home, "property", "og:url") == url
     image = meta(home, "property", "og:image")
     assert image.startswith("http://testserver/") and image.endswith(".png")

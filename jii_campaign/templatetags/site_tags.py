@@ -1,11 +1,14 @@
-"""Template filters for staff-written text and yen amounts."""
+"""Template filters for staff-written text (in the reader's language) and yen amounts."""
 
 from django import template
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from jii_campaign.money import format_yen
+from jii_campaign.translated import FALLBACK, marked, shows_fallback
 
 register = template.Library()
 
@@ -47,6 +50,46 @@ def lines(text):
 
 
 @register.simple_tag(takes_context=True)
-def language_url(context, language_code):
-    """This page's address in another language."""
-    return translate_url(context["request"].path, language_code)
+def language_url(context, language_code, keep_query=False):
+    """This page's address in another language (with its query string when asked: the
+    thank-you page's donation; never on cached pages, which carry nothing per visitor)."""
+    request = context["request"]
+    return translate_url(request.get_full_path() if keep_query else request.path, language_code)
+
+
+@register.simple_tag(takes_context=True)
+def site_url(context, language_code):
+    """This page's public address in a language, for canonical and hreflang links. A page shown
+    at more than one address (the featured campaign at "/") names its own in `canonical_path`."""
+    path = context.get("canonical_path") or context["request"].path
+    return settings.SITE_URL + translate_url(path, language_code)
+
+
+@register.filter
+def lang_attr(obj, fields):
+    """` lang="ja"` for an element showing any of these comma-separated fields in Japanese
+    because its English is missing: `<h3{{ program|lang_attr:"name,tagline" }}>`."""
+    if any(shows_fallback(obj, field.strip()) for field in fields.split(",")):
+        return format_html(' lang="{}"', FALLBACK)
+    return ""
+
+
+@register.simple_tag
+def localized(obj, field, as_prose=False):
+    """A staff-written field in the reader's language; the Japanese fallback, if shown, is marked
+    lang="ja" (a <div> around prose, a <span> around a line of text)."""
+    value = getattr(obj, field, "") or ""
+    if as_prose:
+        return marked(obj, field, prose(value), tag="div")
+    return marked(obj, field, conditional_escape(value))
+
+
+@register.filter
+def srcset(renditions, kind):
+    """`url 480w, url 960w` of the stored renditions (jii_campaign.images) of one kind."""
+    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
+
+
+@register.filter
+def rendition_url(rendition, kind):
+    return default_storage.url(rendition[kind])
