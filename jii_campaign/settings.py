@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "django_ratelimit",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -93,6 +94,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         "timeout": 3,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rate limits and the admin lockout count in this cache: with REDIS_URL every process shares it;
+# without, each process counts on its own (a local run, or a single process).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Public forms: per client IP and per e-mail address (jii_campaign/ratelimits.py), as
+# django-ratelimit rates ("10/10m": ten in ten minutes). docs/SECURITY.md explains each number.
+RATE_LIMITS = {
+    "donate_confirm": {"ip": "40/10m", "email": "20/10m"},
+    "donate_pay": {"ip": "10/10m", "email": "6/10m"},
+    "manage": {"ip": "10/h", "email": "3/h"},
+    # Stripe reads behind the thank-you page, per Checkout session.
+    "thanks_stripe": {"session": "10/m"},
+}
+# Proxies in front of the site that append to X-Forwarded-For (jii_campaign/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "jii_campaign.client_ip.client_ip"
+# A cache outage must not stop donations: the limits then let requests through.
+RATELIMIT_FAIL_OPEN = True
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit knows only django-redis and memcached; Django's own RedisCache counts
+    # atomically too (INCR). LocMemCache counts per process: jii.W004 asks for REDIS_URL.
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
