@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "django_ratelimit",
+    "axes",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jii_campaign.urls"
@@ -126,6 +129,25 @@ SILENCED_SYSTEM_CHECKS = [
     "django_ratelimit.E003",
     "django_ratelimit.W001",
 ]
+
+# The admin's address (with its trailing slash): somewhere less guessed than /admin/ if wanted.
+ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
+
+# django-axes: failed admin logins are counted in the database (shared by every process); after
+# AXES_FAILURE_LIMIT failures from one client address, or for one username, logins are refused
+# for AXES_COOLOFF_TIME hours. Staff unlock in the admin (アクセス試行) or with
+# `manage.py axes_reset` (docs/staff-guide.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "jii_campaign.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "jii_campaign/admin_locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,7 +13,7 @@ admin.site.index_title = _("Admin menu")
 admin.site.site_url = "/"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("donations.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(

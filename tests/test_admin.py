@@ -43,6 +43,10 @@ NOT_ADDED_BY_HAND = {
     "donations.Payment",
     "donations.StripeEvent",
     "django_tasks_database.DBTaskResult",
+    # django-axes records login attempts; staff only read and delete them (to unlock).
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
 }
 
 
