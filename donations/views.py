@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,11 +20,14 @@ from donations.models import Donation
 from donations.webhooks import MalformedEvent, process_event
 from jii_campaign.ratelimits import TOO_MANY_REQUESTS, over_limit, rate_limited
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
 
 def _campaign(request):
-    slug = request.POST.get("campaign") or request.GET.get("campaign")
+    slug = request.POST.get("campaign") or request.GET.get("campaign") or ""
     campaigns = Campaign.objects.published().prefetch_related("tiers")
-    campaign = campaigns.filter(slug=slug).first() if slug else None
+    # Anything that cannot be a slug (a NUL byte, 10,000 characters) is not looked up at all.
+    campaign = campaigns.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     campaign = campaign or campaigns.featured()
     if campaign is None:
         raise Http404("No campaign open for donations")
@@ -89,6 +93,8 @@ def pay(request):
     """The confirmed, CSRF-protected step: create the pending donation and go to Checkout."""
     form = DonationForm(request.POST, campaign=_campaign(request))
     token = _uuid_or_none(request.POST.get("token", ""))
+    if token is None and form.is_valid():
+        form.add_error(None, _("Please check your details and continue to review again."))
     if not form.is_valid() or token is None:
         return _form_page(request, form, status=400)
     donation = checkout.pending_donation(form, token, get_language())

@@ -2,6 +2,9 @@
 bomber is stopped, a limited donor sees a calm page with what they typed, and real donors never
 notice. The thank-you page asks Stripe only about our own unfinished sessions, and only so often."""
 
+from types import SimpleNamespace
+
+import django_ratelimit.core
 import pytest
 from django.conf import settings as live_settings
 from django.core import mail
@@ -19,6 +22,15 @@ from tests.test_manage import monthly
 
 pytestmark = pytest.mark.django_db
 PAUSED = "短い時間に多くのお申し込みがあったため、いったん受付を止めています"
+
+
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch):
+    """Limits count in fixed windows (ten minutes from a point that depends on the key): a test
+    that crossed a window's end would see its count start again. Every request of a test falls in
+    the same window."""
+    now = django_ratelimit.core.time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
 
 
 def tight(settings, scope, **rates):
