@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "jii_campaign.middleware.HealthCheckMiddleware",
+    "jii_campaign.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,10 +93,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        # A sync worker holds one connection at a time, so waiting means the database is down:
-        # give up soon enough for /healthz to answer 503 within the container check's 4 s.
-        "timeout": 3,
+        # Each worker thread holds one connection at a time (the Dockerfile starts 4 per process),
+        # so waiting means the database is down: give up within a second so that pages answer
+        # the calm 503 of jii_campaign/outage.py at once (and /healthz well within its 4 s).
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),
+        # While the database is down the pool retries with doubling pauses; starting over every
+        # 10 s keeps those pauses short, so pages answer again within seconds of its return.
+        "reconnect_timeout": 10,
     }
+    # An unreachable host (packets dropped, not refused) must not hold a worker for long either.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 2)
+    # Check a pooled connection before lending it (one empty round trip): once the database is
+    # back after an outage, no visitor gets a 503 from a connection that died while it was down.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and the admin lockout count in this cache: with REDIS_URL every process shares it;

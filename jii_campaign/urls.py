@@ -12,6 +12,8 @@ admin.site.site_title = _("Donation site admin")
 admin.site.index_title = _("Admin menu")
 admin.site.site_url = "/"
 
+handler500 = "jii_campaign.outage.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("donations.webhook_urls")),
