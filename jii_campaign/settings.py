@@ -197,6 +197,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JIIパートナーズ <info@j-ii.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering fails the send (retried later) instead of holding the worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
