@@ -10,5 +10,7 @@ urlpatterns = [
     path("thanks/", views.thanks, name="thanks"),
     path("test-checkout/<uuid:token>/", views.test_checkout, name="test_checkout"),
     path("manage/", views.manage, name="manage"),
-    path("manage/<str:token>/", views.manage_open, name="manage_open"),
+    path("manage/open/", views.manage_open, name="manage_open"),
+    # Links sent before the token moved to the query string (valid for 14 days after sending).
+    path("manage/<str:token>/", views.manage_open),
 ]

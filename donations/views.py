@@ -193,9 +193,9 @@ def manage(request):
 
 
 @require_http_methods(["GET", "POST"])
-def manage_open(request, token):
+def manage_open(request, token=""):
     """A signed link from an e-mail: open Stripe's customer portal for that donation."""
-    donation_id = portal.donation_id_from(token)
+    donation_id = portal.donation_id_from(token or request.GET.get("token", ""))
     donation = Donation.objects.filter(pk=donation_id).first() if donation_id else None
     if donation is None or not donation.stripe_customer_id:
         return render(request, "donations/manage_expired.html", status=400)

@@ -249,6 +249,10 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No e-mail address, manage-link token, secret or card number reaches a log line.
+    "filters": {"redact": {"()": "jii_campaign.log_redaction.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own request warnings ("Not Found: /path") through the same filter, not around it.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
