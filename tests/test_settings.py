@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_stripe import donation_form
 from tests.html_checks import PUBLIC_URLS, https_client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,3 +127,47 @@ def test_inline_code_carries_the_pages_nonce(client, seeded, url):
     assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html)
     if url in ("/", "/en/"):
         assert inline == []
+
+
+EVERY_PUBLIC_PAGE = [
+    *PUBLIC_URLS,
+    "/donate/",
+    "/en/donate/",
+    "/donate/manage/",
+    "/en/donate/manage/",
+    "/donate/thanks/",
+]
+
+
+@pytest.mark.parametrize("url", EVERY_PUBLIC_PAGE)
+def test_every_public_page_sends_the_security_headers(client, seeded, url, settings):
+    assert settings.DEBUG is False  # the test run uses the production settings
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    # Our own files, plus the page's nonce when it has inline code: nothing else runs.
+    assert re.search(r"(^|; )script-src 'self'( 'nonce-[^']+')?(;|$)", csp)
+    permissions = headers["Permissions-Policy"].split(", ")
+    assert {"camera=()", "microphone=()", "geolocation=()", "payment=()"} <= set(permissions)
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_every_cookie_is_secure_and_hidden_from_scripts(client, seeded, django_user_model):
+    django_user_model.objects.create_superuser("staff", "staff@example.org", "right-pass")
+    client.post("/donate/confirm/", donation_form(seeded))  # the CSRF cookie of the pay step
+    client.get("/donate/manage/")
+    client.post("/admin/login/", {"username": "staff", "password": "right-pass", "next": "/admin/"})
+
+    assert {"csrftoken", "sessionid"} <= set(client.cookies)
+    for name, cookie in client.cookies.items():
+        assert cookie["secure"], name
+        assert cookie["httponly"], name
+        assert cookie["samesite"] == "Lax", name
