@@ -109,8 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits and the admin lockout count in this cache: with REDIS_URL every process shares it;
-# without, each process counts on its own (a local run, or a single process).
+# Rate limits count in this cache: with REDIS_URL every process shares it; without, each process
+# counts on its own (a local run, or a single process). The admin lockout counts in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
@@ -146,7 +146,7 @@ ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
 
 # django-axes: failed admin logins are counted in the database (shared by every process); after
 # AXES_FAILURE_LIMIT failures from one client address, or for one username, logins are refused
-# for AXES_COOLOFF_TIME hours. Staff unlock in the admin (アクセス試行) or with
+# for AXES_COOLOFF_TIME hours. Staff unlock in the admin (Axes > Access attempts) or with
 # `manage.py axes_reset` (docs/staff-guide.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
