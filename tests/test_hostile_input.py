@@ -109,7 +109,7 @@ def test_the_donation_steps_answer_any_form_calmly(campaign, prefix, step):
 def test_the_manage_form_answers_anything_calmly(campaign, email, extra, prefix):
     response = post(f"{prefix}/donate/manage/", {**extra, "email": email})
 
-    assert response.status_code in (200, 400) or response.status_code < 500
+    assert response.status_code < 500
     if response.status_code == 200 and "<form" in response.content.decode():
         # Not accepted: the form is shown again with the reason.
         assert 'class="errorlist"' in response.content.decode()
@@ -145,7 +145,8 @@ def test_manage_links_answer_any_token_calmly(campaign, token):
 def test_a_nul_byte_in_any_field_is_refused_calmly(campaign, field):
     for step in ("confirm/", "pay/"):
         response = post(f"/donate/{step}", {**donation_form(campaign), field: "a\x00b"})
-        assert response.status_code in (200, 400) if field == "campaign" else (400,)
+        # An unknown campaign falls back to the featured one; any other field refuses the form.
+        assert response.status_code in ((200, 400) if field == "campaign" else (400,))
         assert_calm(response)
 
 
