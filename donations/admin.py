@@ -200,10 +200,37 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReceiptFilter(admin.SimpleListFilter):
+    """Receipts the task worker has not managed to send yet (it keeps trying for three days)."""
+
+    title = _("Receipt email")
+    parameter_name = "receipt"
+
+    def lookups(self, request, model_admin):
+        return [("unsent", _("Not sent yet")), ("sent", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unsent":
+            return queryset.filter(
+                status=Payment.Status.SUCCEEDED, receipt_sent_at__isnull=True
+            ).exclude(donation__donor_email="")
+        if self.value() == "sent":
+            return queryset.filter(receipt_sent_at__isnull=False)
+        return queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["receipt_number", "donation", "amount", "status", "refunded_amount", "paid_at"]
-    list_filter = ["status", "disputed"]
+    list_display = [
+        "receipt_number",
+        "donation",
+        "amount",
+        "status",
+        "refunded_amount",
+        "paid_at",
+        "receipt_sent_at",
+    ]
+    list_filter = [ReceiptFilter, "status", "disputed"]
     search_fields = ["stripe_invoice_id", "stripe_payment_intent_id", "stripe_charge_id"]
     list_select_related = ["donation"]
 

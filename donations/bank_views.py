@@ -13,12 +13,11 @@ from donations.forms import BankPledgeForm
 from donations.gift_messages import attach_support_message
 from donations.models import Donation
 from donations.views import _campaign
-from jii_campaign import form_throttle
+from jii_campaign import ratelimits
 from jii_campaign.models import BankAccount
 
 SALT = "donations.bank-pledge"
 LINK_DAYS = 60
-PLEDGES_ALLOWED, PLEDGE_PERIOD = 5, 60 * 60
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,16 +26,15 @@ def pledge(request):
     form = BankPledgeForm(request.POST or None, campaign=campaign)
     status = 200
     if request.method == "POST":
-        if form_throttle.refused(
+        if ratelimits.refused(
             request,
             form,
-            "bank-pledge",
-            limit=PLEDGES_ALLOWED,
-            period=PLEDGE_PERIOD,
-            message=_(
+            "bank_pledge",
+            _(
                 "We have received several pledges from your connection just now. "
                 "Please wait a while and try again."
             ),
+            email=request.POST.get("donor_email", ""),
         ):
             status = 429
         elif form.is_valid():

@@ -11,6 +11,20 @@ from jii_campaign.money import format_yen
 from jii_campaign.translated import marked
 
 OTHER = "other"
+# The ledger's column (RFC 5321's longest deliverable address); the form's own validator allows 320.
+EMAIL_MAX_LENGTH = 254
+
+
+def email_field(label, **kwargs):
+    return forms.EmailField(
+        label=label,
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Please enter an email address of at most %(limit_value)d characters.")
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        **kwargs,
+    )
 
 
 def out_of_range(campaign, amount):
@@ -59,10 +73,8 @@ class DonationForm(forms.Form):
     donor_name = forms.CharField(
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    donor_email = forms.EmailField(
-        label=_("Email address"),
-        help_text=_("We’ll send you a thank-you email with your receipt."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    donor_email = email_field(
+        _("Email address"), help_text=_("We’ll send you a thank-you email with your receipt.")
     )
     public_name = forms.ChoiceField(
         label=_("How you appear as a supporter"),
@@ -139,10 +151,7 @@ class DonationForm(forms.Form):
 
 
 class ManageForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email address you donated with"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = email_field(_("Email address you donated with"))
 
 
 class BankPledgeForm(HoneypotForm):
@@ -155,10 +164,9 @@ class BankPledgeForm(HoneypotForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     donor_name = DonationForm.base_fields["donor_name"]
-    donor_email = forms.EmailField(
-        label=_("Email address"),
+    donor_email = email_field(
+        _("Email address"),
         help_text=_("We’ll email you the reference code and our account details."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     payer_kana = forms.CharField(
         label=_("Payer name on the transfer, in kana (optional)"),

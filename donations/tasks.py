@@ -1,5 +1,6 @@
 """E-mails to donors, sent by the task worker (`manage.py db_worker`) once the ledger change that
-asked for them has committed; a failed send is retried with growing delays."""
+asked for them has committed; a failed send is retried with growing pauses (2 minutes doubling to
+6 hours) for at least RETRY_FOR, so a mail outage of a long weekend loses no receipt."""
 
 import datetime
 import logging
@@ -8,6 +9,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,7 +21,13 @@ from jii_campaign.models import BankAccount, Organisation
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+RETRY_FOR = datetime.timedelta(days=3)
+LONGEST_PAUSE = datetime.timedelta(hours=6)
+
+
+def retry_pause(attempt: int) -> datetime.timedelta:
+    """How long to wait after failed attempt number `attempt` (1, 2, ...)."""
+    return min(datetime.timedelta(minutes=2 ** min(attempt, 20)), LONGEST_PAUSE)
 
 
 def schedule_receipt(payment: Payment):
@@ -40,11 +48,13 @@ def schedule_failure_notice(payment: Payment):
 
 
 def _retry_later(task_function, *args, attempt):
-    if attempt >= MAX_ATTEMPTS:
-        log.error("Giving up %s%s after %d attempts", task_function.name, args, attempt)
+    waited = sum((retry_pause(n) for n in range(1, attempt)), datetime.timedelta())
+    if waited >= RETRY_FOR:
+        # The arguments may hold an e-mail address: the task's name and attempts say enough.
+        log.error("Giving up %s after %d attempts over %s", task_function.name, attempt, waited)
         return
-    delay = datetime.timedelta(minutes=2**attempt)
-    task_function.using(run_after=timezone.now() + delay).enqueue(*args, attempt=attempt + 1)
+    pause = retry_pause(attempt)
+    task_function.using(run_after=timezone.now() + pause).enqueue(*args, attempt=attempt + 1)
 
 
 def _send(template, donation: Donation, context: dict):
@@ -67,20 +77,28 @@ def _sender(name):
 
 @task()
 def send_receipt(payment_id: int, attempt: int = 1):
-    payment = Payment.objects.select_related("donation__campaign").get(pk=payment_id)
-    donation = payment.donation
-    if payment.receipt_sent_at or not donation.donor_email:
-        return
-    context = {"payment": payment, "receipt_url": receipt_url(payment)}
-    if donation.is_monthly:
-        context["manage_url"] = portal.manage_url(donation)
-    try:
-        _send("receipt", donation, context)
-    except Exception:
-        log.exception("Receipt for payment %s not sent", payment_id)
-        _retry_later(send_receipt, payment_id, attempt=attempt)
-        return
-    payment.mark_receipt_sent()
+    # The payment's row stays locked from the check to the mark: a second worker running the same
+    # (duplicated or retried) task waits, then sees the receipt sent and sends nothing.
+    # EMAIL_TIMEOUT bounds how long the lock is held.
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("donation__campaign")
+            .get(pk=payment_id)
+        )
+        donation = payment.donation
+        if payment.receipt_sent_at or not donation.donor_email:
+            return
+        context = {"payment": payment, "receipt_url": receipt_url(payment)}
+        if donation.is_monthly:
+            context["manage_url"] = portal.manage_url(donation)
+        try:
+            _send("receipt", donation, context)
+        except Exception:
+            log.exception("Receipt for payment %s not sent", payment_id)
+            _retry_later(send_receipt, payment_id, attempt=attempt)
+            return
+        payment.mark_receipt_sent()
 
 
 @task()

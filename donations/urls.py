@@ -13,5 +13,7 @@ urlpatterns = [
     path("bank/<str:token>/", bank_views.pledged, name="bank_pledged"),
     path("receipt/<str:token>/", receipt_views.payment_receipt, name="receipt"),
     path("manage/", views.manage, name="manage"),
-    path("manage/<str:token>/", views.manage_open, name="manage_open"),
+    path("manage/open/", views.manage_open, name="manage_open"),
+    # Links sent before the token moved to the query string (valid for 14 days after sending).
+    path("manage/<str:token>/", views.manage_open),
 ]

@@ -1,6 +1,7 @@
 """Giving: form → confirmation → Checkout → thank-you, plus the webhook and self-service pages."""
 
 import logging
+import re
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,14 +20,17 @@ from donations.event_validation import MalformedEvent
 from donations.forms import DonationForm, ManageForm
 from donations.models import Donation
 from donations.webhooks import process_event
+from jii_campaign.ratelimits import TOO_MANY_REQUESTS, over_limit, rate_limited
 
 log = logging.getLogger(__name__)
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def _campaign(request):
-    slug = request.POST.get("campaign") or request.GET.get("campaign")
+    slug = request.POST.get("campaign") or request.GET.get("campaign") or ""
     campaigns = Campaign.objects.published().prefetch_related("tiers")
-    campaign = campaigns.filter(slug=slug).first() if slug else None
+    # Anything that cannot be a slug (a NUL byte, 10,000 characters) is not looked up at all.
+    campaign = campaigns.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     campaign = campaign or campaigns.featured()
     if campaign is None:
         raise Http404("No campaign open for donations")
@@ -33,12 +38,28 @@ def _campaign(request):
 
 
 def _form_page(request, form, status=200):
-    return render(request, "donations/donate.html", {"form": form}, status=status)
+    context = {"form": form, "rate_limited": status == TOO_MANY_REQUESTS}
+    return render(request, "donations/donate.html", context, status=status)
 
 
 def _confirm_page(request, form, token, error="", status=200):
     context = {"form": form, "token": token, "error": error, "local_mode": checkout.local_mode()}
     return render(request, "donations/confirm.html", context, status=status)
+
+
+def _form_again(request):
+    """Over a rate limit: the form as the donor filled it in, with a calm notice."""
+    form = DonationForm(request.POST, campaign=_campaign(request))
+    return _form_page(request, form, status=TOO_MANY_REQUESTS)
+
+
+def _confirmation_again(request):
+    """Over a rate limit on the last step: the confirmation page again, to press later."""
+    form = DonationForm(request.POST, campaign=_campaign(request))
+    token = _uuid_or_none(request.POST.get("token", ""))
+    if not form.is_valid() or token is None:
+        return _form_page(request, form, status=TOO_MANY_REQUESTS)
+    return _confirm_page(request, form, token, error="rate_limited", status=TOO_MANY_REQUESTS)
 
 
 # The form itself creates nothing, so it needs no CSRF cookie: the campaign page stays cacheable.
@@ -60,6 +81,7 @@ def start(request):
 
 @csrf_exempt
 @require_POST
+@rate_limited("donate_confirm", email_field="donor_email", on_limit=_form_again)
 def confirm(request):
     """Show what will happen before the donor leaves for Checkout. Creates nothing."""
     form = DonationForm(request.POST, campaign=_campaign(request))
@@ -69,13 +91,13 @@ def confirm(request):
 
 
 @require_POST
+@rate_limited("donate_pay", email_field="donor_email", on_limit=_confirmation_again)
 def pay(request):
     """The confirmed, CSRF-protected step: create the pending donation and go to Checkout."""
     form = DonationForm(request.POST, campaign=_campaign(request))
-    try:
-        token = uuid.UUID(request.POST.get("token", ""))
-    except ValueError:
-        token = None
+    token = _uuid_or_none(request.POST.get("token", ""))
+    if token is None and form.is_valid():
+        form.add_error(None, _("Please check your details and continue to review again."))
     if not form.is_valid() or token is None:
         return _form_page(request, form, status=400)
     donation = checkout.pending_donation(form, token, get_language())
@@ -103,6 +125,11 @@ def _see_other(url):
     return response
 
 
+CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
+# Pending: not yet paid; awaiting payment: konbini, whose payment slip Stripe holds.
+STATUSES_STRIPE_CAN_CHANGE = {Donation.Status.PENDING, Donation.Status.AWAITING_PAYMENT}
+
+
 @require_GET
 def thanks(request):
     """What is true about the donation, as Stripe (or, locally, the ledger) says."""
@@ -111,11 +138,19 @@ def thanks(request):
         # Without a valid token, filter(checkout_token=None) would match the offline gifts.
         token = _uuid_or_none(request.GET.get("token", ""))
         donation = Donation.objects.filter(checkout_token=token).first() if token else None
-    elif (session_id := request.GET.get("session_id", "")).startswith("cs_"):
-        try:
-            donation, voucher_url = checkout.outcome_from_stripe(session_id)
-        except stripe_gateway.GatewayUnavailable:
-            error = True
+    elif CHECKOUT_SESSION_ID.fullmatch(session_id := request.GET.get("session_id", "")):
+        donation = Donation.objects.filter(stripe_checkout_session_id=session_id).first()
+        # Stripe is asked only about our own sessions whose outcome the ledger does not know yet,
+        # and only so often per session: anonymous traffic cannot spend the Stripe API limit.
+        if (
+            donation is not None
+            and donation.status in STATUSES_STRIPE_CAN_CHANGE
+            and not over_limit(request, "thanks_stripe", session=session_id)
+        ):
+            try:
+                donation, voucher_url = checkout.outcome_from_stripe(session_id)
+            except stripe_gateway.GatewayUnavailable:
+                error = True
     context = {"donation": donation, "voucher_url": voucher_url, "error": error}
     return render(request, "donations/thanks.html", context)
 
@@ -143,7 +178,14 @@ def test_checkout(request, token):
     return render(request, "donations/test_checkout.html", {"donation": donation})
 
 
+def _manage_form_again(request):
+    form = ManageForm(request.POST)
+    context = {"form": form, "rate_limited": True}
+    return render(request, "donations/manage.html", context, status=TOO_MANY_REQUESTS)
+
+
 @require_http_methods(["GET", "POST"])
+@rate_limited("manage", email_field="email", on_limit=_manage_form_again)
 def manage(request):
     """Ask for an e-mail address; send links for the monthly donations made with it."""
     form = ManageForm(request.POST or None)
@@ -154,9 +196,10 @@ def manage(request):
 
 
 @require_http_methods(["GET", "POST"])
-def manage_open(request, token):
+# bandit B107 takes the parameter `token` for a password: it is the link's signed value.
+def manage_open(request, token=""):  # nosec B107
     """A signed link from an e-mail: open Stripe's customer portal for that donation."""
-    donation_id = portal.donation_id_from(token)
+    donation_id = portal.donation_id_from(token or request.GET.get("token", ""))
     donation = Donation.objects.filter(pk=donation_id).first() if donation_id else None
     if donation is None or not donation.stripe_customer_id:
         return render(request, "donations/manage_expired.html", status=400)

@@ -37,3 +37,17 @@ def check_payment_settings(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    if settings.DEBUG or settings.REDIS_URL:
+        return []
+    return [
+        Warning(
+            "REDIS_URL is not set: each process counts rate limits on its own, so several "
+            "workers let through several times the documented numbers.",
+            hint="Set REDIS_URL to a Redis server every web process reaches.",
+            id="jii.W004",
+        )
+    ]

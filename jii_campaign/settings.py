@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "django_ratelimit",
+    "axes",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -49,7 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "jii_campaign.middleware.HealthCheckMiddleware",
+    "jii_campaign.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "jii_campaign.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jii_campaign.urls"
@@ -90,11 +96,74 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        # A sync worker holds one connection at a time, so waiting means the database is down:
-        # give up soon enough for /healthz to answer 503 within the container check's 4 s.
-        "timeout": 3,
+        # Each worker thread holds one connection at a time (the Dockerfile starts 4 per process),
+        # so waiting means the database is down: give up within a second so that pages answer
+        # the calm 503 of jii_campaign/outage.py at once (and /healthz well within its 4 s).
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),
+        # While the database is down the pool retries with doubling pauses; starting over every
+        # 10 s keeps those pauses short, so pages answer again within seconds of its return.
+        "reconnect_timeout": 10,
     }
+    # An unreachable host (packets dropped, not refused) must not hold a worker for long either.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 2)
+    # Check a pooled connection before lending it (one empty round trip): once the database is
+    # back after an outage, no visitor gets a 503 from a connection that died while it was down.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rate limits count in this cache: with REDIS_URL every process shares it; without, each process
+# counts on its own (a local run, or a single process). The admin lockout counts in the database.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Public forms: per client IP and per e-mail address (jii_campaign/ratelimits.py), as
+# django-ratelimit rates ("10/10m": ten in ten minutes). docs/SECURITY.md explains each number.
+RATE_LIMITS = {
+    "donate_confirm": {"ip": "40/10m", "email": "20/10m"},
+    "donate_pay": {"ip": "10/10m", "email": "6/10m"},
+    "manage": {"ip": "10/h", "email": "3/h"},
+    # Cheering messages and bank-transfer pledges: a person sends one or two.
+    "support_message": {"ip": "5/10m"},
+    "bank_pledge": {"ip": "5/h", "email": "5/h"},
+    # Stripe reads behind the thank-you page, per Checkout session.
+    "thanks_stripe": {"session": "10/m"},
+}
+# Proxies in front of the site that append to X-Forwarded-For (jii_campaign/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "jii_campaign.client_ip.client_ip"
+# A cache outage must not stop donations: the limits then let requests through.
+RATELIMIT_FAIL_OPEN = True
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit knows only django-redis and memcached; Django's own RedisCache counts
+    # atomically too (INCR). LocMemCache counts per process: jii.W004 asks for REDIS_URL.
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
+
+# The admin's address (with its trailing slash): somewhere less guessed than /admin/ if wanted.
+ADMIN_PATH = env.str("ADMIN_PATH", default="admin/").strip("/") + "/"
+
+# django-axes: failed admin logins are counted in the database (shared by every process); after
+# AXES_FAILURE_LIMIT failures from one client address, or for one username, logins are refused
+# for AXES_COOLOFF_TIME hours. Staff unlock in the admin (Axes > Access attempts) or with
+# `manage.py axes_reset` (docs/staff-guide.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "jii_campaign.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "jii_campaign/admin_locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,6 +211,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JIIパートナーズ <info@j-ii.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering fails the send (retried later) instead of holding the worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
@@ -180,6 +251,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF token from its cookie (forms carry it), so scripts need not see it.
+CSRF_COOKIE_HTTPONLY = True
+# Browser features no page uses, all switched off (Permissions-Policy: camera=(), ...). Checkout
+# and the customer portal are pages on Stripe's own origin, so `payment` is off here too.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -192,8 +284,14 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No e-mail address, manage-link token, secret or card number reaches a log line.
+    "filters": {"redact": {"()": "jii_campaign.log_redaction.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every step of every PDF receipt at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own request warnings ("Not Found: /path") through the same filter, not around.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint reports every step of every PDF receipt at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

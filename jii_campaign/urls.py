@@ -12,8 +12,10 @@ admin.site.site_title = _("Donation site admin")
 admin.site.index_title = _("Admin menu")
 admin.site.site_url = "/"
 
+handler500 = "jii_campaign.outage.server_error"
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("donations.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(

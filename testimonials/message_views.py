@@ -7,14 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jii_campaign import form_throttle
+from jii_campaign import ratelimits
 from jii_campaign.caching import public_page
 from testimonials.forms import SupportMessageForm
 from testimonials.models import SupportMessage
 
 PER_PAGE = 20
 # Per client address: enough for a family sharing one connection, too few for a flood.
-SUBMISSIONS_ALLOWED, SUBMISSION_PERIOD = 5, 10 * 60
 
 
 def _campaign(slug):
@@ -39,13 +38,11 @@ def message_new(request, slug):
     form = SupportMessageForm(request.POST or None, campaign=campaign)
     status = 200
     if request.method == "POST":
-        if form_throttle.refused(
+        if ratelimits.refused(
             request,
             form,
-            "support-message",
-            limit=SUBMISSIONS_ALLOWED,
-            period=SUBMISSION_PERIOD,
-            message=_(
+            "support_message",
+            _(
                 "We have received several messages from your connection just now. "
                 "Please wait a few minutes and send it again."
             ),

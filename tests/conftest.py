@@ -1,6 +1,7 @@
 """Fixtures shared by every test module. Each area keeps its own helpers in its own module."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from campaigns.models import Campaign
@@ -32,6 +33,14 @@ def _no_stripe_by_default(settings):
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
     settings.STRIPE_API_BASE = ""
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with no rate-limit counts (they live in the cache)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -83,6 +83,7 @@ class FakeStripe:
         self._replies: dict[str, tuple[dict, dict]] = {}
         self._failures: list[int] = []
         self._delays: list[float] = []
+        self.hanging = 0  # requests being held by hang_next() right now
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         server.expect_request(re.compile(r"^/v1/.*")).respond_with_handler(self._handle)
@@ -153,8 +154,10 @@ class FakeStripe:
         call = Call(request.method, request.path, flat, dict(request.headers))
         with self._lock:
             delay = self._delays.pop(0) if self._delays else 0
+            self.hanging += bool(delay)
         time.sleep(delay)
         with self._lock:
+            self.hanging -= bool(delay)
             self.calls.append(call)
             if self._failures:
                 return _error(self._failures.pop(0), "Fake outage", error_type="api_error")

@@ -44,6 +44,10 @@ NOT_ADDED_BY_HAND = {
     "donations.StripeEvent",
     "donations.StatementLine",  # imported from statements only
     "django_tasks_database.DBTaskResult",
+    # django-axes records login attempts; staff only read and delete them (to unlock).
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
 }
 
 

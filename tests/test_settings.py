@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_stripe import donation_form
 from tests.html_checks import PUBLIC_URLS, https_client
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         SITE_URL="https://example.org",
         STRIPE_SECRET_KEY="sk_live_example",
         STRIPE_WEBHOOK_SECRET="whsec_example",
+        REDIS_URL="redis://cache.example.org:6379/0",
     )
 
     result = subprocess.run(
@@ -71,7 +73,11 @@ def test_check_deploy_notices_a_site_that_cannot_take_payments(tmp_path):
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=BASE_DIR,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "SITE_URL"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("STRIPE_", "SITE_URL", "REDIS_URL"))
+            },
             "DEBUG": "false",
             "ALLOWED_HOSTS": "example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -86,6 +92,7 @@ def test_check_deploy_notices_a_site_that_cannot_take_payments(tmp_path):
     assert "jii.W001" in output  # no Stripe key
     assert "jii.W002" in output  # the fake checkout switched on
     assert "jii.W003" in output  # e-mails and Stripe would send donors to 127.0.0.1
+    assert "jii.W004" in output  # rate limits counted per process
 
 
 @pytest.fixture
@@ -120,3 +127,47 @@ def test_inline_code_carries_the_pages_nonce(client, seeded, url):
     assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html)
     if url in ("/", "/en/"):
         assert inline == []
+
+
+EVERY_PUBLIC_PAGE = [
+    *PUBLIC_URLS,
+    "/donate/",
+    "/en/donate/",
+    "/donate/manage/",
+    "/en/donate/manage/",
+    "/donate/thanks/",
+]
+
+
+@pytest.mark.parametrize("url", EVERY_PUBLIC_PAGE)
+def test_every_public_page_sends_the_security_headers(client, seeded, url, settings):
+    assert settings.DEBUG is False  # the test run uses the production settings
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    # Our own files, plus the page's nonce when it has inline code: nothing else runs.
+    assert re.search(r"(^|; )script-src 'self'( 'nonce-[^']+')?(;|$)", csp)
+    permissions = headers["Permissions-Policy"].split(", ")
+    assert {"camera=()", "microphone=()", "geolocation=()", "payment=()"} <= set(permissions)
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_every_cookie_is_secure_and_hidden_from_scripts(client, seeded, django_user_model):
+    django_user_model.objects.create_superuser("staff", "staff@example.org", "right-pass")
+    client.post("/donate/confirm/", donation_form(seeded))  # the CSRF cookie of the pay step
+    client.get("/donate/manage/")
+    client.post("/admin/login/", {"username": "staff", "password": "right-pass", "next": "/admin/"})
+
+    assert {"csrftoken", "sessionid"} <= set(client.cookies)
+    for name, cookie in client.cookies.items():
+        assert cookie["secure"], name
+        assert cookie["httponly"], name
+        assert cookie["samesite"] == "Lax", name

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 USERNAME = "admin"
-PASSWORD = "admin"
+# bandit B105: the documented local-only login; handle() refuses to run with DEBUG off.
+PASSWORD = "admin"  # nosec B105
 
 
 class Command(BaseCommand):
