@@ -1,5 +1,6 @@
 """No input reaches a 500 on a public page: whatever a browser, a script or an attacker sends to
-the donation form, its confirmation and payment steps, the manage form and the thank-you page,
+the donation form, its confirmation and payment steps, the manage form, the thank-you page,
+the cheering-message form and the bank-transfer pledge form,
 the answer is a 2xx, 3xx or 4xx, and a refused form says what is wrong (property-based, with
 hypothesis; bodies are raw bytes, so invalid UTF-8 and lone surrogates get through too)."""
 
@@ -51,6 +52,22 @@ def post(path: str, fields: dict):
     return Client().post(path, encode(fields), content_type=FORM_URLENCODED)
 
 
+def any_of_these(valid: dict, values: dict):
+    """The valid fields with any of them replaced (by the given strategies), dropped, or joined
+    by others."""
+    return st.tuples(
+        st.fixed_dictionaries({}, optional=values),
+        st.dictionaries(anything, anything, max_size=3),
+        st.sets(st.sampled_from(sorted(valid)), max_size=3),
+    ).map(
+        lambda parts: {
+            key: value
+            for key, value in {**valid, **parts[1], **parts[0]}.items()
+            if key not in parts[2]
+        }
+    )
+
+
 def donation_fields(campaign):
     """A real donor's form with any of its fields replaced, dropped or joined by others."""
     valid = donation_form(campaign, token="6b3b8f57-3b8e-4f1e-9c53-8a3a8d3f0b1e")
@@ -72,15 +89,7 @@ def donation_fields(campaign):
         "agree_terms": st.sampled_from(["on", "", "yes"]),
         "token": st.one_of(st.uuids().map(str), hostile),
     }
-    changed = st.fixed_dictionaries({}, optional=values)
-    extra = st.dictionaries(anything, anything, max_size=3)
-    return st.tuples(changed, extra, st.sets(st.sampled_from(sorted(valid)), max_size=3)).map(
-        lambda parts: {
-            key: value
-            for key, value in {**valid, **parts[1], **parts[0]}.items()
-            if key not in parts[2]
-        }
-    )
+    return any_of_these(valid, values)
 
 
 def assert_calm(response):
@@ -171,3 +180,63 @@ def test_lone_surrogates_are_refused_calmly(campaign):
         assert_calm(post(f"/donate/{step}", data))
     assert Client().get("/donate/thanks/?session_id=cs_%ED%A0%80").status_code == 200
     assert Client().get("/donate/manage/%ED%A0%80/").status_code in (400, 404)
+
+
+# --- the supporters' forms: cheering messages and bank-transfer pledges ----------------------
+
+
+@fuzz
+@given(
+    fields=any_of_these(
+        {"display_name": "花子", "body": "応援しています", "relation": "donor", "consent": "on"},
+        {
+            "display_name": hostile,
+            "body": st.one_of(hostile, st.text(min_size=990, max_size=1100)),
+            "relation": st.one_of(st.sampled_from(["donor", "volunteer", ""]), hostile),
+            "consent": st.sampled_from(["on", "", "\x00"]),
+            "website": st.one_of(st.just(""), hostile),
+        },
+    ),
+    prefix=st.sampled_from(["", "/en"]),
+)
+def test_the_message_form_answers_anything_calmly(campaign, fields, prefix):
+    response = post(f"{prefix}/campaigns/{campaign.slug}/messages/new/", fields)
+
+    assert response.status_code < 500, response.content[:2000]
+    if response.status_code == 400:
+        assert 'class="errorlist' in response.content.decode()
+
+
+@fuzz
+@given(
+    fields=any_of_these(
+        {
+            "campaign": "monthly-supporters",
+            "frequency": "once",
+            "amount": "5000",
+            "donor_name": "山田 花子",
+            "donor_email": "hanako@example.jp",
+            "public_name": "anonymous",
+            "agree_terms": "on",
+        },
+        {
+            "campaign": hostile,
+            "frequency": st.one_of(st.sampled_from(["once", "monthly"]), hostile),
+            "amount": st.one_of(st.sampled_from(["３，０００円", "49", "1e9", "-1"]), hostile),
+            "donor_name": hostile,
+            "donor_email": st.one_of(st.emails(), long_emails, hostile),
+            "payer_kana": hostile,
+            "public_name": hostile,
+            "nickname": hostile,
+            "message": hostile,
+            "website": st.one_of(st.just(""), hostile),
+        },
+    ),
+    prefix=st.sampled_from(["", "/en"]),
+)
+def test_the_bank_pledge_form_answers_anything_calmly(campaign, fields, prefix):
+    response = post(f"{prefix}/donate/bank/", fields)
+
+    assert response.status_code < 500, response.content[:2000]
+    if response.status_code == 400:
+        assert 'class="errorlist' in response.content.decode()
