@@ -5,7 +5,9 @@ Every state change is a method that locks its row, checks the current state and 
 when the change is already done, so a redelivered or late Stripe event never counts twice.
 """
 
+import contextlib
 import datetime
+import threading
 import uuid
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jii_campaign import page_cache
 from jii_campaign.locking import locked_transition
 from jii_campaign.money import format_yen
 
@@ -39,6 +42,19 @@ class StripeLinked:
         return changed
 
 
+_deferral = threading.local()
+
+
+class _PendingCounts:
+    """A counter change waiting for the end of `CampaignProgress.deferred()`."""
+
+    def __init__(self, campaign_id, deltas):
+        self.campaign_id, self.deltas, self.applied = campaign_id, deltas, False
+
+    def __call__(self):
+        """Run after commit: the change was applied before it."""
+
+
 class CampaignProgress(models.Model):
     """Counters shown on the campaign page, kept in step with the ledger inside the same
     transaction as each ledger change. `manage.py recount_progress` proves they agree."""
@@ -61,14 +77,56 @@ class CampaignProgress(models.Model):
 
     @classmethod
     def add(cls, campaign_id, **deltas):
-        """Add to counters with F() so that concurrent writers never lose an update."""
+        """Add to counters with F() so that concurrent writers never lose an update. Inside
+        `deferred()` the change waits for the end of that block."""
         deltas = {name: value for name, value in deltas.items() if value}
         if not deltas:
             return
+        page_cache.changed()
+        if getattr(_deferral, "depth", 0):
+            transaction.on_commit(_PendingCounts(campaign_id, deltas))
+            return
+        cls._apply(campaign_id, deltas)
+
+    @classmethod
+    def _apply(cls, campaign_id, deltas):
         cls.objects.bulk_create([cls(campaign_id=campaign_id)], ignore_conflicts=True)
         cls.objects.filter(pk=campaign_id).update(
             **{name: F(name) + value for name, value in deltas.items()}
         )
+
+    @classmethod
+    @contextlib.contextmanager
+    def deferred(cls):
+        """A transaction whose counter changes are applied together as its last statements, so
+        that the counter row (one per campaign, which every payment updates) is locked only
+        from then until the commit instead of for the whole transaction: concurrent webhooks
+        queue on it for one UPDATE and the commit, not for everything else they do.
+
+        Exact: each change waits as a no-op on-commit callback, and Django drops the callbacks
+        of a savepoint that rolls back, so only the changes whose ledger rows survive count."""
+        with transaction.atomic():
+            _deferral.depth = getattr(_deferral, "depth", 0) + 1
+            try:
+                yield
+            finally:
+                _deferral.depth -= 1
+            if _deferral.depth == 0:
+                cls._apply_pending()
+
+    @classmethod
+    def _apply_pending(cls):
+        totals = {}
+        for _sids, callback, _robust in transaction.get_connection().run_on_commit:
+            if isinstance(callback, _PendingCounts) and not callback.applied:
+                callback.applied = True
+                counters = totals.setdefault(callback.campaign_id, {})
+                for name, value in callback.deltas.items():
+                    counters[name] = counters.get(name, 0) + value
+        for campaign_id in sorted(totals):  # one order for every writer: no deadlock
+            deltas = {name: value for name, value in totals[campaign_id].items() if value}
+            if deltas:
+                cls._apply(campaign_id, deltas)
 
     @classmethod
     def from_ledger(cls, campaign_id):

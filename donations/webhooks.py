@@ -3,12 +3,12 @@ of the object it describes, in whatever order the events arrive."""
 
 import logging
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
 from donations import tasks
-from donations.models import Donation, Payment, StripeEvent
+from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ def process_event(event: dict) -> bool:
         created = StripeEvent.stripe_time(event["created"])
     except (KeyError, TypeError, ValueError) as exc:
         raise MalformedEvent(str(exc)) from exc
-    with transaction.atomic():
+    # The counters change last, just before the commit (see CampaignProgress.deferred).
+    with CampaignProgress.deferred():
         StripeEvent.objects.bulk_create(
             [
                 StripeEvent(

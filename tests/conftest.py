@@ -1,6 +1,7 @@
 """Fixtures shared by every test module. Each area keeps its own helpers in its own module."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from campaigns.models import Campaign
@@ -13,6 +14,12 @@ def _plain_http():
     so this must be in force before it starts); production redirects to HTTPS."""
     with override_settings(SECURE_SSL_REDIRECT=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached page (the cache is Redis under scripts/test)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
