@@ -1,0 +1,25 @@
+"""gunicorn's settings for production (`gunicorn jii_campaign.wsgi` reads this file).
+
+Sync workers: every request is short (the campaign page is served from the cache, a webhook is
+a few statements); the database pool (DATABASE_POOL_MAX_SIZE) must be at least 1 per worker."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+worker_class = "sync"
+timeout = 30  # a request stuck this long is killed and its worker replaced
+graceful_timeout = 30
+keepalive = 5  # behind a load balancer that reuses connections
+max_requests = 10000  # recycle workers now and then; jitter so they do not all restart at once
+max_requests_jitter = 1000
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # stdout; "" turns it off
+# One JSON object per line. %(U)s is the path without the query string: no e-mail address or
+# token from a link ends up in the logs.
+access_log_format = (
+    '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
+    '"bytes": "%(B)s", "duration_ms": %(M)s, "user_agent": "%(a)s"}'
+)
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
