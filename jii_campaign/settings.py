@@ -152,6 +152,8 @@ TASKS = {
 # Stripe. Without a secret key the site offers a clearly labelled local test checkout instead.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# While rotating the signing secret: the old one(s), still accepted (docs/DEPLOYMENT.md).
+STRIPE_WEBHOOK_PREVIOUS_SECRETS = env.list("STRIPE_WEBHOOK_PREVIOUS_SECRETS", default=[])
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_KONBINI_ENABLED = env.bool("STRIPE_KONBINI_ENABLED", default=False)
 # The labelled offline stand-in for Checkout, only where no real key is set; never in production.
