@@ -120,3 +120,51 @@ def test_inline_code_carries_the_pages_nonce(client, seeded, url):
     assert not re.search(r"<[^>]+\s(style|on[a-z]+)=", html)
     if url in ("/", "/en/"):
         assert inline == []
+
+
+@pytest.mark.parametrize(
+    ("storage_env", "image_url", "origin"),
+    [
+        (
+            {"MEDIA_S3_ENDPOINT_URL": "https://s3.example.net"},
+            "https://s3.example.net/jii-media/campaigns/hero.jpg",
+            "https://s3.example.net",
+        ),
+        (
+            {"MEDIA_S3_CUSTOM_DOMAIN": "media.example.org"},
+            "https://media.example.org/campaigns/hero.jpg",
+            "https://media.example.org",
+        ),
+    ],
+)
+def test_uploads_go_to_object_storage_when_a_bucket_is_named(storage_env, image_url, origin):
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.core.files.storage import storages\n"
+        "print(type(storages['default']).__name__)\n"
+        "print(storages['default'].url('campaigns/hero.jpg'))\n"
+        "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))\n"
+        "print(settings.SERVE_MEDIA)\n"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jii_campaign.settings",
+        "MEDIA_S3_BUCKET": "jii-media",
+        "MEDIA_S3_REGION": "ap-northeast-1",
+        "MEDIA_S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+        "MEDIA_S3_SECRET_ACCESS_KEY": "example-secret",
+        **storage_env,
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=environment, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    backend, url, img_src, serve_media = result.stdout.split("\n")[:4]
+    assert backend == "S3Storage"
+    assert url == image_url  # stable, unsigned: cached pages link to it
+    assert origin in img_src.split()  # the CSP lets the pages show those images
+    assert serve_media == "False"

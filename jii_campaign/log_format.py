@@ -1,0 +1,18 @@
+"""Application logs as JSON lines (one object per record) for production log collectors."""
+
+import datetime
+import json
+import logging
+
+
+class JsonLinesFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {
+            "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
