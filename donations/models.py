@@ -11,7 +11,7 @@ import threading
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +77,7 @@ class CampaignProgress(models.Model):
 
     @classmethod
     def add(cls, campaign_id, **deltas):
-        """Add to counters with F() so that concurrent writers never lose an update. Inside
+        """Add to counters in the database, so that concurrent writers never lose an update. Inside
         `deferred()` the change waits for the end of that block."""
         deltas = {name: value for name, value in deltas.items() if value}
         if not deltas:
@@ -90,10 +90,19 @@ class CampaignProgress(models.Model):
 
     @classmethod
     def _apply(cls, campaign_id, deltas):
-        cls.objects.bulk_create([cls(campaign_id=campaign_id)], ignore_conflicts=True)
-        cls.objects.filter(pk=campaign_id).update(
-            **{name: F(name) + value for name, value in deltas.items()}
-        )
+        """One statement: create the row at the deltas, or add them to it (PostgreSQL and
+        SQLite both read `EXCLUDED` as the row that was to be inserted)."""
+        quote = connection.ops.quote_name
+        table = quote(cls._meta.db_table)
+        names = [quote(name) for name in cls.COUNTERS]
+        additions = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in names)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (campaign_id, {', '.join(names)}) "
+                f"VALUES (%s, {', '.join(['%s'] * len(names))}) "
+                f"ON CONFLICT (campaign_id) DO UPDATE SET {additions}",
+                [campaign_id, *(deltas.get(name, 0) for name in cls.COUNTERS)],
+            )
 
     @classmethod
     @contextlib.contextmanager
