@@ -37,3 +37,17 @@ def check_payment_settings(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_page_cache(app_configs, **kwargs):
+    if settings.DEBUG or settings.REDIS_URL:
+        return []
+    return [
+        Warning(
+            "REDIS_URL is not set: each process caches pages in its own memory, so a payment or "
+            "an edit handled by one process does not show on pages another process serves.",
+            hint="Set REDIS_URL, or run a single web process (WEB_CONCURRENCY=1).",
+            id="jii.W010",
+        )
+    ]

@@ -12,6 +12,7 @@ in every process, and never waits for a timeout. The version is read before rend
 render that races a commit is stored under the old version and never served after the bump.
 """
 
+import functools
 import gzip
 import hashlib
 import re
@@ -87,11 +88,18 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _cacheable_path(request):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return False
-        return getattr(match.func, "whole_page", False)
+        return _is_whole_page(translation.get_language(), request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_whole_page(language, path_info):
+    """Whether the path leads to a `whole_page` view; the same answer in every process, kept
+    because resolving i18n URL patterns costs as much as serving the cached page."""
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "whole_page", False)
 
 
 def _storable(response):

@@ -29,6 +29,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         SITE_URL="https://example.org",
         STRIPE_SECRET_KEY="sk_live_example",
         STRIPE_WEBHOOK_SECRET="whsec_example",
+        REDIS_URL="redis://127.0.0.1:6379/0",  # never connected to by `check`
     )
 
     result = subprocess.run(
@@ -71,7 +72,11 @@ def test_check_deploy_notices_a_site_that_cannot_take_payments(tmp_path):
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=BASE_DIR,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "SITE_URL"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("STRIPE_", "SITE_URL", "REDIS_URL"))
+            },
             "DEBUG": "false",
             "ALLOWED_HOSTS": "example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -86,6 +91,7 @@ def test_check_deploy_notices_a_site_that_cannot_take_payments(tmp_path):
     assert "jii.W001" in output  # no Stripe key
     assert "jii.W002" in output  # the fake checkout switched on
     assert "jii.W003" in output  # e-mails and Stripe would send donors to 127.0.0.1
+    assert "jii.W010" in output  # no shared cache: other processes would serve stale pages
 
 
 @pytest.fixture
