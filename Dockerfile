@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
 # Base image as a build argument: any Debian bookworm image with or without Python works
 # (python:3.11-slim-bookworm by default; a local debootstrap image where no registry is reachable).
-# Offline builds: put wheels in ./wheelhouse (`pip wheel -r requirements.lock -w wheelhouse`)
-# and they are installed with --no-index.
+# Offline builds: put wheels in ./wheelhouse and they are installed with --no-index:
+#   pip wheel -r requirements.lock -w wheelhouse
+#   pip download --no-deps -d wheelhouse async-timeout==5.0.1  # Debian's Python 3.11.2 needs it
+# Checked here (no registry): a debootstrap bookworm base, `buildah bud --isolation chroot
+# --build-arg BASE_IMAGE=localhost/debian:bookworm`, then `buildah run` served /healthz.
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 
 # Builder: a venv with exactly requirements.lock, compiled messages, static files.
