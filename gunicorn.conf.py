@@ -12,8 +12,9 @@ worker_class = "sync"
 timeout = 30  # a request stuck this long is killed and its worker replaced
 graceful_timeout = 30
 keepalive = 5  # behind a load balancer that reuses connections
-max_requests = 10000  # recycle workers now and then; jitter so they do not all restart at once
-max_requests_jitter = 1000
+# No periodic recycling: at a thousand cached pages a second it would restart a worker (a second
+# of importing Django, seen as p99 spikes) every few seconds; nothing here grows without bound.
+max_requests = 0
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # stdout; "" turns it off
 # One JSON object per line. %(U)s is the path without the query string: no e-mail address or
 # token from a link ends up in the logs.

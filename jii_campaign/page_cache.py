@@ -18,6 +18,7 @@ import hashlib
 import re
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
@@ -65,15 +66,17 @@ def current_version():
 
 class PageCacheMiddleware:
     """Answers GET/HEAD for pages marked `whole_page` from the cache; stores them on a miss.
-    Sits after LocaleMiddleware (the language comes from the path) and before the rest."""
+    Sits right after SecurityMiddleware: a hit skips the rest of the stack. The language comes
+    from the path alone, as UrlLanguageMiddleware sets it for the render."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not self._cacheable_path(request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        if request.method not in ("GET", "HEAD") or not _is_whole_page(language, request.path_info):
             return self.get_response(request)
-        key = f"page-cache:page:{translation.get_language()}:{request.path}"
+        key = f"page-cache:page:{language}:{request.path}"
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or current_version()
@@ -86,17 +89,14 @@ class PageCacheMiddleware:
             cache.set(key, entry, timeout=None)
         return _serve(request, entry)
 
-    @staticmethod
-    def _cacheable_path(request):
-        return _is_whole_page(translation.get_language(), request.path_info)
-
 
 @functools.lru_cache(maxsize=4096)
 def _is_whole_page(language, path_info):
     """Whether the path leads to a `whole_page` view; the same answer in every process, kept
     because resolving i18n URL patterns costs as much as serving the cached page."""
     try:
-        match = resolve(path_info)
+        with translation.override(language):
+            match = resolve(path_info)
     except Resolver404:
         return False
     return getattr(match.func, "whole_page", False)

@@ -48,10 +48,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "jii_campaign.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Whole cached pages: a hit skips everything below (jii_campaign/page_cache.py).
+    "jii_campaign.page_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jii_campaign.middleware.UrlLanguageMiddleware",
-    "jii_campaign.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
