@@ -3,7 +3,6 @@ database and the one Redis of scripts/test. Payments delivered to either, and an
 through one, show on both at once, exact."""
 
 import http.client
-import json
 import os
 import re
 import socket
@@ -92,20 +91,6 @@ def raised_shown(html):
     return int(re.search(r"<dd>¥([\d,]+)</dd>", figures)[1].replace(",", ""))
 
 
-def deliver(url, evt):
-    payload = json.dumps(evt)
-    request = urllib.request.Request(
-        f"{url}{se.WEBHOOK_PATH}",
-        data=payload.encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Stripe-Signature": se.signature_header(payload),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
-
-
 class StaffBrowser:
     """Logged in to the admin of one instance as a browser behind the TLS proxy: production
     cookies are Secure and CSRF checks the Referer of a secure request."""
@@ -155,7 +140,7 @@ def test_two_instances_serve_new_counters_and_content_at_once(instances, seeded,
     statuses = []
 
     def deliver_to(i):  # interleaved: even events to one instance, odd to the other
-        statuses.append(deliver(instances[i % 2], events[i]))
+        statuses.append(se.post_over_http(instances[i % 2] + se.WEBHOOK_PATH, events[i]))
 
     threads = [threading.Thread(target=deliver_to, args=(i,)) for i in range(PAYMENTS)]
     for thread in threads:
