@@ -98,11 +98,12 @@ class DonationForm(forms.Form):
     )
     agree_terms = forms.BooleanField(label=_("I agree to the Donation Terms"))
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, tiers=None, **kwargs):
+        """`tiers`: the campaign's tiers when the caller has read them already."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        self.tiers = list(campaign.tiers.all())
+        self.tiers = list(campaign.tiers.all()) if tiers is None else list(tiers)
         self.fields["tier"].choices = [
             *(
                 (

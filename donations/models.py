@@ -5,16 +5,19 @@ Every state change is a method that locks its row, checks the current state and 
 when the change is already done, so a redelivered or late Stripe event never counts twice.
 """
 
+import contextlib
 import datetime
+import threading
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from donations.bank_transfers import BankTransferPledges
+from jii_campaign import page_cache
 from jii_campaign.locking import locked_transition
 from jii_campaign.money import format_yen
 
@@ -39,6 +42,19 @@ class StripeLinked:
         return changed
 
 
+_deferral = threading.local()
+
+
+class _PendingCounts:
+    """A counter change waiting for the end of `CampaignProgress.deferred()`."""
+
+    def __init__(self, campaign_id, deltas):
+        self.campaign_id, self.deltas, self.applied = campaign_id, deltas, False
+
+    def __call__(self):
+        """Run after commit: the change was applied before it."""
+
+
 class CampaignProgress(models.Model):
     """Counters shown on the campaign page, kept in step with the ledger inside the same
     transaction as each ledger change. `manage.py recount_progress` proves they agree."""
@@ -61,14 +77,63 @@ class CampaignProgress(models.Model):
 
     @classmethod
     def add(cls, campaign_id, **deltas):
-        """Add to counters with F() so that concurrent writers never lose an update."""
+        """Add to counters in the database, so that concurrent writers never lose an update. Inside
+        `deferred()` the change waits for the end of that block."""
         deltas = {name: value for name, value in deltas.items() if value}
         if not deltas:
             return
-        cls.objects.bulk_create([cls(campaign_id=campaign_id)], ignore_conflicts=True)
-        cls.objects.filter(pk=campaign_id).update(
-            **{name: F(name) + value for name, value in deltas.items()}
-        )
+        page_cache.changed()
+        if getattr(_deferral, "depth", 0):
+            transaction.on_commit(_PendingCounts(campaign_id, deltas))
+            return
+        cls._apply(campaign_id, deltas)
+
+    @classmethod
+    def _apply(cls, campaign_id, deltas):
+        """One statement: create the row at the deltas, or add them to it (PostgreSQL and
+        SQLite both read `EXCLUDED` as the row that was to be inserted)."""
+        quote = connection.ops.quote_name
+        table = quote(cls._meta.db_table)
+        names = [quote(name) for name in cls.COUNTERS]
+        additions = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in names)
+        columns, placeholders = ", ".join(names), ", ".join(["%s"] * len(names))
+        # Only our own quoted table and column names are formatted in; values are parameters.
+        upsert = f"INSERT INTO {table} (campaign_id, {columns}) VALUES (%s, {placeholders}) ON CONFLICT (campaign_id) DO UPDATE SET {additions}"  # noqa: E501  # nosec B608
+        with connection.cursor() as cursor:
+            cursor.execute(upsert, [campaign_id, *(deltas.get(name, 0) for name in cls.COUNTERS)])
+
+    @classmethod
+    @contextlib.contextmanager
+    def deferred(cls):
+        """A transaction whose counter changes are applied together as its last statements, so
+        that the counter row (one per campaign, which every payment updates) is locked only
+        from then until the commit instead of for the whole transaction: concurrent webhooks
+        queue on it for one UPDATE and the commit, not for everything else they do.
+
+        Exact: each change waits as a no-op on-commit callback, and Django drops the callbacks
+        of a savepoint that rolls back, so only the changes whose ledger rows survive count."""
+        with transaction.atomic():
+            _deferral.depth = getattr(_deferral, "depth", 0) + 1
+            try:
+                yield
+            finally:
+                _deferral.depth -= 1
+            if _deferral.depth == 0:
+                cls._apply_pending()
+
+    @classmethod
+    def _apply_pending(cls):
+        totals = {}
+        for _sids, callback, _robust in transaction.get_connection().run_on_commit:
+            if isinstance(callback, _PendingCounts) and not callback.applied:
+                callback.applied = True
+                counters = totals.setdefault(callback.campaign_id, {})
+                for name, value in callback.deltas.items():
+                    counters[name] = counters.get(name, 0) + value
+        for campaign_id in sorted(totals):  # one order for every writer: no deadlock
+            deltas = {name: value for name, value in totals[campaign_id].items() if value}
+            if deltas:
+                cls._apply(campaign_id, deltas)
 
     @classmethod
     def from_ledger(cls, campaign_id):

@@ -3,13 +3,12 @@ of the object it describes, in whatever order the events arrive."""
 
 import logging
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from donations import tasks
 from donations.event_validation import validate
-from donations.models import Donation, Payment, StripeEvent
+from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from jii_campaign.locking import lock_stripe_objects
 
 log = logging.getLogger(__name__)
@@ -23,7 +22,8 @@ def process_event(event: dict) -> bool:
     event_id, event_type = event["id"], event["type"]
     obj = event["data"]["object"]
     created = StripeEvent.stripe_time(event["created"])
-    with transaction.atomic():
+    # The counters change last, just before the commit (see CampaignProgress.deferred).
+    with CampaignProgress.deferred():
         StripeEvent.objects.bulk_create(
             [
                 StripeEvent(

@@ -45,8 +45,9 @@ def check_shared_cache(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "REDIS_URL is not set: each process counts rate limits on its own, so several "
-            "workers let through several times the documented numbers.",
+            "REDIS_URL is not set: each process caches pages and counts rate limits in its own "
+            "memory, so a payment or an edit handled by one process does not show on pages "
+            "another serves, and several processes let through several times the limits.",
             hint="Set REDIS_URL to a Redis server every web process reaches.",
             id="jii.W004",
         )

@@ -53,10 +53,13 @@ MIDDLEWARE = [
     "jii_campaign.middleware.HealthCheckMiddleware",
     "jii_campaign.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache, so that cached pages carry it too.
     "jii_campaign.middleware.PermissionsPolicyMiddleware",
+    # Whole cached pages: a hit skips everything below (jii_campaign/page_cache.py).
+    "jii_campaign.page_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "jii_campaign.middleware.UrlLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -204,6 +207,48 @@ STORAGES = {
         )
     },
 }
+# Shared by every process when REDIS_URL is set (whole cached pages, their version); local memory
+# otherwise, which suits one process (`scripts/run`): see docs/DEPLOYMENT.md.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Uploaded images on S3-compatible object storage (django-storages) when a bucket is named, so
+# that every instance sees every upload; local files under MEDIA_ROOT otherwise.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+MEDIA_S3_ENDPOINT_URL = env.str("MEDIA_S3_ENDPOINT_URL", default="")
+MEDIA_S3_CUSTOM_DOMAIN = env.str("MEDIA_S3_CUSTOM_DOMAIN", default="")
+MEDIA_ORIGINS = []
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": MEDIA_S3_ENDPOINT_URL or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": MEDIA_S3_CUSTOM_DOMAIN or None,
+            # Public images under stable URLs: cached pages must not carry expiring signatures.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "addressing_style": "path" if MEDIA_S3_ENDPOINT_URL else None,
+        },
+    }
+    MEDIA_ORIGINS = [
+        f"https://{MEDIA_S3_CUSTOM_DOMAIN}"
+        if MEDIA_S3_CUSTOM_DOMAIN
+        else MEDIA_S3_ENDPOINT_URL.rstrip("/")
+        if MEDIA_S3_ENDPOINT_URL
+        else f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"
+    ]
+    SERVE_MEDIA = False
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
@@ -221,6 +266,8 @@ TASKS = {
 # Stripe. Without a secret key the site offers a clearly labelled local test checkout instead.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# While rotating the signing secret: the old one(s), still accepted (docs/DEPLOYMENT.md).
+STRIPE_WEBHOOK_PREVIOUS_SECRETS = env.list("STRIPE_WEBHOOK_PREVIOUS_SECRETS", default=[])
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_KONBINI_ENABLED = env.bool("STRIPE_KONBINI_ENABLED", default=False)
 # The labelled offline stand-in for Checkout, only where no real key is set; never in production.
@@ -236,7 +283,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -281,12 +328,24 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# JSON lines on stderr in production (LOG_FORMAT=json), plain text on a developer's machine.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # No e-mail address, manage-link token, secret or card number reaches a log line.
     "filters": {"redact": {"()": "jii_campaign.log_redaction.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "formatters": {
+        "json": {"()": "jii_campaign.log_format.JsonLinesFormatter"},
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's own request warnings ("Not Found: /path") through the same filter, not around.

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from campaigns.models import Campaign
 from donations.models import CampaignProgress
 from jii_campaign.models import BankAccount
+from jii_campaign.querying import fetch_together
 from programs.models import Program
 from testimonials.models import SupportMessage, Testimonial
 
@@ -58,9 +59,7 @@ class CampaignPage:
 
 
 def campaign_queryset():
-    return Campaign.objects.select_related("progress").prefetch_related(
-        "sections", "tiers", "funding_sources"
-    )
+    return Campaign.objects.select_related("progress")
 
 
 def build(campaign: Campaign) -> CampaignPage:
@@ -69,14 +68,17 @@ def build(campaign: Campaign) -> CampaignPage:
     except CampaignProgress.DoesNotExist:
         counters = CampaignProgress(campaign=campaign)
     days_left = campaign.days_left()
+    sections, tiers, funding_sources = fetch_together(
+        campaign.sections.all(), campaign.tiers.all(), campaign.funding_sources.all()
+    )
     return CampaignPage(
         campaign=campaign,
         monthly=Progress(counters.monthly_supporters, campaign.monthly_goal_supporters, days_left),
         onetime=Progress(counters.onetime_raised, campaign.onetime_goal_amount, days_left),
         monthly_amount=counters.monthly_amount,
-        sections=list(campaign.sections.all()),
-        tiers=list(campaign.tiers.all()),
-        funding_sources=_with_offsets(campaign.funding_sources.all()),
+        sections=sections,
+        tiers=tiers,
+        funding_sources=_with_offsets(funding_sources),
         programs=list(Program.objects.published()),
         testimonials=list(
             Testimonial.objects.published()

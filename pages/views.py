@@ -4,11 +4,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from donations.forms import DonationForm
-from jii_campaign.caching import public_page
+from jii_campaign.caching import whole_page
 from pages import campaign_page
 
 
-@public_page
+@whole_page
 def home(request):
     campaign = campaign_page.campaign_queryset().featured()
     if campaign is None:
@@ -16,16 +16,17 @@ def home(request):
     return _render_campaign(request, campaign)
 
 
-@public_page
+@whole_page
 def campaign_detail(request, slug):
     campaign = get_object_or_404(campaign_page.campaign_queryset().published(), slug=slug)
     return _render_campaign(request, campaign)
 
 
 def _render_campaign(request, campaign):
+    page = campaign_page.build(campaign)
     context = {
-        "page": campaign_page.build(campaign),
-        "form": DonationForm(campaign=campaign),
+        "page": page,
+        "form": DonationForm(campaign=campaign, tiers=page.tiers),
         # "/" shows the featured campaign, whose lasting address is its own page.
         "canonical_path": campaign.get_absolute_url(),
     }

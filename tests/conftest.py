@@ -17,6 +17,12 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached page (the cache is Redis under scripts/test)."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {

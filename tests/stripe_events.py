@@ -3,6 +3,7 @@ signed with the real Stripe-Signature scheme."""
 
 import json
 import time
+import urllib.request
 import uuid
 
 import stripe
@@ -209,6 +210,18 @@ def post_event(client, evt: dict, *, secret=SECRET, timestamp=None):
         content_type="application/json",
         headers={"Stripe-Signature": signature_header(payload, secret=secret, timestamp=timestamp)},
     )
+
+
+def post_over_http(url, evt: dict) -> int:
+    """Deliver an event to a running server (live_server, gunicorn) at `url`; its status."""
+    payload = json.dumps(evt)
+    request = urllib.request.Request(
+        url,
+        data=payload.encode(),
+        headers={"Content-Type": "application/json", "Stripe-Signature": signature_header(payload)},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status
 
 
 def pending(campaign, frequency="once", amount=3000, locale="ja"):

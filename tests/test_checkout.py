@@ -441,6 +441,7 @@ def shown_now(client, progress_block):
     return re.search(r"<dd>(.*?)</dd>", figures.group(1)).group(1)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_form_to_checkout_to_webhook_moves_the_campaign_page(seeded, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
     raised = CampaignProgress.objects.get(pk=seeded.pk).onetime_raised
@@ -490,6 +491,7 @@ def test_gift_recorded_from_the_thanks_page_is_found_by_its_webhooks(client, see
     assert progress(seeded) == before
 
 
+@pytest.mark.django_db(transaction=True)
 def test_monthly_form_to_checkout_to_webhooks_adds_a_supporter(seeded, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
     supporters = CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters

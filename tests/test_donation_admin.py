@@ -41,6 +41,7 @@ def assert_counters_match_ledger(campaign):
     assert progress.as_dict() == CampaignProgress.from_ledger(campaign.pk).as_dict()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_marking_cancelled_leaves_stripe_subscriptions_to_stripe(staff_client, seeded):
     online = pending(seeded, frequency="monthly")
     online.activate()
@@ -71,6 +72,7 @@ def test_donations_cannot_be_deleted_in_the_admin(staff_client, seeded):
     assert Donation.objects.filter(pk=gift.pk).exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_voiding_a_mistaken_offline_gift_takes_it_off_the_campaign_page(staff_client, seeded):
     raised = shown("onetime")
     gift = Donation.record_offline(

@@ -57,6 +57,7 @@ def test_confirmation_and_checkout_are_labelled_as_tests(client, seeded):
     assert "¥3,000" in page.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_one_time_gift_moves_the_campaign_page(client, seeded):
     raised = yen(shown(client, "onetime"))
     donation, checkout = to_test_checkout(client, seeded, tier="10000")
@@ -70,6 +71,7 @@ def test_one_time_gift_moves_the_campaign_page(client, seeded):
     assert StripeEvent.objects.filter(type="checkout.session.completed").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_monthly_gift_adds_a_supporter(client, seeded):
     before = supporters(shown(client, "monthly"))
     donation, checkout = to_test_checkout(client, seeded, frequency="monthly", tier="5000")
@@ -97,6 +99,7 @@ def test_abandoning_expires_the_donation_and_moves_nothing(client, seeded):
     assert (shown(client, "onetime"), shown(client, "monthly")) == before
 
 
+@pytest.mark.django_db(transaction=True)
 def test_paying_twice_counts_once(client, seeded):
     raised = yen(shown(client, "onetime"))
     donation, checkout = to_test_checkout(client, seeded)
@@ -108,6 +111,7 @@ def test_paying_twice_counts_once(client, seeded):
     assert donation.payments.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_monthly_pay_handled_twice_records_the_first_invoice_once(client, seeded):
     before = supporters(shown(client, "monthly"))
     donation, _ = to_test_checkout(client, seeded, frequency="monthly")
@@ -121,6 +125,7 @@ def test_monthly_pay_handled_twice_records_the_first_invoice_once(client, seeded
     assert supporters(shown(client, "monthly")) == before + 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_resubmitting_the_confirmation_after_paying_goes_to_the_thanks_page(client, seeded):
     raised = yen(shown(client, "onetime"))
     response, sent = confirm_and_pay(client, donation_form(seeded))

@@ -5,6 +5,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -292,6 +293,7 @@ def test_a_one_time_gift_moves_the_raised_total(client, seeded):
     assert "<dd>¥23,000</dd>" not in html
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_new_monthly_supporter_is_counted(client, seeded):
     assert progress_values(html_of(client, "/"))["monthly"] == "2"
 
@@ -302,6 +304,7 @@ def test_a_new_monthly_supporter_is_counted(client, seeded):
     assert progress_values(html)["monthly"] == "4"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_progress_bars_follow_the_ledger_up_to_full(client, seeded):
     assert progress_values(html_of(client, "/"))["onetime"] == "1"
 
@@ -365,8 +368,7 @@ def test_public_pages_set_no_cookie_and_may_be_cached(client, seeded, url):
     assert "Cookie" not in response.headers.get("Vary", "")
 
 
-def test_the_campaign_page_query_count_does_not_grow_with_the_data(client, seeded):
-    client.get("/")
+def test_a_cold_render_of_the_campaign_page_takes_a_few_queries_whatever_the_data(client, seeded):
     with CaptureQueriesContext(connection) as small:
         assert client.get("/").status_code == 200
 
@@ -392,13 +394,16 @@ def test_the_campaign_page_query_count_does_not_grow_with_the_data(client, seede
         for i in range(200)
     )
 
+    cache.clear()  # bulk_create sends no signal; a cold render either way
     with CaptureQueriesContext(connection) as large:
         response = client.get("/")
     html = response.content.decode()
     assert "<dd>101人</dd>" in html and "<dd>¥123,000</dd>" in html
     assert html.count("20代・ベトナム") == 200
     assert html.count("<p>応援しています</p>") == LATEST_MESSAGES  # the newest messages only
-    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(large.captured_queries) == len(small.captured_queries) <= 8, [
+        query["sql"] for query in large.captured_queries
+    ]
 
 
 def test_every_tier_leads_to_the_form_with_its_amount_chosen(client, seeded):

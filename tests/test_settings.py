@@ -30,7 +30,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         SITE_URL="https://example.org",
         STRIPE_SECRET_KEY="sk_live_example",
         STRIPE_WEBHOOK_SECRET="whsec_example",
-        REDIS_URL="redis://cache.example.org:6379/0",
+        REDIS_URL="redis://127.0.0.1:6379/0",  # never connected to by `check`
     )
 
     result = subprocess.run(
@@ -92,7 +92,7 @@ def test_check_deploy_notices_a_site_that_cannot_take_payments(tmp_path):
     assert "jii.W001" in output  # no Stripe key
     assert "jii.W002" in output  # the fake checkout switched on
     assert "jii.W003" in output  # e-mails and Stripe would send donors to 127.0.0.1
-    assert "jii.W004" in output  # rate limits counted per process
+    assert "jii.W004" in output  # rate limits and cached pages per process
 
 
 @pytest.fixture
@@ -171,3 +171,51 @@ def test_every_cookie_is_secure_and_hidden_from_scripts(client, seeded, django_u
         assert cookie["secure"], name
         assert cookie["httponly"], name
         assert cookie["samesite"] == "Lax", name
+
+
+@pytest.mark.parametrize(
+    ("storage_env", "image_url", "origin"),
+    [
+        (
+            {"MEDIA_S3_ENDPOINT_URL": "https://s3.example.net"},
+            "https://s3.example.net/jii-media/campaigns/hero.jpg",
+            "https://s3.example.net",
+        ),
+        (
+            {"MEDIA_S3_CUSTOM_DOMAIN": "media.example.org"},
+            "https://media.example.org/campaigns/hero.jpg",
+            "https://media.example.org",
+        ),
+    ],
+)
+def test_uploads_go_to_object_storage_when_a_bucket_is_named(storage_env, image_url, origin):
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.core.files.storage import storages\n"
+        "print(type(storages['default']).__name__)\n"
+        "print(storages['default'].url('campaigns/hero.jpg'))\n"
+        "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))\n"
+        "print(settings.SERVE_MEDIA)\n"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jii_campaign.settings",
+        "MEDIA_S3_BUCKET": "jii-media",
+        "MEDIA_S3_REGION": "ap-northeast-1",
+        "MEDIA_S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+        "MEDIA_S3_SECRET_ACCESS_KEY": "example-secret",
+        **storage_env,
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=environment, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    backend, url, img_src, serve_media = result.stdout.split("\n")[:4]
+    assert backend == "S3Storage"
+    assert url == image_url  # stable, unsigned: cached pages link to it
+    assert origin in img_src.split()  # the CSP lets the pages show those images
+    assert serve_media == "False"

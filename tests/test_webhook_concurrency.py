@@ -1,11 +1,9 @@
 """Stripe delivers at least once and in parallel: several processes may apply the same event, or
 different events about the same donation, at the same moment. Real threads, real PostgreSQL."""
 
-import json
 import multiprocessing
 import threading
 import time
-import urllib.request
 
 import pytest
 from django.core.management import call_command
@@ -52,20 +50,6 @@ def counters(campaign):
     return stored
 
 
-def post_over_http(url, evt):
-    payload = json.dumps(evt)
-    request = urllib.request.Request(
-        url,
-        data=payload.encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Stripe-Signature": se.signature_header(payload),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
-
-
 def test_same_event_delivered_by_several_processes_counts_once(live_server, seeded):
     before = counters(seeded)
     donation = pending(seeded, amount=10000)
@@ -73,7 +57,7 @@ def test_same_event_delivered_by_several_processes_counts_once(live_server, seed
     statuses = []
     url = live_server.url + se.WEBHOOK_PATH
 
-    all_at_once([lambda: statuses.append(post_over_http(url, evt))] * THREADS)
+    all_at_once([lambda: statuses.append(se.post_over_http(url, evt))] * THREADS)
 
     assert statuses == [200] * THREADS
     assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + 10000

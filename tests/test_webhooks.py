@@ -111,6 +111,20 @@ def test_signature_made_with_another_secret_is_refused(client, seeded, baseline)
     assert moved(seeded, baseline) == NOTHING
 
 
+def test_during_a_secret_rotation_both_secrets_are_accepted(client, seeded, baseline, settings):
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_new"
+    settings.STRIPE_WEBHOOK_PREVIOUS_SECRETS = ["whsec_old"]
+    _, old = completed_event(seeded)
+    _, new = completed_event(seeded)
+
+    assert se.post_event(client, old, secret="whsec_old").status_code == 200
+    assert se.post_event(client, new, secret="whsec_new").status_code == 200
+    assert moved(seeded, baseline)["onetime_raised"] == 2 * old["data"]["object"]["amount_total"]
+    settings.STRIPE_WEBHOOK_PREVIOUS_SECRETS = []  # the rotation is over
+    _, late = completed_event(seeded)
+    assert se.post_event(client, late, secret="whsec_old").status_code == 400
+
+
 def test_body_changed_after_signing_is_refused(client, seeded, baseline):
     _, evt = completed_event(seeded)
     signed = json.dumps(evt)

@@ -1,0 +1,29 @@
+"""gunicorn's settings for production (`gunicorn jii_campaign.wsgi` reads this file).
+
+Threaded workers: requests are short (the campaign page is served from the cache, a webhook is a
+few statements), but a donor's checkout may wait on Stripe for up to its timeouts; with threads
+such a wait holds one thread, not a whole worker, so `/` keeps answering (tests/test_outages.py).
+The database pool (DATABASE_POOL_MAX_SIZE) must be at least `threads` per worker."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+timeout = 30  # a request stuck this long is killed and its worker replaced
+graceful_timeout = 30
+keepalive = 5  # behind a load balancer that reuses connections
+# No periodic recycling: at a thousand cached pages a second it would restart a worker (a second
+# of importing Django, seen as p99 spikes) every few seconds; nothing here grows without bound.
+max_requests = 0
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # stdout; "" turns it off
+# One JSON object per line. %(U)s is the path without the query string: no e-mail address or
+# token from a link ends up in the logs.
+access_log_format = (
+    '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
+    '"bytes": "%(B)s", "duration_ms": %(M)s, "user_agent": "%(a)s"}'
+)
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

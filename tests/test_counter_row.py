@@ -1,0 +1,73 @@
+"""Every payment moves the one counter row of its campaign: a webhook locks it only for its
+last statement and the commit, and the deferred changes stay exact."""
+
+import threading
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from donations.models import CampaignProgress
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def raised(campaign):
+    return CampaignProgress.objects.get(pk=campaign.pk).onetime_raised
+
+
+def can_lock_counter_row_elsewhere(campaign):
+    """Whether another connection gets the row lock at once (instead of queueing)."""
+    outcome = []
+
+    def try_lock():
+        try:
+            with transaction.atomic():
+                CampaignProgress.objects.select_for_update(nowait=True).get(pk=campaign.pk)
+            outcome.append(True)
+        except DatabaseError:
+            outcome.append(False)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=try_lock)
+    thread.start()
+    thread.join(timeout=30)
+    return outcome == [True]
+
+
+def test_the_counter_row_stays_free_until_the_end_of_the_transaction(seeded):
+    before = raised(seeded)
+    with CampaignProgress.deferred():
+        CampaignProgress.add(seeded.pk, onetime_raised=3000)
+        assert can_lock_counter_row_elsewhere(seeded)
+    assert raised(seeded) == before + 3000
+
+    with transaction.atomic():
+        CampaignProgress.add(seeded.pk, onetime_raised=3000)
+        assert not can_lock_counter_row_elsewhere(seeded)  # without deferral it queues
+
+
+def test_a_change_in_a_rolled_back_savepoint_never_counts(seeded):
+    before = raised(seeded)
+    with CampaignProgress.deferred():
+        CampaignProgress.add(seeded.pk, onetime_raised=1000)
+        try:
+            with transaction.atomic():
+                CampaignProgress.add(seeded.pk, onetime_raised=50_000)
+                raise RuntimeError("this part rolls back")
+        except RuntimeError:
+            pass
+        with CampaignProgress.deferred():  # nested: applied once, with the outer block
+            CampaignProgress.add(seeded.pk, onetime_raised=200)
+        CampaignProgress.add(seeded.pk, onetime_raised=30)
+
+    assert raised(seeded) == before + 1230
+
+
+def test_nothing_counts_when_the_deferred_block_fails(seeded):
+    before = raised(seeded)
+    with pytest.raises(RuntimeError), CampaignProgress.deferred():
+        CampaignProgress.add(seeded.pk, onetime_raised=1000)
+        raise RuntimeError("the event could not be applied")
+
+    assert raised(seeded) == before
