@@ -52,9 +52,18 @@ class _PageReader(HTMLParser):
         self.controls = []
         self._open_labels = 0
         self._open_sectioning = 0
+        self.head_text = []  # text in <head> outside <title>: a browser shows it on the page
+        self._in_head = False
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_head and not self._in_title and data.strip():
+            self.head_text.append(data.strip())
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self._in_head = self._in_head or tag == "head"
+        self._in_title = self._in_title or tag == "title"
         if tag == "html":
             self.html_lang = attrs.get("lang")
         if attrs.get("id"):
@@ -77,7 +86,11 @@ class _PageReader(HTMLParser):
         self._landmark(tag, attrs)
 
     def handle_endtag(self, tag):
-        if tag == "label":
+        if tag == "head":
+            self._in_head = False
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "label":
             self._open_labels -= 1
         elif tag in SECTIONING:
             self._open_sectioning -= 1
@@ -103,6 +116,8 @@ def page_problems(html):
     problems = []
     if not reader.html_lang:
         problems.append("<html> has no lang")
+    if reader.head_text:
+        problems.append(f"text in <head>, shown atop the page: {reader.head_text}")
     h1_count = reader.headings.count(1)
     if h1_count != 1:
         problems.append(f"{h1_count} h1 elements, expected exactly one")
