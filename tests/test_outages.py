@@ -71,10 +71,14 @@ def test_a_database_outage_answers_calm_503s_and_recovers_without_a_restart(site
         ("/programs/otonarisan/", UNAVAILABLE_JA),
     ]:
         response, seconds = timed(lambda path=path: site.get(path))
+        assert seconds < CALM_WITHIN_SECONDS, (path, seconds)
+        if path in ("/", "/en/") and response.status_code == 200:
+            # The campaign page a worker had cached whole needs no database: the last good page.
+            assert seeded.title_ja in response.text or seeded.title_en in response.text
+            continue
         assert response.status_code == 503, (path, response.text[:500])
         assert text in response.text
         assert response.headers["Retry-After"] == "30"
-        assert seconds < CALM_WITHIN_SECONDS, (path, seconds)
     response, seconds = timed(lambda: site.get("/healthz"))
     assert (response.status_code, seconds < CALM_WITHIN_SECONDS) == (503, True)
     payload, headers = signed_event()
