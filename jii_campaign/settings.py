@@ -114,16 +114,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits count in this cache: with REDIS_URL every process shares it; without, each process
-# counts on its own (a local run, or a single process). The admin lockout counts in the database.
-REDIS_URL = env.str("REDIS_URL", default="")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
 
 # Public forms: per client IP and per e-mail address (jii_campaign/ratelimits.py), as
 # django-ratelimit rates ("10/10m": ten in ten minutes). docs/SECURITY.md explains each number.
@@ -207,8 +197,9 @@ STORAGES = {
         )
     },
 }
-# Shared by every process when REDIS_URL is set (whole cached pages, their version); local memory
-# otherwise, which suits one process (`scripts/run`): see docs/DEPLOYMENT.md.
+# Whole cached pages (and their version) and rate-limit counts: shared by every process when
+# REDIS_URL is set; local memory otherwise, which suits one process (`scripts/run`): see
+# docs/DEPLOYMENT.md. The admin lockout counts in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (

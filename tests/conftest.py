@@ -43,7 +43,7 @@ def _no_stripe_by_default(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Every test starts with no rate-limit counts (they live in the cache)."""
+    """Every test starts with no rate-limit counts and no cached pages (both live in the cache)."""
     cache.clear()
     yield
     cache.clear()
@@ -54,16 +54,6 @@ def seeded(db):
     """The seed content, as `manage.py load_seed_content` loads it."""
     seed.load()
     return Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Per-IP form allowances live in the cache: each test starts with a full allowance."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
