@@ -1,17 +1,21 @@
-"""Signed checkout.session.completed events for fresh pending donations, posted by CONCURRENCY
-threads over keep-alive connections; prints events/s. Usage (Django settings from the
-environment): python bench/webhook_load.py URL EVENTS CONCURRENCY SECRET"""
+"""Signed checkout.session.completed events for fresh pending donations, posted by wrk (the same
+load generator as /healthz's figure, so the two compare) at CONCURRENCY for SECONDS; prints the
+events/s the webhook acknowledged, then waits for the event worker (`manage.py
+apply_stripe_events`, started beside the server) to apply them all and prints how long that took.
+Usage (Django settings from the environment):
+python bench/webhook_load.py URL SECONDS CONCURRENCY SECRET EVENTS"""
 
 import hashlib
 import hmac
-import http.client
 import json
 import os
+import re
+import subprocess
 import sys
-import threading
+import tempfile
 import time
-import urllib.parse
 import uuid
+from pathlib import Path
 
 import django
 
@@ -20,10 +24,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jii_campaign.settings")
 django.setup()
 
 from campaigns.models import Campaign  # noqa: E402
-from donations.models import Donation  # noqa: E402
+from donations.models import Donation, StripeEvent  # noqa: E402
+
+WRK_THREADS = 2
 
 
 def signed_events(count, secret):
+    """(body, Stripe-Signature) of a completed one-time Checkout session per new donation."""
     campaign = Campaign.objects.featured()
     donations = Donation.objects.bulk_create(
         Donation(
@@ -61,46 +68,45 @@ def signed_events(count, secret):
         }
         payload = json.dumps(event)
         mac = hmac.new(secret.encode(), f"{now}.{payload}".encode(), hashlib.sha256).hexdigest()
-        bodies.append((payload.encode(), f"t={now},v1={mac}"))
+        bodies.append((payload, f"t={now},v1={mac}"))
     return bodies
 
 
-def post_all(url, bodies, concurrency):
-    parts = urllib.parse.urlsplit(url)
-    failures = []
-    lock = threading.Lock()
-    queue = list(reversed(bodies))
-
-    def worker():
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                body, signature = queue.pop()
-            headers = {"Content-Type": "application/json", "Stripe-Signature": signature}
-            conn.request("POST", parts.path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                failures.append(response.status)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+def wait_until_applied(timeout=600):
+    """Seconds until the event worker has applied every recorded event."""
     start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - start, failures
+    while StripeEvent.objects.queued().exists():
+        if time.perf_counter() - start > timeout:
+            raise SystemExit("the event worker did not apply every event")
+        time.sleep(0.05)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
-    url, count, concurrency, secret = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    bodies = signed_events(count, secret)
-    elapsed, failures = post_all(url, bodies, concurrency)
+    url, seconds, concurrency, secret, count = sys.argv[1:6]
+    bodies = signed_events(int(count), secret)
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as file:
+        file.writelines(f"{signature}\t{payload}\n" for payload, signature in bodies)
+    script = Path(__file__).with_name("webhook.lua")
+    env = {**os.environ, "BODIES": file.name, "WRK_THREADS": str(WRK_THREADS)}
+    started = time.perf_counter()
+    report = subprocess.run(
+        ["wrk", f"-t{WRK_THREADS}", f"-c{concurrency}", f"-d{seconds}s", "--latency",
+         "-s", str(script), url],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    loaded = time.perf_counter() - started
+    os.unlink(file.name)
+    drained = wait_until_applied()
+    acknowledged = float(re.search(r"Requests/sec:\s+([\d.]+)", report)[1])
+    requests = int(re.search(r"(\d+) requests in", report)[1])
+    p99 = re.search(r"99%\s+(\S+)", report)[1]
+    bad = int(re.search(r"not-200: (\d+)", report)[1])
+    exhausted = int(re.search(r"exhausted: (\d+)", report)[1])
     print(
-        f"webhooks: {count} events at concurrency {concurrency} in {elapsed:.1f} s: "
-        f"{count / elapsed:.0f} events/s, {len(failures)} not 200 {sorted(set(failures))}"
+        f"webhooks at c={concurrency}: {acknowledged:.0f} events/s acknowledged (p99 {p99}), "
+        f"{requests} requests, {bad} not 200; all applied {drained:.1f} s after the load ended "
+        f"({min(requests, len(bodies)) / (loaded + drained):.0f} events/s from first delivery to "
+        f"last applied)" + ("; THE EVENTS RAN OUT: give more" if exhausted else "")
     )
-    sys.exit(1 if failures else 0)
+    sys.exit(1 if bad or exhausted else 0)

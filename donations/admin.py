@@ -235,8 +235,34 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_select_related = ["donation"]
 
 
+class AppliedFilter(admin.SimpleListFilter):
+    """Events the event worker has not applied yet: just arrived, or failing and retried."""
+
+    title = _("Applied")
+    parameter_name = "applied"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Waiting to be applied")), ("yes", _("Applied"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.queued()
+        if self.value() == "yes":
+            return queryset.filter(processed_at__isnull=False)
+        return queryset
+
+
 @admin.register(StripeEvent)
 class StripeEventAdmin(ReadOnlyAdmin):
-    list_display = ["event_id", "type", "created", "received_at", "processed_at"]
-    list_filter = ["type"]
+    list_display = [
+        "event_id",
+        "type",
+        "created",
+        "received_at",
+        "processed_at",
+        "attempts",
+        "last_error",
+        "retry_at",
+    ]
+    list_filter = [AppliedFilter, "type"]
     search_fields = ["event_id", "payment_intent_id", "charge_id", "invoice_id"]

@@ -655,6 +655,20 @@ class Payment(StripeLinked, models.Model):
             CampaignProgress.add(donation.campaign_id, onetime_raised=self.net_amount - net_before)
 
 
+class StripeEventQuerySet(models.QuerySet):
+    def queued(self):
+        """Recorded but not applied yet."""
+        return self.filter(processed_at__isnull=True)
+
+    def due(self):
+        """Queued events to apply now, oldest first; one that failed waits until its retry_at."""
+        return (
+            self.queued()
+            .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now()))
+            .order_by("created", "id")
+        )
+
+
 class StripeEvent(models.Model):
     """Every Stripe event we received, by its id: a redelivery is recognised and skipped."""
 
@@ -672,16 +686,82 @@ class StripeEvent(models.Model):
         pgettext_lazy("stripe event", "Received at"), auto_now_add=True
     )
     processed_at = models.DateTimeField(_("Processed at"), null=True, blank=True)
+    # An event waiting to be applied (processed_at null) that failed: how often, with what, and
+    # when the applier tries it again. The traceback is in the log.
+    attempts = models.PositiveIntegerField(_("Failed attempts"), default=0)
+    last_error = models.CharField(_("Last error"), max_length=200, blank=True)
+    retry_at = models.DateTimeField(_("Next attempt"), null=True, blank=True)
     # When `manage.py scrub_stripe_events` removed the donor's personal data from the payload.
     scrubbed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = StripeEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Stripe event")
         verbose_name_plural = _("Stripe event")
         ordering = ["-received_at"]
+        indexes = [
+            # The applier's queue: only the few events not applied yet are in it.
+            models.Index(
+                fields=["created", "id"],
+                condition=models.Q(processed_at__isnull=True),
+                name="stripeevent_queued",
+            )
+        ]
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+    @classmethod
+    def record(cls, event: dict, **objects_named) -> bool:
+        """Store a verified event once by its id; False when it was stored before. A delivery
+        racing its duplicate waits for the other's transaction and then sees its row.
+
+        One statement, committed on its own: what the webhook does for every delivery
+        (`bulk_create` would add a transaction around it)."""
+        row = cls(
+            event_id=event["id"],
+            type=event["type"],
+            created=cls.stripe_time(event["created"]),
+            livemode=bool(event.get("livemode")),
+            payload=event,
+            **objects_named,
+        )
+        fields = [field for field in cls._meta.concrete_fields if not field.primary_key]
+        quote = connection.ops.quote_name
+        # Names from the model, quoted; the values go as parameters.
+        sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING RETURNING {}".format(  # nosec B608
+            quote(cls._meta.db_table),
+            ", ".join(quote(field.column) for field in fields),
+            ", ".join(["%s"] * len(fields)),
+            quote(cls._meta.get_field("event_id").column),
+            quote(cls._meta.pk.column),
+        )
+        values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return cursor.fetchone() is not None
+
+    @classmethod
+    def mark_applied(cls, records):
+        """Applied, in the transaction that applied them (whose row locks they hold)."""
+        now = timezone.now()
+        cls.objects.filter(pk__in=[record.pk for record in records]).update(
+            processed_at=now, retry_at=None
+        )
+        for record in records:
+            record.processed_at, record.retry_at = now, None
+
+    @locked_transition
+    def note_failure(self, error: Exception, pause: datetime.timedelta):
+        """Applying failed (the transaction that tried was rolled back): try again after
+        `pause`. Only the exception's class is kept here; its message may hold personal data."""
+        if self.processed_at:
+            return
+        self.attempts += 1
+        self.last_error = type(error).__name__[:200]
+        self.retry_at = timezone.now() + pause
+        self.save(update_fields=["attempts", "last_error", "retry_at"])
 
     @staticmethod
     def stripe_time(timestamp):

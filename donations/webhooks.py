@@ -1,10 +1,11 @@
 """Applying Stripe events to the ledger: each event once by its id, each change once by the id
 of the object it describes, in whatever order the events arrive."""
 
+import datetime
 import logging
 
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
-from django.utils import timezone
 
 from donations import tasks
 from donations.event_validation import validate
@@ -14,37 +15,77 @@ from jii_campaign.locking import lock_stripe_objects
 log = logging.getLogger(__name__)
 
 
-def process_event(event: dict) -> bool:
-    """Record and apply one event; False when it had been applied before. An event not shaped
-    as its type promises raises MalformedEvent; anything a handler raises is a bug of ours and
-    propagates, rolling the event back so that Stripe's redelivery applies it once fixed."""
+def record_event(event: dict) -> bool:
+    """Store a verified event, to be applied by `apply_due_events`; False when it had been stored
+    before. An event not shaped as its type promises raises MalformedEvent and is not stored."""
     validate(event)
-    event_id, event_type = event["id"], event["type"]
-    obj = event["data"]["object"]
-    created = StripeEvent.stripe_time(event["created"])
-    # The counters change last, just before the commit (see CampaignProgress.deferred).
+    return StripeEvent.record(event, **objects_named(event["type"], event["data"]["object"]))
+
+
+def process_event(event: dict) -> bool:
+    """Record and apply one event now, in one transaction; False when it had been applied
+    before. Anything a handler raises is a bug of ours and propagates, rolling the event back."""
     with CampaignProgress.deferred():
-        StripeEvent.objects.bulk_create(
-            [
-                StripeEvent(
-                    event_id=event_id,
-                    type=event_type,
-                    created=created,
-                    livemode=bool(event.get("livemode")),
-                    payload=event,
-                    **objects_named(event_type, obj),
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        record = StripeEvent.objects.select_for_update().get(event_id=event_id)
+        record_event(event)
+        record = StripeEvent.objects.select_for_update().get(event_id=event["id"])
         if record.processed_at:
             return False
-        if handler := HANDLERS.get(event_type):
-            handler(obj, created)
-        record.processed_at = timezone.now()
-        record.save(update_fields=["processed_at"])
+        _apply(record)
+        StripeEvent.mark_applied([record])
     return True
+
+
+BATCH_SIZE = 20
+
+
+def apply_due_events(batch_size=BATCH_SIZE, *, pk=None) -> tuple[int, int]:
+    """Apply the oldest recorded events that are due, up to `batch_size` in one transaction (one
+    commit and one counter update for them all); how many were tried and how many applied, (0, 0)
+    when none is due. Several appliers may run: each skips the rows another holds.
+
+    If one fails, the batch is rolled back and its events are applied one per transaction, so
+    that only the failing one waits, to be tried again after a growing pause."""
+    due = StripeEvent.objects.due()
+    if pk is not None:
+        due = due.filter(pk=pk)
+    claimed = []
+    try:
+        with CampaignProgress.deferred():
+            claimed = list(due.select_for_update(skip_locked=True)[:batch_size])
+            for record in claimed:
+                _apply(record)
+            StripeEvent.mark_applied(claimed)
+        return len(claimed), len(claimed)
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: nothing can be noted; the events stay queued
+    except Exception as error:
+        if not claimed:
+            raise
+        if len(claimed) == 1:
+            # A bug of ours, or data we did not foresee: the traceback goes to the log (whose
+            # formatter redacts personal data), the event waits, and the others go on.
+            failed = claimed[0]
+            log.exception("Stripe event %s (%s) failed to apply", failed.event_id, failed.type)
+            failed.note_failure(error, retry_pause(failed.attempts + 1))
+            return 1, 0
+    applied = sum(apply_due_events(1, pk=record.pk)[1] for record in claimed)
+    return len(claimed), applied
+
+
+def retry_pause(attempt: int) -> datetime.timedelta:
+    """After failed attempt number `attempt`: 10 s, doubling up to an hour (a fix is deployed
+    within that, and the event applies on its own)."""
+    return min(datetime.timedelta(seconds=10 * 2 ** min(attempt - 1, 10)), MAX_RETRY_PAUSE)
+
+
+MAX_RETRY_PAUSE = datetime.timedelta(hours=1)
+
+
+def _apply(record: StripeEvent):
+    """Apply a locked, recorded event (the counters change at the end of the enclosing
+    CampaignProgress.deferred transaction)."""
+    if handler := HANDLERS.get(record.type):
+        handler(record.payload["data"]["object"], record.created)
 
 
 # --- finding our rows ----------------------------------------------------------------------

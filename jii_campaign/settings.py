@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "jii_campaign.middleware.HealthCheckMiddleware",
     "jii_campaign.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Stripe's deliveries skip everything below, which serves people.
+    "donations.middleware.StripeWebhookMiddleware",
     # Before the page cache, so that cached pages carry it too.
     "jii_campaign.middleware.PermissionsPolicyMiddleware",
     # Whole cached pages: a hit skips everything below (jii_campaign/page_cache.py).

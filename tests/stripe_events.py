@@ -8,6 +8,7 @@ import uuid
 
 import stripe
 
+from donations import webhooks
 from donations.models import Donation
 
 API_VERSION = "2026-10-28.endive"
@@ -201,15 +202,30 @@ def signature_header(payload: str, *, secret=SECRET, timestamp=None) -> str:
     return stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
 
 
-def post_event(client, evt: dict, *, secret=SECRET, timestamp=None):
-    """Deliver an event as Stripe does: the raw JSON body, signed."""
+def post_event(client, evt: dict, *, secret=SECRET, timestamp=None, apply=True):
+    """Deliver an event as Stripe does (the raw JSON body, signed), then let the event worker
+    apply what the webhook recorded, unless `apply` is False."""
     payload = json.dumps(evt)
-    return client.post(
+    response = client.post(
         WEBHOOK_PATH,
         data=payload,
         content_type="application/json",
         headers={"Stripe-Signature": signature_header(payload, secret=secret, timestamp=timestamp)},
     )
+    if apply:
+        apply_queued()
+    return response
+
+
+def apply_queued() -> int:
+    """What `manage.py apply_stripe_events` does with the queue: apply every due event. The number
+    applied."""
+    applied = 0
+    while True:
+        tried, done = webhooks.apply_due_events()
+        applied += done
+        if not tried:
+            return applied
 
 
 def post_over_http(url, evt: dict) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from donations.models import CampaignProgress
+from donations.models import CampaignProgress, StripeEvent
 from testimonials.models import SupportMessage
 from tests import stripe_events as se
 
@@ -61,12 +61,18 @@ def instances(seeded):
             cwd=ROOT, env=env,
         )  # fmt: skip
         servers.append((process, f"http://127.0.0.1:{port}"))
+    # The event worker, as compose.yaml runs it beside the web instances.
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "apply_stripe_events", "--idle-pause", "0.05"],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _, url in servers:
             wait_until_up(url)
         yield [url for _, url in servers]
     finally:
-        for process, _ in servers:
+        for process in [worker, *(process for process, _ in servers)]:
             process.terminate()
             process.wait(timeout=30)
 
@@ -79,6 +85,15 @@ def wait_until_up(url):
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not start")
+
+
+def wait_until_applied():
+    """The webhooks answered once they recorded the events; the event worker applies them."""
+    for _ in range(300):
+        if not StripeEvent.objects.queued().exists():
+            return
+        time.sleep(0.1)
+    raise AssertionError("the event worker left events unapplied")
 
 
 def page(url):
@@ -149,6 +164,7 @@ def test_two_instances_serve_new_counters_and_content_at_once(instances, seeded,
         thread.join(timeout=60)
 
     assert statuses == [200] * PAYMENTS
+    wait_until_applied()
     expected = before + sum(1000 + i for i in range(PAYMENTS))
     assert CampaignProgress.objects.get(pk=seeded.pk).as_dict() == (
         CampaignProgress.from_ledger(seeded.pk).as_dict()

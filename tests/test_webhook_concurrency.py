@@ -60,10 +60,31 @@ def test_same_event_delivered_by_several_processes_counts_once(live_server, seed
     all_at_once([lambda: statuses.append(se.post_over_http(url, evt))] * THREADS)
 
     assert statuses == [200] * THREADS
+    assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
+    all_at_once([se.apply_queued] * THREADS)  # several event workers, too
     assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + 10000
     assert Payment.objects.filter(donation=donation).count() == 1
-    assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
     assert DBTaskResult.objects.filter(task_path="donations.tasks.send_receipt").count() == 1
+
+
+def test_several_event_workers_apply_each_recorded_event_once(live_server, seeded):
+    before = counters(seeded)
+    donations = [pending(seeded, amount=1000 + i) for i in range(24)]
+    url = live_server.url + se.WEBHOOK_PATH
+    for donation in donations:
+        evt = se.event("checkout.session.completed", se.checkout_session(donation))
+        assert se.post_over_http(url, evt) == 200
+    assert counters(seeded) == before  # recorded, not applied yet
+
+    applied = []
+    all_at_once([lambda: applied.append(se.apply_queued())] * 4)
+
+    assert sum(applied) == len(donations)
+    assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + sum(
+        1000 + i for i in range(24)
+    )
+    assert not StripeEvent.objects.queued().exists()
+    assert Payment.objects.filter(donation__in=donations).count() == len(donations)
 
 
 def test_different_events_about_one_monthly_donation_at_once(seeded):

@@ -1,0 +1,56 @@
+import logging
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
+
+from donations.webhooks import apply_due_events
+
+log = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply the Stripe events the webhook recorded, oldest first, and keep doing so (the "
+        "event worker); with --until-idle, stop once none is due."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--until-idle", action="store_true", help="Stop when none is due.")
+        parser.add_argument(
+            "--idle-pause",
+            type=float,
+            default=0.25,
+            help="Seconds between looks at the queue while it is empty (0.25).",
+        )
+
+    def handle(self, *args, until_idle=False, idle_pause=0.25, **options):
+        self.stopping = False
+        if not until_idle:
+            # A deploy stops the worker: the batch being applied finishes first.
+            signal.signal(signal.SIGTERM, self._stop)
+            signal.signal(signal.SIGINT, self._stop)
+        applied = 0
+        while not self.stopping:
+            try:
+                tried, done = apply_due_events()
+            except (OperationalError, InterfaceError):
+                if until_idle:
+                    raise
+                log.warning("Database unavailable; Stripe events wait in the queue")
+                connection.close()
+                time.sleep(max(idle_pause, 1))
+                continue
+            applied += done
+            if tried:
+                continue
+            if until_idle:
+                break
+            close_old_connections()
+            time.sleep(idle_pause)
+        if until_idle or options["verbosity"] > 1:
+            self.stdout.write(f"{applied} Stripe events applied")
+
+    def _stop(self, signum, frame):
+        self.stopping = True
