@@ -1,19 +1,24 @@
 """Outages look calm from outside, on the site as production runs it (gunicorn, the connection
 pool): while PostgreSQL is unreachable every page answers a translated 503 within a second or
 two, /healthz and the webhook answer 503 (Stripe retries), and once the database is back the same
-processes answer again; while Stripe hangs on one donor's checkout, other visitors still get
-pages."""
+processes answer again; the event worker waits the outage out and then applies what the webhook
+recorded; while Stripe hangs on one donor's checkout, other visitors still get pages."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 from django.db import connection
 
+from donations import webhooks
+from donations.models import CampaignProgress, StripeEvent
 from tests import stripe_events
 from tests.fake_stripe import donation_form, fake_stripe_fixture, form_fields  # noqa: F401
-from tests.site_process import SiteProcess, TcpProxy, csrf_cookie
+from tests.site_process import BASE_DIR, SiteProcess, TcpProxy, csrf_cookie
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -146,3 +151,37 @@ def test_the_site_answers_while_checkouts_wait_on_a_hanging_stripe(
     for thread in donors:
         thread.join()
     assert results == [303] * waiting
+
+
+def test_the_event_worker_waits_out_a_database_outage_and_then_applies_what_was_recorded(
+    seeded, proxy
+):
+    before = CampaignProgress.objects.get(pk=seeded.pk).onetime_raised
+    donation = stripe_events.pending(seeded, amount=7000)
+    session = stripe_events.checkout_session(donation)
+    evt = stripe_events.event("checkout.session.completed", session)
+    assert webhooks.record_event(evt)  # what the webhook did before the outage
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "REDIS_"))}
+    env.update(DEBUG="false", SECRET_KEY="test-only-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1")
+    env.update(DATABASE_URL=database_url(proxy.port), LOG_LEVEL="WARNING")
+    proxy.cut()
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "apply_stripe_events", "--idle-pause", "0.1"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        time.sleep(3)
+        assert worker.poll() is None, worker.stderr.read()  # it waits; it does not give up
+        assert StripeEvent.objects.queued().filter(event_id=evt["id"]).exists()
+
+        proxy.restore()
+        deadline = time.monotonic() + 30
+        while StripeEvent.objects.queued().exists():
+            assert time.monotonic() < deadline, "the event worker did not recover"
+            time.sleep(0.2)
+        assert CampaignProgress.objects.get(pk=seeded.pk).onetime_raised == before + 7000
+    finally:
+        worker.terminate()  # a deploy: it stops cleanly between batches
+        _, errors = worker.communicate(timeout=30)
+    assert worker.returncode == 0, errors
+    assert "Database unavailable" in errors
