@@ -1,5 +1,6 @@
-"""Applying Stripe events to the ledger: each event once by its id, each change once by the id
-of the object it describes, in whatever order the events arrive."""
+"""Stripe events: recorded by the webhook (`record_event`), then applied to the ledger by the
+event worker (`apply_due_events`): each event once by its id, each change once by the id of the
+object it describes, in whatever order the events arrive."""
 
 import datetime
 import logging

@@ -35,10 +35,12 @@ class Command(BaseCommand):
         while not self.stopping:
             try:
                 tried, done = apply_due_events()
-            except (OperationalError, InterfaceError):
+            except (OperationalError, InterfaceError) as error:
                 if until_idle:
                     raise
-                log.warning("Database unavailable; Stripe events wait in the queue")
+                # Down, or a deadlock with another worker: the events stay queued either way.
+                name = type(error).__name__
+                log.warning("Database unavailable (%s); Stripe events wait in the queue", name)
                 connection.close()
                 time.sleep(max(idle_pause, 1))
                 continue
