@@ -1,6 +1,6 @@
-"""Several stateless app instances behind a load balancer: two gunicorn servers on the one test
-database and the one Redis of scripts/test. Payments delivered to either, and an edit made
-through one, show on both at once, exact."""
+"""Several stateless app instances behind a load balancer: two gunicorn servers and an event
+worker on the one test database and the one Redis of scripts/test. Payments delivered to either
+(and applied by the worker), and an edit made through one, show on both at once, exact."""
 
 import http.client
 import os
