@@ -3,7 +3,10 @@
 Threaded workers: requests are short (the campaign page is served from the cache, a webhook is a
 few statements), but a donor's checkout may wait on Stripe for up to its timeouts; with threads
 such a wait holds one thread, not a whole worker, so `/` keeps answering (tests/test_outages.py).
-The database pool (DATABASE_POOL_MAX_SIZE) must be at least `threads` per worker."""
+A worker accepts connections whether or not a thread is free, and queues them for its threads:
+8 threads keep a worker whose threads all wait on Stripe unlikely (4 made it happen in a test
+run, with 4 donors waiting). The database pool (DATABASE_POOL_MAX_SIZE) must be at least
+`threads` per worker."""
 
 import multiprocessing
 import os
@@ -11,7 +14,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
 timeout = 30  # a request stuck this long is killed and its worker replaced
 graceful_timeout = 30
 keepalive = 5  # behind a load balancer that reuses connections
