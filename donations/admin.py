@@ -254,15 +254,16 @@ class AppliedFilter(admin.SimpleListFilter):
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(ReadOnlyAdmin):
+    # What staff look for first (has it failed, when is it tried again) before it scrolls off.
     list_display = [
         "event_id",
         "type",
-        "created",
-        "received_at",
-        "processed_at",
         "attempts",
         "last_error",
         "retry_at",
+        "processed_at",
+        "created",
+        "received_at",
     ]
     list_filter = [AppliedFilter, "type"]
     search_fields = ["event_id", "payment_intent_id", "charge_id", "invoice_id"]
