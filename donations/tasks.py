@@ -18,6 +18,7 @@ from django_tasks import task
 from donations import portal, receipts
 from donations.models import Donation, Payment
 from jii_campaign.models import BankAccount, Organisation
+from jii_campaign.retrying import doubling_pause
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ LONGEST_PAUSE = datetime.timedelta(hours=6)
 
 def retry_pause(attempt: int) -> datetime.timedelta:
     """How long to wait after failed attempt number `attempt` (1, 2, ...)."""
-    return min(datetime.timedelta(minutes=2 ** min(attempt, 20)), LONGEST_PAUSE)
+    return doubling_pause(attempt, datetime.timedelta(minutes=2), LONGEST_PAUSE)
 
 
 def schedule_receipt(payment: Payment):

@@ -12,6 +12,7 @@ from donations import tasks
 from donations.event_validation import validate
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from jii_campaign.locking import lock_stripe_objects
+from jii_campaign.retrying import doubling_pause
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def apply_due_events(batch_size=BATCH_SIZE, *, pk=None) -> tuple[int, int]:
 def retry_pause(attempt: int) -> datetime.timedelta:
     """After failed attempt number `attempt`: 10 s, doubling up to an hour (a fix is deployed
     within that, and the event applies on its own)."""
-    return min(datetime.timedelta(seconds=10 * 2 ** min(attempt - 1, 10)), MAX_RETRY_PAUSE)
+    return doubling_pause(attempt, datetime.timedelta(seconds=10), MAX_RETRY_PAUSE)
 
 
 MAX_RETRY_PAUSE = datetime.timedelta(hours=1)
