@@ -158,11 +158,16 @@ def test_a_refused_request_stores_nothing_under_its_idempotency_key(fake_stripe)
     assert session.id in fake_stripe.sessions
 
 
-def test_the_gateway_reports_a_refusal_as_stripe_unavailable(fake_stripe):
+def test_the_gateway_logs_a_refusal_as_an_error_and_reports_stripe_unavailable(fake_stripe, caplog):
     fake_stripe.expect_refusals()
 
     with pytest.raises(stripe_gateway.GatewayUnavailable):
         stripe_gateway.create_checkout_session(one_time_session(locale="jp"), "key-1")
+
+    [record] = [r for r in caplog.records if r.name == "donations.stripe_gateway"]
+    assert record.levelname == "ERROR"
+    assert "Stripe refused the checkout session create request" in record.getMessage()
+    assert "(param locale)" in record.getMessage()
 
 
 def test_list_and_retrieve_parameters_are_checked_too(fake_stripe):
