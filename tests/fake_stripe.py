@@ -83,13 +83,6 @@ def _json(obj, **headers):
     return Response(json.dumps(obj), status=200, headers=headers, mimetype="application/json")
 
 
-def _with_id(prefix, objects: dict, object_id: str):
-    obj = objects.get(object_id)
-    if obj is None:
-        return _error(404, f"No such {prefix}: '{object_id}'", code="resource_missing")
-    return obj
-
-
 class FakeStripe:
     """The parts of the Stripe API this site uses, with state kept in memory."""
 

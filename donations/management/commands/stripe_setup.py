@@ -23,88 +23,96 @@ class Command(BaseCommand):
             raise CommandError(
                 "STRIPE_SECRET_KEY is not set: there is no Stripe account to set up."
             )
+        self.apply = apply
+        self.url = settings.SITE_URL + reverse("stripe_webhook")
+        self.events = sorted(HANDLERS)  # the event types the site handles, and no others
         try:
-            changes = self.webhook_endpoint(apply)
+            changed = self.webhook_endpoint()
             self.portal_cancellation()
         except stripe_gateway.GatewayUnavailable as exc:
             raise CommandError(f"Stripe refused or could not be reached: {exc.__cause__}") from exc
-        if changes and not apply:
-            self.stdout.write(
-                "\nDry run: nothing was changed. Run with --apply to make these changes."
-            )
-        elif not changes:
-            self.stdout.write("\nThe webhook endpoint needs no change.")
+        if not changed:
+            self.say("\nThe webhook endpoint needs no change.")
+        elif not apply:
+            self.say("\nDry run: nothing was changed. Run with --apply to make these changes.")
 
-    def webhook_endpoint(self, apply: bool) -> int:
-        url = settings.SITE_URL + reverse("stripe_webhook")
-        events = sorted(HANDLERS)
+    def say(self, text):
+        self.stdout.write(text)
+
+    def webhook_endpoint(self) -> bool:
         version = stripe_gateway.API_VERSION
-        say = self.stdout.write
-        say(f"Webhook endpoint {url}")
-        say(f"  wanted: API version {version}, {len(events)} events: {', '.join(events)}")
-        same_url = [e for e in stripe_gateway.list_webhook_endpoints() if e["url"] == url]
-        right_version = [e for e in same_url if e["api_version"] == version]
-        if not right_version:
-            for old in same_url:
-                old_version = old["api_version"] or "the account's default"
-                say(
-                    f"  {old['id']} sends events in API version {old_version}, which Stripe "
-                    "cannot change on an endpoint: a new endpoint replaces it."
-                )
-            if not apply:
-                say(f"  Would create the endpoint{' and delete the old one' if same_url else ''}.")
-                return 1
-            created = stripe_gateway.create_webhook_endpoint(url, events)
-            say(
-                f"  Created {created['id']}. Its signing secret, which Stripe shows only this once:"
-            )
-            say(f"\n    {created['secret']}\n")
-            say(
-                "  Put it in STRIPE_WEBHOOK_SECRET in the site's environment and restart the web "
-                "processes; until then the signature check refuses its events and Stripe retries "
-                "them."
-            )
-            for old in same_url:
-                stripe_gateway.delete_webhook_endpoint(old["id"])
-                say(f"  Deleted {old['id']}.")
-            if same_url:
-                say(
-                    "  Stripe no longer retries what it had failed to deliver there: run "
-                    "`manage.py reconcile_stripe --since <three days ago>` once the secret is in "
-                    "place."
-                )
-            return 1
-        endpoint = right_version[0]
+        self.say(f"Webhook endpoint {self.url}")
+        self.say(f"  wanted: API version {version}, {len(self.events)} events:")
+        self.say(f"  {', '.join(self.events)}")
+        same_url = [e for e in stripe_gateway.list_webhook_endpoints() if e["url"] == self.url]
+        in_version = [e for e in same_url if e["api_version"] == version]
+        if not in_version:
+            return self.replace(same_url)
+        endpoint = in_version[0]
         for other in same_url:
             if other is not endpoint:
-                say(f"  Note: {other['id']} also sends events here; delete it in the Dashboard.")
-        missing = sorted(set(events) - set(endpoint["enabled_events"]))
-        extra = sorted(set(endpoint["enabled_events"]) - set(events))
+                self.say(
+                    f"  Note: {other['id']} also sends events here; delete it in the Dashboard."
+                )
+        return self.update(endpoint)
+
+    def replace(self, old_endpoints: list[dict]) -> bool:
+        """A new endpoint: Stripe cannot change the version of an existing one."""
+        for old in old_endpoints:
+            self.say(
+                f"  {old['id']} sends events in API version "
+                f"{old['api_version'] or 'of the account'}, which Stripe cannot change on an "
+                "endpoint: a new endpoint replaces it."
+            )
+        if not self.apply:
+            also = " and delete the old one" if old_endpoints else ""
+            self.say(f"  Would create the endpoint{also}.")
+            return True
+        created = stripe_gateway.create_webhook_endpoint(self.url, self.events)
+        self.say(f"  Created {created['id']}. Its signing secret, which Stripe shows only once:")
+        self.say(f"\n    {created['secret']}\n")
+        self.say(
+            "  Put it in STRIPE_WEBHOOK_SECRET in the site's environment and restart the web "
+            "processes; until then the signature check refuses its events and Stripe retries them."
+        )
+        for old in old_endpoints:
+            stripe_gateway.delete_webhook_endpoint(old["id"])
+            self.say(f"  Deleted {old['id']}.")
+        if old_endpoints:
+            self.say(
+                "  Stripe no longer retries what it had failed to deliver there: once the secret "
+                "is in place, run `manage.py reconcile_stripe --since <three days ago>`."
+            )
+        return True
+
+    def update(self, endpoint: dict) -> bool:
+        missing = sorted(set(self.events) - set(endpoint["enabled_events"]))
+        extra = sorted(set(endpoint["enabled_events"]) - set(self.events))
         disabled = endpoint["status"] != "enabled"
         if not (missing or extra or disabled):
-            say(f"  {endpoint['id']} is as wanted.")
-            return 0
+            self.say(f"  {endpoint['id']} is as wanted.")
+            return False
         if missing:
-            say(f"  {endpoint['id']} does not send: {', '.join(missing)}")
+            self.say(f"  {endpoint['id']} does not send: {', '.join(missing)}")
         if extra:
-            say(f"  {endpoint['id']} also sends events the site ignores: {', '.join(extra)}")
+            self.say(f"  {endpoint['id']} also sends events the site ignores: {', '.join(extra)}")
         if disabled:
-            say(f"  {endpoint['id']} is disabled: Stripe sends it nothing.")
-        if not apply:
-            say(f"  Would set its events to the wanted ones{' and enable it' if disabled else ''}.")
-            return 1
-        stripe_gateway.update_webhook_endpoint(endpoint["id"], events)
-        enabled = " and is enabled" if disabled else ""
-        say(f"  Updated {endpoint['id']}: it sends the wanted events{enabled}.")
-        return 1
+            self.say(f"  {endpoint['id']} is disabled: Stripe sends it nothing.")
+        enabled = " and enable it" if disabled else ""
+        if not self.apply:
+            self.say(f"  Would set its events to the wanted ones{enabled}.")
+            return True
+        stripe_gateway.update_webhook_endpoint(endpoint["id"], self.events)
+        self.say(f"  Updated {endpoint['id']}: set its events to the wanted ones{enabled}.")
+        return True
 
     def portal_cancellation(self):
         configuration = stripe_gateway.default_portal_configuration()
         cancel = configuration and configuration["features"]["subscription_cancel"]
         if cancel and cancel["enabled"]:
-            self.stdout.write("Customer portal: monthly donors can cancel there.")
+            self.say("Customer portal: monthly donors can cancel there.")
             return
-        self.stdout.write(
+        self.say(
             "Customer portal: monthly donors CANNOT cancel there. In the Stripe Dashboard, open "
             "Settings → Billing → Customer portal, turn on “Cancel subscriptions” (at the end of "
             "the billing period) and save."
