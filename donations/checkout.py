@@ -104,9 +104,11 @@ def session_params(donation: Donation) -> dict:
     else:
         params["mode"] = "payment"
         params["payment_intent_data"] = {"metadata": metadata}
-        params["payment_method_types"] = ["card"]
+        # This API version has no `payment_method_types`: Stripe offers the methods enabled in
+        # the Dashboard that suit the session, and `allowed_payment_method_types` narrows them.
+        params["allowed_payment_method_types"] = ["card"]
         if settings.STRIPE_KONBINI_ENABLED and donation.amount in KONBINI_RANGE:
-            params["payment_method_types"].append("konbini")
+            params["allowed_payment_method_types"].append("konbini")
             params["payment_method_options"] = {"konbini": {"expires_after_days": 3}}
     return params
 

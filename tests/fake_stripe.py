@@ -2,6 +2,12 @@
 read back the exact form-encoded requests it received. Also the donor's side of the flow: forms
 as a browser submits them, and e-mails as the task worker sends them.
 
+Like Stripe, it refuses a request the pinned SDK's request types do not allow (an unknown or
+missing parameter, a value outside an enum, text for an integer, another API version) with
+Stripe's 400 `invalid_request_error` (tests/stripe_request_types.py), and it answers with objects
+shaped by the SDK's resource classes (tests/stripe_object_shapes.py). A test in which the site
+sent a refused request fails, unless it says it expects that (`expect_refusals`).
+
 Importing `fake_stripe_fixture` into a test module provides the `fake_stripe` fixture, which
 switches the site to Stripe mode against the fake.
 """
@@ -19,9 +25,14 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import call_command
 from pytest_httpserver import HTTPServer
+from stripe import PaymentIntent
+from stripe.billing_portal import Configuration as PortalConfiguration
+from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
 
 from donations import stripe_gateway
+from tests import stripe_request_types
+from tests.stripe_object_shapes import shaped, undeclared
 
 CHECKOUT_HOST = "https://checkout.stripe.com"
 PORTAL_HOST = "https://billing.stripe.com"
@@ -36,6 +47,7 @@ class Call:
     path: str
     params: dict  # flat, as encoded on the wire: {"line_items[0][price_data][unit_amount]": "3000"}
     headers: dict = field(repr=False)
+    refusal: dict | None = None  # Stripe's 400 body when the request was refused
 
     @property
     def idempotency_key(self):
@@ -80,6 +92,10 @@ class FakeStripe:
         self.sessions: dict[str, dict] = {}
         self.payment_intents: dict[str, dict] = {}
         self.listed = {"invoices": [], "subscriptions": []}
+        self.webhook_endpoints: dict[str, dict] = {}
+        self.portal_configurations: list[dict] = [portal_configuration()]
+        self.shape_errors: list[str] = []
+        self.refusals_expected = False
         self._replies: dict[str, tuple[dict, dict]] = {}
         self._failures: list[int] = []
         self._delays: list[float] = []
@@ -103,6 +119,10 @@ class FakeStripe:
         """Stripe unreachable: nothing listens on the address the site calls any more."""
         self.server.stop()
 
+    def expect_refusals(self):
+        """This test sends requests Stripe refuses on purpose."""
+        self.refusals_expected = True
+
     def complete(self, session_id, *, payment_status="paid", **fields):
         """The donor finished Checkout: fill in what Stripe fills in then."""
         session = self.sessions[session_id]
@@ -114,10 +134,7 @@ class FakeStripe:
         else:
             intent_id = session["payment_intent"] or f"pi_fake{n}"
             session["payment_intent"] = intent_id
-            self.payment_intents.setdefault(
-                intent_id,
-                {"id": intent_id, "object": "payment_intent", "amount": session["amount_total"]},
-            )
+            self.payment_intents.setdefault(intent_id, self._payment_intent(intent_id, session))
         session.update(fields)
         return session
 
@@ -125,12 +142,21 @@ class FakeStripe:
         """Konbini: Checkout completes unpaid and the payment intent carries the voucher."""
         session = self.complete(session_id, payment_status="unpaid")
         intent = self.payment_intents[session["payment_intent"]]
+        details = shaped(
+            PaymentIntent.NextAction.KonbiniDisplayDetails,
+            expires_at=int(time.time()) + 3 * 24 * 3600,
+            hosted_voucher_url=voucher_url,
+            stores=shaped(PaymentIntent.NextAction.KonbiniDisplayDetails.Stores),
+        )
         intent.update(
             status="requires_action",
-            next_action={
-                "type": "konbini_display_details",
-                "konbini_display_details": {"hosted_voucher_url": voucher_url},
-            },
+            payment_method_types=["konbini"],
+            amount_received=0,
+            next_action=shaped(
+                PaymentIntent.NextAction,
+                type="konbini_display_details",
+                konbini_display_details=details,
+            ),
         )
         return session
 
@@ -147,6 +173,10 @@ class FakeStripe:
     def portal_creates(self):
         return self.requests_to("POST", "/v1/billing_portal/sessions")
 
+    @property
+    def refused(self) -> list[Call]:
+        return [call for call in self.calls if call.refusal]
+
     # --- the API ---------------------------------------------------------------------------
 
     def _handle(self, request: Request) -> Response:
@@ -161,20 +191,52 @@ class FakeStripe:
             self.calls.append(call)
             if self._failures:
                 return _error(self._failures.pop(0), "Fake outage", error_type="api_error")
-            return self._route(call)
+            route = stripe_request_types.route_for(call.method, call.path)
+            if route is None:
+                return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
+            call.refusal = stripe_request_types.refusal(
+                route, nest(call.params), call.headers.get("Stripe-Version")
+            )
+            if call.refusal:
+                # Stripe stores no idempotent result for a request that fails validation.
+                return Response(json.dumps(call.refusal), status=400, mimetype="application/json")
+            response = self._route(call)
+            if response.status_code == 200:
+                self._check_shape(call, response)
+            return response
+
+    def _check_shape(self, call: Call, response: Response):
+        for key in undeclared(json.loads(response.get_data())):
+            self.shape_errors.append(f"{call.method} {call.path}: {key}")
 
     def _route(self, call: Call) -> Response:
         path = call.path.removeprefix("/v1/")
+        params = nest(call.params)
+        # Checkout and the customer portal
         if call.method == "POST" and path == "checkout/sessions":
             return self._idempotent(call, self._create_session)
         if call.method == "POST" and path == "billing_portal/sessions":
             return self._idempotent(call, self._create_portal_session)
         if call.method == "GET" and path.startswith("checkout/sessions/"):
-            return self._retrieve_session(path.removeprefix("checkout/sessions/"), call.params)
+            return self._retrieve_session(path.removeprefix("checkout/sessions/"), params)
+        # Lists read back by reconcile_stripe
         if call.method == "GET" and path == "checkout/sessions":
             return self._list(list(self.sessions.values()), call)
         if call.method == "GET" and path in self.listed:
             return self._list(self.listed[path], call)
+        # Account set-up (manage.py stripe_setup)
+        if path == "webhook_endpoints":
+            if call.method == "GET":
+                return self._list(list(self.webhook_endpoints.values()), call)
+            return self._idempotent(call, self._create_webhook_endpoint)
+        if path.startswith("webhook_endpoints/"):
+            return self._webhook_endpoint(call, path.removeprefix("webhook_endpoints/"))
+        if call.method == "GET" and path == "billing_portal/configurations":
+            wanted = {key: value == "true" for key, value in params.items() if key != "limit"}
+            configurations = [
+                c for c in self.portal_configurations if all(c[k] is v for k, v in wanted.items())
+            ]
+            return self._list(configurations, call)
         return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
 
     def _idempotent(self, call: Call, create) -> Response:
@@ -203,52 +265,117 @@ class FakeStripe:
             int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1)) for item in items
         )
         now = int(time.time())
-        session = {
-            "id": session_id,
-            "object": "checkout.session",
-            "amount_subtotal": total,
-            "amount_total": total,
-            "cancel_url": params.get("cancel_url"),
-            "client_reference_id": params.get("client_reference_id"),
-            "created": now,
-            "currency": "jpy",
-            "customer": None,
-            "customer_email": params.get("customer_email"),
-            "expires_at": now + 24 * 3600,
-            "livemode": False,
-            "locale": params.get("locale"),
-            "metadata": params.get("metadata", {}),
-            "mode": params.get("mode"),
-            "payment_intent": None,
-            "payment_method_types": params.get("payment_method_types", ["card"]),
-            "payment_status": "unpaid",
-            "status": "open",
-            "submit_type": params.get("submit_type"),
-            "subscription": None,
-            "success_url": params.get("success_url"),
-            "url": f"{CHECKOUT_HOST}/c/pay/{session_id}",
-        }
+        allowed = params.get("allowed_payment_method_types")
+        session = shaped(
+            "checkout.session",
+            id=session_id,
+            allowed_payment_method_types=allowed,
+            amount_subtotal=total,
+            amount_total=total,
+            automatic_tax=shaped(CheckoutSession.AutomaticTax, enabled=False),
+            cancel_url=params.get("cancel_url"),
+            client_reference_id=params.get("client_reference_id"),
+            created=now,
+            currency="jpy",
+            custom_fields=[],
+            custom_text=shaped(CheckoutSession.CustomText),
+            customer_creation=params.get("customer_creation", "if_required"),
+            customer_email=params.get("customer_email"),
+            expires_at=now + 24 * 3600,
+            livemode=False,
+            locale=params.get("locale"),
+            metadata=params.get("metadata", {}),
+            mode=params.get("mode"),
+            # What Stripe found eligible; the fake takes the allowed list (or card) as eligible.
+            payment_method_types=allowed or ["card"],
+            payment_status="unpaid",
+            shipping_options=[],
+            status="open",
+            submit_type=params.get("submit_type"),
+            success_url=params.get("success_url"),
+            ui_mode="hosted_page",
+            url=f"{CHECKOUT_HOST}/c/pay/{session_id}",
+        )
         self.sessions[session_id] = session
         return session
 
+    def _payment_intent(self, intent_id: str, session: dict) -> dict:
+        return shaped(
+            "payment_intent",
+            id=intent_id,
+            amount=session["amount_total"],
+            amount_capturable=0,
+            amount_received=session["amount_total"],
+            capture_method="automatic",
+            confirmation_method="automatic",
+            created=int(time.time()),
+            currency="jpy",
+            livemode=False,
+            metadata=(session["metadata"] or {}),
+            payment_method_types=["card"],
+            status="succeeded",
+        )
+
     def _create_portal_session(self, params: dict) -> dict:
         portal_id = f"bps_fake{self._next()}"
-        return {
-            "id": portal_id,
-            "object": "billing_portal.session",
-            "customer": params.get("customer"),
-            "return_url": params.get("return_url"),
-            "url": f"{PORTAL_HOST}/p/session/{portal_id}",
-        }
+        return shaped(
+            "billing_portal.session",
+            id=portal_id,
+            configuration=self.portal_configurations[0]["id"],
+            created=int(time.time()),
+            customer=params.get("customer"),
+            livemode=False,
+            locale=params.get("locale"),
+            return_url=params.get("return_url"),
+            url=f"{PORTAL_HOST}/p/session/{portal_id}",
+        )
 
     def _retrieve_session(self, session_id: str, params: dict) -> Response:
         session = self.sessions.get(session_id)
         if session is None:
             return _error(404, f"No such checkout.session: '{session_id}'", code="resource_missing")
         session = dict(session)
-        if "payment_intent" in nest(params).get("expand", []) and session["payment_intent"]:
+        if "payment_intent" in params.get("expand", []) and session["payment_intent"]:
             session["payment_intent"] = self.payment_intents[session["payment_intent"]]
         return _json(session)
+
+    def _create_webhook_endpoint(self, params: dict) -> dict:
+        n = self._next()
+        endpoint = shaped(
+            "webhook_endpoint",
+            id=f"we_fake{n}",
+            api_version=params.get("api_version"),
+            created=int(time.time()),
+            description=params.get("description"),
+            enabled_events=params["enabled_events"],
+            livemode=False,
+            metadata=params.get("metadata", {}),
+            status="enabled",
+            url=params["url"],
+        )
+        self.webhook_endpoints[endpoint["id"]] = endpoint
+        # The signing secret is in the answer to the create call only.
+        return {**endpoint, "secret": f"whsec_fake{n}"}
+
+    def _webhook_endpoint(self, call: Call, endpoint_id: str) -> Response:
+        endpoint = self.webhook_endpoints.get(endpoint_id)
+        if endpoint is None:
+            return _error(
+                404, f"No such webhook endpoint: '{endpoint_id}'", code="resource_missing"
+            )
+        if call.method == "DELETE":
+            del self.webhook_endpoints[endpoint_id]
+            return _json({"id": endpoint_id, "object": "webhook_endpoint", "deleted": True})
+        if call.method == "POST":
+
+            def update(params):
+                endpoint.update(params)
+                endpoint["status"] = "disabled" if params.get("disabled") == "true" else "enabled"
+                endpoint.pop("disabled", None)
+                return endpoint
+
+            return self._idempotent(call, update)
+        return _json(endpoint)
 
     def _list(self, objects: list, call: Call) -> Response:
         since = int(call.params.get("created[gte]", 0))
@@ -257,6 +384,55 @@ class FakeStripe:
 
     def _next(self):
         return next(self._ids)
+
+
+def portal_configuration(*, cancellation=True, **fields) -> dict:
+    """The customer portal's default configuration, as a new account has it but with
+    cancellation switched on (or off)."""
+    features = PortalConfiguration.Features
+    off = {"enabled": False}
+    return shaped(
+        "billing_portal.configuration",
+        id=fields.pop("id", "bpc_fake_default"),
+        active=True,
+        business_profile=shaped(PortalConfiguration.BusinessProfile),
+        created=int(time.time()) - 3600,
+        features=shaped(
+            features,
+            customer_update=shaped(features.CustomerUpdate, allowed_updates=[], **off),
+            invoice_history=shaped(features.InvoiceHistory, enabled=True),
+            payment_method_update=shaped(features.PaymentMethodUpdate, enabled=True),
+            subscription_cancel=shaped(
+                features.SubscriptionCancel,
+                cancellation_reason=shaped(
+                    features.SubscriptionCancel.CancellationReason, enabled=False, options=[]
+                ),
+                enabled=cancellation,
+                mode="at_period_end",
+                proration_behavior="none",
+            ),
+            subscription_pause=shaped(
+                features.SubscriptionPause,
+                duration=shaped(
+                    features.SubscriptionPause.Duration, interval_options=[], type="indefinite"
+                ),
+                **off,
+            ),
+            subscription_update=shaped(
+                features.SubscriptionUpdate,
+                default_allowed_updates=[],
+                proration_behavior="none",
+                schedule_at_period_end=None,
+                trial_update_behavior="end_trial",
+                **off,
+            ),
+        ),
+        is_default=True,
+        livemode=False,
+        login_page=shaped(PortalConfiguration.LoginPage, **off),
+        updated=int(time.time()) - 3600,
+        **fields,
+    )
 
 
 class _Server(HTTPServer):
@@ -279,6 +455,10 @@ def fake_stripe_fixture(settings):
     if server.is_running():
         server.stop()
     server.check_handler_errors()
+    assert not fake.shape_errors, f"the fake answered with undeclared fields: {fake.shape_errors}"
+    if not fake.refusals_expected:
+        refused = [(c.method, c.path, c.refusal["error"]["message"]) for c in fake.refused]
+        assert not refused, f"Stripe would refuse what the site sent: {refused}"
 
 
 # --- the donor's side: forms as a browser submits them, e-mails as the worker sends them ------

@@ -133,7 +133,7 @@ def test_one_time_checkout_request_in_yen(client, seeded, fake_stripe):
         "submit_type": "donate",
         **{f"metadata[{key}]": value for key, value in meta.items()},
         **{f"payment_intent_data[metadata][{key}]": value for key, value in meta.items()},
-        "payment_method_types[0]": "card",
+        "allowed_payment_method_types[0]": "card",
     }
     assert call.headers["Authorization"] == "Bearer sk_test_x"
     assert call.headers["Stripe-Version"] == stripe_events.API_VERSION
@@ -163,7 +163,11 @@ def test_monthly_checkout_request_is_a_monthly_subscription(client, seeded, fake
     assert params["subscription_data[metadata][donation_id]"] == str(donation.pk)
     assert params["subscription_data[metadata][frequency]"] == "monthly"
     assert params["metadata[donation_id]"] == str(donation.pk)
-    assert not [key for key in params if key.startswith(("payment_intent_data", "payment_method"))]
+    assert not [
+        key
+        for key in params
+        if key.startswith(("payment_intent_data", "allowed_payment", "payment_method"))
+    ]
     assert session["amount_total"] == 5000
 
 
@@ -208,8 +212,8 @@ def test_konbini_is_offered_for_one_time_gifts_within_its_range(
     give(client, seeded, fake_stripe, frequency=frequency, tier="other", other_amount=amount)
 
     [call] = fake_stripe.session_creates
-    methods = [v for k, v in call.params.items() if k.startswith("payment_method_types")]
-    assert ("konbini" in methods) is konbini
+    methods = [v for k, v in call.params.items() if k.startswith("allowed_payment_method_types")]
+    assert methods == (["card", "konbini"] if konbini else ["card"] if frequency == "once" else [])
     assert (call.params.get("payment_method_options[konbini][expires_after_days]") == "3") is (
         konbini
     )
@@ -221,7 +225,7 @@ def test_konbini_is_not_offered_unless_enabled(client, seeded, fake_stripe, sett
     give(client, seeded, fake_stripe)
 
     [call] = fake_stripe.session_creates
-    assert "payment_method_types[1]" not in call.params
+    assert "allowed_payment_method_types[1]" not in call.params
     assert not [key for key in call.params if key.startswith("payment_method_options")]
 
 
