@@ -40,8 +40,11 @@ def cancel_transfer_pledges(modeladmin, request, queryset):
 
 class StatementUploadForm(forms.Form):
     statement = forms.FileField(
-        label=_("Bank statement (CSV: date, payer name, amount)"),
-        help_text=_("UTF-8 or Shift_JIS, as the bank exports it. Importing a file twice is safe."),
+        label=_("Bank statement (the bank’s CSV export, or a Zengin file)"),
+        help_text=_(
+            "The file as the bank exports it: a CSV of deposits and withdrawals (UTF-8 or "
+            "Shift_JIS), or a Zengin statement or transfer notice. Importing a file twice is safe."
+        ),
     )
 
 

@@ -232,10 +232,17 @@ class _Reader:
             same = [r for r in notices if _field(r, NOTICE_DATA, "reference") == reference]
             if same:
                 notices.remove(same[0])
-        try:
-            _check_totals(trailer, NOTICE_TRAILER, "count", "total", notices, NOTICE_DATA)
-        except ValueError:  # some banks count the cancelled notices in the totals too
-            _check_totals(trailer, NOTICE_TRAILER, "count", "total", records, NOTICE_DATA)
+        # Banks differ on whether a cancelled notice still counts in the trailer's totals.
+        counted = [notices, [r for r in records if r not in cancels], records]
+        problems = []
+        for candidate in counted:
+            try:
+                _check_totals(trailer, NOTICE_TRAILER, "count", "total", candidate, NOTICE_DATA)
+                break
+            except ValueError as exc:
+                problems.append(exc)
+        else:
+            raise problems[0]
         for record in notices:
             self._keep(record, NOTICE_DATA, _text(record, NOTICE_DATA, "payer"))
 
