@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaigns.models import Campaign
 from donations import bank_statements
@@ -293,3 +295,21 @@ def test_the_admin_shows_why_a_file_was_refused(campaign, staff_client):
     assert response.status_code == 200
     assert "足りない列：入金額の列" in response.content.decode()
     assert not StatementLine.objects.exists()
+
+
+@st.composite
+def damaged_files(draw):
+    """A sample file with a few bytes changed, cut short, or bytes of no layout at all."""
+    data = bytearray(bank_file(draw(st.sampled_from(sorted(p.name for p in FILES.iterdir())))))
+    for _ in range(draw(st.integers(1, 4))):
+        data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    return bytes(data[: draw(st.integers(0, len(data)))])
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=damaged_files() | st.binary(max_size=400))
+def test_no_file_makes_the_reader_fail_other_than_by_refusing_it(data):
+    try:
+        bank_statements.read(data)
+    except bank_statements.StatementError as refusal:
+        assert str(refusal)
