@@ -156,7 +156,7 @@ def _find_header(rows):
     first = rows[0][1]
     if len(first) >= 3 and _is_date(first[0]):
         return 0, Columns.headerless()
-    found = ", ".join(cell for cell in best.header if cell) or "-"
+    found = ", ".join(cell[:30] for cell in best.header[:12] if cell) or "-"
     needed = "; ".join(_needed(need) for need in best.missing())
     raise StatementError(
         _(

@@ -134,23 +134,28 @@ def _records(data):
     data = data.rstrip(b"\x1a")  # the end-of-file mark of old DOS tools
     if b"\n" in data or b"\r" in data:
         lines = [line for line in re.split(rb"\r\n|\r|\n", data) if line.strip()]
-    elif len(data) % RECORD_LENGTH == 0:
-        lines = [data[i : i + RECORD_LENGTH] for i in range(0, len(data), RECORD_LENGTH)]
     else:
+        lines = [data]
+    if len(lines) == 1 and len(lines[0]) > RECORD_LENGTH and len(lines[0]) % RECORD_LENGTH:
         raise StatementError(
             _("The file is %(length)d bytes long, not a whole number of 200-byte records.")
-            % {"length": len(data)}
+            % {"length": len(lines[0])}
         )
-    for number, line in enumerate(lines, start=1):
-        if len(line) > RECORD_LENGTH:
+    records = []
+    for line in lines:
+        if len(line) % RECORD_LENGTH == 0:  # records run together, perhaps one break at the end
+            records += [line[i : i + RECORD_LENGTH] for i in range(0, len(line), RECORD_LENGTH)]
+        elif len(line) < RECORD_LENGTH:
+            records.append(line.ljust(RECORD_LENGTH))  # some tools trim the trailing spaces
+        else:
             raise StatementError(
                 _("Record %(number)d: %(problem)s")
                 % {
-                    "number": number,
+                    "number": len(records) + 1,
                     "problem": _("it is %(length)d bytes long, not 200.") % {"length": len(line)},
                 }
             )
-    return [line.ljust(RECORD_LENGTH) for line in lines]  # some tools trim trailing spaces
+    return records
 
 
 class _Reader:
@@ -247,6 +252,8 @@ class _Reader:
             self._keep(record, NOTICE_DATA, _text(record, NOTICE_DATA, "payer"))
 
     def _keep(self, record, layout, payer):
+        if not _number(record, layout, "amount"):
+            return
         edi = _text(record, layout, "edi")
         self.entries.append(
             StatementEntry(
