@@ -27,8 +27,6 @@ from donations.models import Donation, StatementLine
 from donations.statement_values import StatementEntry, StatementError, decode
 from jii_campaign.money import format_yen
 
-__all__ = ["StatementError", "import_statement", "read"]
-
 SMALL_KANA = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 ALNUM_RUN = re.compile(r"[A-Z0-9]+")
 LARGEST_AMOUNT = 2_147_483_647  # StatementLine.amount, a PostgreSQL integer
