@@ -3,6 +3,7 @@ resolving the lines that did not match by themselves. Every decision is logged (
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +152,8 @@ class StatementLineAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         form = StatementUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["statement"]

@@ -313,3 +313,19 @@ def test_no_file_makes_the_reader_fail_other_than_by_refusing_it(data):
         bank_statements.read(data)
     except bank_statements.StatementError as refusal:
         assert str(refusal)
+
+
+@pytest.mark.django_db
+def test_only_staff_allowed_to_change_statement_lines_may_import(campaign, django_user_model):
+    from tests.html_checks import https_client
+
+    waiting = pledge(campaign, "W9FDNA", 10_000)
+    clerk = django_user_model.objects.create_user("clerk", "c@example.org", None, is_staff=True)
+    client = https_client()
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("mufg.csv", bank_file("mufg.csv"))
+
+    response = client.post("/admin/donations/statementline/import/", {"statement": upload})
+
+    assert response.status_code == 403
+    assert status(waiting) == "pending" and not StatementLine.objects.exists()
