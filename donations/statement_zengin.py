@@ -13,6 +13,7 @@ made in 令和元年).
 
 import datetime
 import re
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,13 +159,23 @@ def _records(data):
     return records
 
 
+class _Item(NamedTuple):
+    """A data record, read as soon as it comes (so that a refusal names its record)."""
+
+    entry: StatementEntry
+    deposit: bool  # 入払区分 1 (always, in a transfer notice)
+    counted: bool  # a gift to look at: not the bank's own correction, not a cancellation
+    reference: str  # 照会番号
+    cancels: bool  # 取消区分 1: withdraws the notice with the same 照会番号
+
+
 class _Reader:
     """Walks the records in order, keeping each group's deposits and checking its trailer."""
 
     def __init__(self, kind):
         self.kind = kind
         self.entries = []
-        self.group = None  # the records of the open header…trailer group
+        self.group = None  # the data records of the open header…trailer group
         self.calendar = None
         self.ended = False
 
@@ -182,11 +193,14 @@ class _Reader:
         elif record_type == b"2":
             if self.group is None:
                 raise ValueError(_("a data record (2) comes outside a header and trailer."))
-            self.group.append(record)
+            read = self._statement_item if self.kind == STATEMENT else self._notice_item
+            self.group.append(read(record))
         elif record_type == b"8":
             if self.group is None:
                 raise ValueError(_("a trailer record (8) comes without a header (1)."))
-            self._close(record)
+            items, self.group = self.group, None
+            close = self._close_statement if self.kind == STATEMENT else self._close_notice
+            self.entries += [item.entry for item in close(items, record) if item.entry.amount]
         elif record_type == b"9":
             if self.group is not None:
                 raise ValueError(_("the end record (9) comes before the trailer (8)."))
@@ -197,71 +211,70 @@ class _Reader:
                 % {"type": record_type.decode("ascii", "replace")}
             )
 
-    def _close(self, trailer):
-        records, self.group = self.group, None
-        if self.kind == STATEMENT:
-            self._close_statement(records, trailer)
-        else:
-            self._close_notice(records, trailer)
-
-    def _close_statement(self, records, trailer):
-        deposits = [r for r in records if _field(r, STATEMENT_DATA, "direction") == "1"]
-        withdrawals = [r for r in records if _field(r, STATEMENT_DATA, "direction") == "2"]
-        if len(deposits) + len(withdrawals) != len(records):
+    def _statement_item(self, record):
+        direction = _field(record, STATEMENT_DATA, "direction")
+        if direction not in ("1", "2"):
             raise ValueError(
                 _("a data record's %(field)s is neither 1 nor 2.") % {"field": "入払区分"}
             )
-        _check_totals(
-            trailer, STATEMENT_TRAILER, "deposits", "deposits_total", deposits, STATEMENT_DATA
+        payer = _text(record, STATEMENT_DATA, "payer") or payer_of(
+            _text(record, STATEMENT_DATA, "description")
         )
-        _check_totals(
-            trailer,
-            STATEMENT_TRAILER,
-            "withdrawals",
-            "withdrawals_total",
-            withdrawals,
-            STATEMENT_DATA,
+        correction = _field(record, STATEMENT_DATA, "transaction") == CORRECTION
+        return _Item(
+            entry=self._entry(record, STATEMENT_DATA, payer),
+            deposit=direction == "1",
+            counted=direction == "1" and not correction,
+            reference=_field(record, STATEMENT_DATA, "reference"),
+            cancels=False,
         )
-        for record in deposits:
-            if _field(record, STATEMENT_DATA, "transaction") != CORRECTION:
-                payer = _text(record, STATEMENT_DATA, "payer") or payer_of(
-                    _text(record, STATEMENT_DATA, "description")
-                )
-                self._keep(record, STATEMENT_DATA, payer)
 
-    def _close_notice(self, records, trailer):
-        cancels = [r for r in records if _field(r, NOTICE_DATA, "cancelled") == "1"]
-        notices = [r for r in records if r not in cancels]
-        for cancel in cancels:  # a cancellation withdraws the notice with the same 照会番号
-            reference = _field(cancel, NOTICE_DATA, "reference")
-            same = [r for r in notices if _field(r, NOTICE_DATA, "reference") == reference]
+    def _notice_item(self, record):
+        cancels = _field(record, NOTICE_DATA, "cancelled") == "1"
+        return _Item(
+            entry=self._entry(record, NOTICE_DATA, _text(record, NOTICE_DATA, "payer")),
+            deposit=True,
+            counted=not cancels,
+            reference=_field(record, NOTICE_DATA, "reference"),
+            cancels=cancels,
+        )
+
+    def _entry(self, record, layout, payer):
+        edi = _text(record, layout, "edi")
+        return StatementEntry(
+            booked_on=self.calendar.date(_field(record, layout, "booked")),
+            payer_name=f"{payer} {edi}".strip(),
+            amount=_number(record, layout, "amount"),
+        )
+
+    @staticmethod
+    def _close_statement(items, trailer):
+        deposits = [item for item in items if item.deposit]
+        withdrawals = [item for item in items if not item.deposit]
+        _check_totals(trailer, STATEMENT_TRAILER, "deposits", "deposits_total", deposits)
+        _check_totals(trailer, STATEMENT_TRAILER, "withdrawals", "withdrawals_total", withdrawals)
+        return [item for item in items if item.counted]
+
+    @staticmethod
+    def _close_notice(items, trailer):
+        notices = [item for item in items if not item.cancels]
+        for cancel in (item for item in items if item.cancels):
+            # A cancellation withdraws the notice with the same 照会番号.
+            same = [item for item in notices if item.reference == cancel.reference]
             if same:
                 notices.remove(same[0])
         # Banks differ on whether a cancelled notice still counts in the trailer's totals.
-        counted = [notices, [r for r in records if r not in cancels], records]
+        candidates = [notices, [item for item in items if not item.cancels], items]
         problems = []
-        for candidate in counted:
+        for candidate in candidates:
             try:
-                _check_totals(trailer, NOTICE_TRAILER, "count", "total", candidate, NOTICE_DATA)
+                _check_totals(trailer, NOTICE_TRAILER, "count", "total", candidate)
                 break
             except ValueError as exc:
                 problems.append(exc)
         else:
             raise problems[0]
-        for record in notices:
-            self._keep(record, NOTICE_DATA, _text(record, NOTICE_DATA, "payer"))
-
-    def _keep(self, record, layout, payer):
-        if not _number(record, layout, "amount"):
-            return
-        edi = _text(record, layout, "edi")
-        self.entries.append(
-            StatementEntry(
-                booked_on=self.calendar.date(_field(record, layout, "booked")),
-                payer_name=f"{payer} {edi}".strip(),
-                amount=_number(record, layout, "amount"),
-            )
-        )
+        return notices
 
 
 def _field(record, layout, name):
@@ -283,19 +296,16 @@ def _number(record, layout, name):
     return int(digits)
 
 
-def _check_totals(trailer, trailer_layout, count_field, total_field, records, data_layout):
-    count, total = (
-        _number(trailer, trailer_layout, count_field),
-        _number(trailer, trailer_layout, total_field),
-    )
-    found = sum(_number(record, data_layout, "amount") for record in records)
-    if (count, total) != (len(records), found):
+def _check_totals(trailer, layout, count_field, total_field, items):
+    count, total = _number(trailer, layout, count_field), _number(trailer, layout, total_field)
+    found = sum(item.entry.amount for item in items)
+    if (count, total) != (len(items), found):
         raise ValueError(
             _(
                 "the trailer's totals (%(count)d records, ¥%(total)d) disagree with the data "
                 "records (%(found_count)d, ¥%(found_total)d): the file is incomplete or altered."
             )
-            % {"count": count, "total": total, "found_count": len(records), "found_total": found}
+            % {"count": count, "total": total, "found_count": len(items), "found_total": found}
         )
 
 

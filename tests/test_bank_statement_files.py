@@ -242,6 +242,8 @@ def test_a_bad_line_refuses_the_whole_file_with_its_line_number(campaign):
     [
         # The trailer says ¥13,500 came in; the first deposit was altered from ¥3,000.
         (lambda data: data[:226] + b"000000004000" + data[238:], "トレーラの合計"),
+        # The first deposit booked on 令和8年13月32日: refused at its own record, the second.
+        (lambda data: data[:211] + b"081332" + data[217:], "2件目のレコード：「081332」は日付"),
         # Cut short: the trailer and the end record are gone.
         (lambda data: data[: 6 * 202], "途中で切れています"),
         # Someone uploads the outgoing 総合振込 file instead (120-byte records).
