@@ -3,6 +3,7 @@ resolving the lines that did not match by themselves. Every decision is logged (
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,11 @@ def cancel_transfer_pledges(modeladmin, request, queryset):
 
 class StatementUploadForm(forms.Form):
     statement = forms.FileField(
-        label=_("Bank statement (CSV: date, payer name, amount)"),
-        help_text=_("UTF-8 or Shift_JIS, as the bank exports it. Importing a file twice is safe."),
+        label=_("Bank statement (the bank’s CSV export, or a Zengin file)"),
+        help_text=_(
+            "The file as the bank exports it: a CSV of deposits and withdrawals (UTF-8 or "
+            "Shift_JIS), or a Zengin statement or transfer notice. Importing a file twice is safe."
+        ),
     )
 
 
@@ -148,6 +152,8 @@ class StatementLineAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         form = StatementUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["statement"]

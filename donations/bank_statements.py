@@ -1,17 +1,17 @@
-"""Importing a bank statement (CSV: date, payer name, amount) and matching its lines to
-bank-transfer pledges by the reference code the donor put in the payer name.
+"""Importing a bank statement and matching its deposits to bank-transfer pledges by the
+reference code the donor put in the payer name. The files are read by `statement_csv` (a bank's
+CSV export) and `statement_zengin` (the 全銀協 fixed-length files), found from the file itself.
 
 Banks print payer names in half-width kana (ﾔﾏﾀﾞ ﾊﾅｺ) and cannot print small kana, so
 キョウカイ arrives as ｷﾖｳｶｲ: names are compared after NFKC and with small kana made large.
 A line whose code and amount match is confirmed at once; any other line waits for a person.
 Each line is stored under a key made of its content and its position among identical lines, so
-that importing the same file (or an overlapping one) twice changes nothing.
+that importing the same file (or an overlapping one) twice changes nothing. A file is imported
+whole or not at all.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 import re
 import unicodedata
 from collections import Counter
@@ -19,20 +19,17 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from donations import tasks
-from donations.amounts import parse_yen
+from donations import statement_csv, statement_zengin, tasks
 from donations.bank_transfers import REFERENCE_LENGTH
 from donations.models import Donation, StatementLine
+from donations.statement_values import StatementEntry, StatementError, decode
+from jii_campaign.money import format_yen
 
-DATE_FORMATS = ("%Y/%m/%d", "%Y-%m-%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 SMALL_KANA = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 ALNUM_RUN = re.compile(r"[A-Z0-9]+")
-HEADER_WORDS = {"date": ("日", "date"), "name": ("名", "name"), "amount": ("金額", "amount")}
-
-
-class StatementError(ValueError):
-    """The file is not a statement we can read; the message says why."""
+LARGEST_AMOUNT = 2_147_483_647  # StatementLine.amount, a PostgreSQL integer
 
 
 @dataclass
@@ -42,17 +39,19 @@ class ImportResult:
     already_imported: int = 0
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Shift_JIS as Windows writes it: cp932 has the NEC and
-    IBM extension characters (①, ㈱, 髙) that plain shift_jis lacks."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError as exc:
-        raise StatementError("The file is neither UTF-8 nor Shift_JIS (cp932).") from exc
+def read(data: bytes) -> list[StatementEntry]:
+    """The deposits of a statement file, whichever layout it has; StatementError if none."""
+    if statement_zengin.looks_like_zengin(data):
+        entries = statement_zengin.read(data)
+    else:
+        entries = statement_csv.read(decode(data))
+    for entry in entries:
+        if entry.amount > LARGEST_AMOUNT:
+            raise StatementError(
+                _("An amount of %(amount)s is larger than this site can record.")
+                % {"amount": format_yen(entry.amount)}
+            )
+    return entries
 
 
 def normalised(name: str) -> str:
@@ -77,47 +76,6 @@ def candidate_codes(payer_name: str) -> set[str]:
     return codes
 
 
-def parse(text: str) -> list[tuple[datetime.date, str, int]]:
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    if not rows:
-        raise StatementError("The file is empty.")
-    columns = _columns(rows[0])
-    if columns:
-        rows = rows[1:]
-    columns = columns or {"date": 0, "name": 1, "amount": 2}
-    lines = []
-    for number, row in enumerate(rows, start=2 if columns else 1):
-        try:
-            booked_on = _date(row[columns["date"]])
-            amount = parse_yen(row[columns["amount"]])
-            name = row[columns["name"]].strip()
-        except (IndexError, ValueError) as exc:
-            raise StatementError(f"Line {number} is not date, payer name, amount: {row}") from exc
-        lines.append((booked_on, name, amount))
-    return lines
-
-
-def _columns(header):
-    found = {}
-    for index, cell in enumerate(header):
-        cell = cell.strip().lower()
-        for column, words in HEADER_WORDS.items():
-            if column not in found and any(word in cell for word in words):
-                found[column] = index
-                break
-    return found if len(found) == 3 else None
-
-
-def _date(text):
-    text = unicodedata.normalize("NFKC", text).strip()
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-    raise ValueError(f"not a date: {text!r}")
-
-
 def line_keys(lines):
     """A key per line: its content, and which of several identical lines it is."""
     seen = Counter()
@@ -127,25 +85,25 @@ def line_keys(lines):
         yield hashlib.sha256(f"{content}|{seen[content]}".encode()).hexdigest()
 
 
+@transaction.atomic
 def import_statement(data: bytes, file_name: str = "") -> ImportResult:
-    lines = parse(decode(data))
+    lines = read(data)
     result = ImportResult()
     for key, (booked_on, name, amount) in zip(line_keys(lines), lines, strict=True):
-        with transaction.atomic():
-            line, created = StatementLine.objects.get_or_create(
-                key=key,
-                defaults={
-                    "booked_on": booked_on,
-                    "payer_name": name,
-                    "amount": amount,
-                    "status": StatementLine.Status.UNMATCHED,
-                    "file_name": file_name[:200],
-                },
-            )
-            if not created:
-                result.already_imported += 1
-                continue
-            _match(line)
+        line, created = StatementLine.objects.get_or_create(
+            key=key,
+            defaults={
+                "booked_on": booked_on,
+                "payer_name": name[:200],
+                "amount": amount,
+                "status": StatementLine.Status.UNMATCHED,
+                "file_name": file_name[:200],
+            },
+        )
+        if not created:
+            result.already_imported += 1
+            continue
+        _match(line)
         bucket = result.matched if line.status == StatementLine.Status.MATCHED else result.unmatched
         bucket.append(line)
     return result

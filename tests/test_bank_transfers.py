@@ -203,7 +203,7 @@ def test_a_statement_we_cannot_read_is_refused_clearly(seeded, staff_client):
     response = staff_client.post("/admin/donations/statementline/import/", {"statement": upload})
 
     assert response.status_code == 200
-    assert "Line 2" in response.content.decode()
+    assert "2行目：「yesterday」は日付として読めません。" in response.content.decode()
     assert not StatementLine.objects.exists()
 
 

@@ -6,8 +6,9 @@ from donations.bank_admin import summary
 
 class Command(BaseCommand):
     help = (
-        "Import a bank statement CSV (date, payer name, amount): lines whose reference code and "
-        "amount match a pledge are confirmed; the rest wait in the admin. Safe to run twice."
+        "Import a bank statement as the bank exports it (a CSV of deposits and withdrawals, or a "
+        "Zengin 入出金取引明細/振込入金通知 file): deposits whose reference code and amount match "
+        "a pledge are confirmed; the rest wait in the admin. Whole or not at all; safe twice."
     )
 
     def add_arguments(self, parser):
