@@ -55,6 +55,7 @@ class PaymentInline(admin.TabularInline):
         "status",
         "refunded_amount",
         "refund_states",
+        "disputed",
         "dispute_status",
         "paid_at",
     ]

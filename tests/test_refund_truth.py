@@ -1,10 +1,12 @@
 """Refunds that fail or are cancelled give the money back: to the counters and to the gift's
 status, whatever order Stripe's events arrive in and however often."""
 
+import io
 import itertools
 import time
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from donations.models import Donation, Payment
 from tests import stripe_events as se
@@ -160,3 +162,17 @@ def test_a_refund_that_arrived_before_its_payment_counts_once_the_payment_does(c
     assert counters(campaign) == raised(5000)
     assert Payment.objects.get(donation=donation).refunded_amount == 1000
     assert status_of(donation) == Donation.Status.SUCCEEDED
+
+
+def test_recount_check_finds_a_refunded_amount_its_refunds_do_not_explain(client, campaign):
+    donation, intent = paid_once(client, campaign, amount=5000)
+    refund = se.refund(payment_intent=intent, amount=2000)
+    deliver(client, "refund.created", refund)
+    Payment.objects.filter(donation=donation).update(refunded_amount=0)  # as a bug would
+
+    with pytest.raises(CommandError, match="1 payment"):
+        call_command("recount_progress", "--check", stdout=io.StringIO())
+
+    call_command("recount_progress", stdout=io.StringIO())
+    assert Payment.objects.get(donation=donation).refunded_amount == 2000
+    assert counters(campaign) == raised(3000)
