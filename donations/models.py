@@ -747,7 +747,10 @@ class Payment(StripeLinked, models.Model):
             return False
         if status == DisputeStatus.PREVENTED:
             self.record_stripe_refund(
-                dispute_id, amount=amount, status=Refund.Status.SUCCEEDED, as_of=as_of
+                dispute_id,
+                amount=min(amount or self.amount, self.amount),
+                status=Refund.Status.SUCCEEDED,
+                as_of=as_of,
             )
         elif is_older(as_of, self.dispute_as_of) or (
             as_of

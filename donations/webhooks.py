@@ -10,7 +10,14 @@ from django.db.models import Q
 
 from donations import tasks
 from donations.event_validation import validate
-from donations.models import CampaignProgress, DisputeStatus, Donation, Payment, StripeEvent
+from donations.models import (
+    CampaignProgress,
+    DisputeStatus,
+    Donation,
+    Payment,
+    Refund,
+    StripeEvent,
+)
 from jii_campaign.locking import lock_stripe_objects
 from jii_campaign.retrying import doubling_pause
 
@@ -303,15 +310,17 @@ def on_charge_refunded(charge, as_of):
 def on_refund_changed(refund, as_of):
     """One refund, by its id, in its current state: created, updated, failed or cancelled. A
     refund that fails or is cancelled gives its money back."""
+    if not refund.get("amount") or refund.get("status") not in Refund.Status.values:
+        return  # nothing refunded, or a state this API version does not document
     payment = _find_payment(_id(refund.get("charge")), _id(refund.get("payment_intent")))
-    if payment is None or not refund.get("amount"):
+    if payment is None:
         log.info("Refund of a payment we do not know: %s", refund["id"])
         return
     created = refund.get("created")
     payment.record_stripe_refund(
         refund["id"],
         amount=refund["amount"],
-        status=refund.get("status") or "",
+        status=refund["status"],
         created=StripeEvent.stripe_time(created) if created else None,
         as_of=as_of,
     )
