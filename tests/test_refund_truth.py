@@ -3,12 +3,14 @@ status, whatever order Stripe's events arrive in and however often."""
 
 import io
 import itertools
+import json
 import time
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from donations.models import Donation, Payment
+from donations.personal_data import scrubbed
 from tests import stripe_events as se
 from tests.gifts import counters, deliver, paid_once, raised, small_campaign
 
@@ -176,3 +178,17 @@ def test_recount_check_finds_a_refunded_amount_its_refunds_do_not_explain(client
     call_command("recount_progress", stdout=io.StringIO())
     assert Payment.objects.get(donation=donation).refunded_amount == 2000
     assert counters(campaign) == raised(3000)
+
+
+def test_the_donors_address_in_a_refund_or_dispute_is_personal_data():
+    refund = {
+        **se.refund(payment_intent="pi_x", amount=3000),
+        "instructions_email": "hanako@example.jp",
+    }
+    dispute = {
+        **se.dispute_in("needs_response", payment_intent="pi_x", amount=3000),
+        "evidence": {"customer_email_address": "hanako@example.jp", "customer_name": "山田 花子"},
+    }
+
+    for obj in (refund, dispute):
+        assert "hanako@example.jp" not in json.dumps(scrubbed(obj), ensure_ascii=False)
