@@ -679,18 +679,21 @@ class Payment(StripeLinked, models.Model):
     @locked_transition
     def record_refund(self, refunded_total, as_of=None):
         """The charge's refunded total as Stripe reported it (`charge.refunded`), or staff's
-        voiding (no time: it only ever grows). The newest report counts: an older one arriving
-        late cannot undo it, and a refund that failed after a report is taken out of it."""
+        voiding. The newest report counts: an older one arriving late cannot undo it, and a
+        refund that failed after a report is taken out of it. A report without a time (staff's,
+        or one stored before reports had times) is news only when it grows."""
         refunded_total = min(refunded_total, self.amount)
-        if as_of is None or self.charge_refunded_as_of is None:
-            if refunded_total <= self.charge_refunded_amount and as_of is None:
-                return False
-        elif as_of < self.charge_refunded_as_of or (
-            as_of == self.charge_refunded_as_of and refunded_total <= self.charge_refunded_amount
-        ):
+        known_total, known_as_of = self.charge_refunded_amount, self.charge_refunded_as_of
+        if as_of is None:
+            newer = refunded_total > known_total
+        elif known_as_of is None:
+            newer = refunded_total >= known_total
+        else:
+            newer = as_of > known_as_of or (as_of == known_as_of and refunded_total > known_total)
+        if not newer:
             return False
         self.charge_refunded_amount = refunded_total
-        self.charge_refunded_as_of = as_of or self.charge_refunded_as_of
+        self.charge_refunded_as_of = as_of or known_as_of
         self.save(update_fields=["charge_refunded_amount", "charge_refunded_as_of"])
         return self._settle_refunds()
 
@@ -842,10 +845,11 @@ class Refund(models.Model):
         self.save(update_fields=["status", "status_as_of", "refunded_at"])
 
     def was_in_report(self, report_as_of):
-        """Whether a charge report made at `report_as_of` counted this refund, which has since
-        failed or been cancelled: made after the refund and not after its failure."""
+        """Whether the charge's report made at `report_as_of` counted this refund, which has
+        since failed or been cancelled: made after the refund and not after its failure. A
+        report without a time (kept from before reports had times) counted every refund."""
         if report_as_of is None:
-            return False
+            return True
         made_after_refund = self.refunded_at is None or self.refunded_at <= report_as_of
         before_failure = self.status_as_of is None or report_as_of <= self.status_as_of
         return made_after_refund and before_failure

@@ -192,3 +192,28 @@ def test_the_donors_address_in_a_refund_or_dispute_is_personal_data():
 
     for obj in (refund, dispute):
         assert "hanako@example.jp" not in json.dumps(scrubbed(obj), ensure_ascii=False)
+
+
+def test_a_refund_recorded_before_refunds_had_rows_can_still_fail(client, campaign):
+    """Migration 0003 keeps a refunded total reported before this change, without a time."""
+    donation, intent = paid_once(client, campaign, amount=5000)
+    payment = Payment.objects.get(donation=donation)
+    Payment.objects.filter(pk=payment.pk).update(refunded_amount=5000, charge_refunded_amount=5000)
+    donation.__class__.objects.filter(pk=donation.pk).update(status=Donation.Status.REFUNDED)
+    call_command("recount_progress", stdout=io.StringIO())
+    assert counters(campaign) == raised(0)
+    now = int(time.time())
+    # A smaller report of unknown age does not shrink it.
+    deliver(
+        client,
+        "charge.refunded",
+        se.charge(payment_intent=intent, amount=5000, amount_refunded=1000),
+        created=now - 60,
+    )
+    assert counters(campaign) == raised(0)
+
+    failed = se.refund(payment_intent=intent, amount=5000, status="failed", created=now - 3600)
+    deliver(client, "refund.failed", failed, created=now)
+
+    assert counters(campaign) == raised(5000)
+    assert status_of(donation) == Donation.Status.SUCCEEDED
