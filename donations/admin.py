@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from donations.bank_admin import cancel_transfer_pledges, confirm_transfers
-from donations.models import Donation, Payment, StripeEvent
+from donations.models import Donation, Payment, Refund, StripeEvent
 from donations.staff_admin import StaffViews, anonymize_donors
 from jii_campaign.money import format_yen
 
@@ -49,11 +49,32 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["receipt_number", "amount", "status", "refunded_amount", "disputed", "paid_at"]
+    fields = [
+        "receipt_number",
+        "amount",
+        "status",
+        "refunded_amount",
+        "refund_states",
+        "disputed",
+        "dispute_status",
+        "paid_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("refunds")
+
+    @admin.display(description=_("Refunds"))
+    def refund_states(self, payment):
+        """Each refund with what became of it: one that failed or was cancelled gave the money
+        back, and the refunded amount no longer includes it."""
+        return "; ".join(
+            f"{format_yen(refund.amount)} {refund.get_status_display()}"
+            for refund in payment.refunds.all()
+        )
 
 
 @admin.register(Donation)
@@ -84,6 +105,8 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         "locale",
         "support_message",
         "cancel_at_period_end",
+        "cancel_at",
+        "scheduled_end",
         "created_at",
         "updated_at",
         "receipt_links",
@@ -96,6 +119,10 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         cancel_transfer_pledges,
         anonymize_donors,  # donations/staff_admin.py
     ]
+
+    @admin.display(description=_("Scheduled end"))
+    def scheduled_end(self, donation):
+        return donation.scheduled_end() or "—"
 
     @admin.display(description=_("Amount (¥)"), ordering="amount")
     def amount_yen(self, donation):
@@ -219,6 +246,23 @@ class ReceiptFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefundInline(admin.TabularInline):
+    """A payment's refunds as Stripe last reported each: a failed or cancelled one gave the
+    money back."""
+
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["stripe_refund_id", "amount", "status", "refunded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
@@ -227,12 +271,19 @@ class PaymentAdmin(ReadOnlyAdmin):
         "amount",
         "status",
         "refunded_amount",
+        "dispute_status",
         "paid_at",
         "receipt_sent_at",
     ]
-    list_filter = [ReceiptFilter, "status", "disputed"]
-    search_fields = ["stripe_invoice_id", "stripe_payment_intent_id", "stripe_charge_id"]
+    list_filter = [ReceiptFilter, "status", "disputed", "dispute_status"]
+    search_fields = [
+        "stripe_invoice_id",
+        "stripe_payment_intent_id",
+        "stripe_charge_id",
+        "refunds__stripe_refund_id",
+    ]
     list_select_related = ["donation"]
+    inlines = [RefundInline]
 
 
 class AppliedFilter(admin.SimpleListFilter):

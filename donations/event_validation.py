@@ -84,8 +84,17 @@ SUBSCRIPTION = {
     "metadata": _metadata,
     "status": _text,
     "cancel_at_period_end": _flag,
+    "cancel_at": _time,
 }
-DISPUTE = {"charge": _ref, "payment_intent": _ref, "status": _text}
+DISPUTE = {"id": _id, "charge": _ref, "payment_intent": _ref, "status": _text, "amount": _amount}
+REFUND = {
+    "id": _id,
+    "charge": _ref,
+    "payment_intent": _ref,
+    "amount": _amount,
+    "created": _time,
+    "status": _text,
+}
 OBJECTS = {
     "checkout.session.completed": SESSION,
     "checkout.session.async_payment_succeeded": SESSION,
@@ -100,7 +109,14 @@ OBJECTS = {
     "customer.subscription.updated": SUBSCRIPTION,
     "customer.subscription.deleted": SUBSCRIPTION,
     "charge.refunded": {"id": _id, "payment_intent": _ref, "amount_refunded": _amount},
+    "refund.created": REFUND,
+    "refund.updated": REFUND,
+    "refund.failed": REFUND,
+    "charge.refund.updated": REFUND,
     "charge.dispute.created": DISPUTE,
+    "charge.dispute.updated": DISPUTE,
+    "charge.dispute.funds_withdrawn": DISPUTE,
+    "charge.dispute.funds_reinstated": DISPUTE,
     "charge.dispute.closed": DISPUTE,
 }
 

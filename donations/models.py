@@ -255,9 +255,13 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
     stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
     cancel_at_period_end = models.BooleanField(_("Cancel at end of period"), default=False)
+    # The subscription's `cancel_at`: the date Stripe ends it on (set in the portal, or by
+    # Stripe itself to the period's end); null when no end is scheduled.
+    cancel_at = models.DateTimeField(_("Ends on"), null=True, blank=True)
     # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
     status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
-    # The same for `cancel_at_period_end`, which other events (an invoice paid) do not speak of.
+    # The same for `cancel_at_period_end` and `cancel_at`, which other events (an invoice paid)
+    # do not speak of.
     cancel_at_period_end_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(_("Notes"), blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
@@ -414,18 +418,38 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
         return payment, created
 
     @locked_transition
-    def set_cancel_at_period_end(self, value, as_of=None):
+    def set_scheduled_end(self, *, cancel_at_period_end, cancel_at=None, as_of=None):
+        """When the subscription is set to end, as the newest subscription event says: at the
+        period's end, on a date (`cancel_at`), or not at all (both cleared)."""
         if is_older(as_of, self.cancel_at_period_end_as_of):
             return False
-        changed = self.cancel_at_period_end != value
+        changed = (self.cancel_at_period_end, self.cancel_at) != (cancel_at_period_end, cancel_at)
         # Newer news of the same choice still outdates older news of the other.
         if changed or (as_of and as_of != self.cancel_at_period_end_as_of):
-            self.cancel_at_period_end = value
+            self.cancel_at_period_end = cancel_at_period_end
+            self.cancel_at = cancel_at
             self.cancel_at_period_end_as_of = as_of or self.cancel_at_period_end_as_of
             self.save(
-                update_fields=["cancel_at_period_end", "cancel_at_period_end_as_of", "updated_at"]
+                update_fields=[
+                    "cancel_at_period_end",
+                    "cancel_at",
+                    "cancel_at_period_end_as_of",
+                    "updated_at",
+                ]
             )
         return changed
+
+    def scheduled_end(self):
+        """Words for staff and donors: "Ends on 2027-01-31", "Ends at the end of the current
+        period", or "" while the subscription runs on (or is no longer running)."""
+        if not self.is_monthly or self.status not in (self.Status.ACTIVE, self.Status.PAST_DUE):
+            return ""
+        if self.cancel_at:
+            date = timezone.localdate(self.cancel_at)
+            return _("Ends on %(date)s") % {"date": date.isoformat()}
+        if self.cancel_at_period_end:
+            return _("Ends at the end of the current period")
+        return ""
 
     # --- internals -----------------------------------------------------------------------
 
@@ -480,6 +504,47 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
         return int(self.is_monthly and self.status == self.Status.ACTIVE)
 
 
+class DisputeStatus(models.TextChoices):
+    """A dispute's statuses in API 2026-10-28, as staff need to read them."""
+
+    WARNING_NEEDS_RESPONSE = (
+        "warning_needs_response",
+        _("Inquiry: answer the card issuer (money not withdrawn)"),
+    )
+    WARNING_UNDER_REVIEW = (
+        "warning_under_review",
+        _("Inquiry under review (money not withdrawn)"),
+    )
+    WARNING_CLOSED = "warning_closed", _("Inquiry closed (money kept)")
+    NEEDS_RESPONSE = "needs_response", _("Chargeback: evidence needed (money withdrawn)")
+    UNDER_REVIEW = "under_review", _("Chargeback under review (money withdrawn)")
+    APPEAL_NEEDS_RESPONSE = (
+        "appeal_needs_response",
+        _("Chargeback appeal: evidence needed (money withdrawn)"),
+    )
+    APPEAL_UNDER_REVIEW = (
+        "appeal_under_review",
+        _("Chargeback appeal under review (money withdrawn)"),
+    )
+    WON = "won", _("Chargeback won (money returned)")
+    LOST = "lost", _("Chargeback lost (money withdrawn for good)")
+    PREVENTED = "prevented", _("Prevented: refunded instead of a chargeback")
+
+
+DISPUTE_WITHDRAWS_MONEY = frozenset(
+    {
+        DisputeStatus.NEEDS_RESPONSE,
+        DisputeStatus.UNDER_REVIEW,
+        DisputeStatus.APPEAL_NEEDS_RESPONSE,
+        DisputeStatus.APPEAL_UNDER_REVIEW,
+        DisputeStatus.LOST,
+    }
+)
+DISPUTE_CLOSED = frozenset(
+    {DisputeStatus.WARNING_CLOSED, DisputeStatus.WON, DisputeStatus.LOST, DisputeStatus.PREVENTED}
+)
+
+
 class PaymentQuerySet(models.QuerySet):
     def counted_for_onetime(self, campaign_id):
         """Payments whose net amount counts towards the one-time total."""
@@ -503,8 +568,18 @@ class Payment(StripeLinked, models.Model):
     )
     amount = models.PositiveIntegerField(_("Amount (¥)"))
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices)
+    # Derived from the refund rows and the charge's newest report (`refunded_by_stripe`),
+    # kept here for the counters, exports and receipts that add up net amounts.
     refunded_amount = models.PositiveIntegerField(_("Refunded amount (¥)"), default=0)
+    # `amount_refunded` of the newest `charge.refunded`, and that event's time.
+    # (Database defaults too: bench_data and the benchmarks insert payments in bulk SQL.)
+    charge_refunded_amount = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    charge_refunded_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    # The money is withdrawn by a dispute (open, appealed or lost): it does not count.
     disputed = models.BooleanField(_("Disputed"), default=False)
+    dispute_status = models.CharField(
+        _("Dispute"), max_length=30, choices=DisputeStatus.choices, blank=True, db_default=""
+    )
     dispute_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     paid_at = models.DateTimeField(_("Received at"), null=True, blank=True)
     stripe_invoice_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
@@ -602,32 +677,96 @@ class Payment(StripeLinked, models.Model):
         return True
 
     @locked_transition
-    def record_refund(self, refunded_total):
-        """Stripe reports the cumulative refunded amount: it only ever grows, so an older
-        event arriving late cannot shrink it."""
+    def record_refund(self, refunded_total, as_of=None):
+        """The charge's refunded total as Stripe reported it (`charge.refunded`), or staff's
+        voiding. The newest report counts: an older one arriving late cannot undo it, and a
+        refund that failed after a report is taken out of it. A report without a time (staff's,
+        or one stored before reports had times) is news only when it grows."""
         refunded_total = min(refunded_total, self.amount)
-        if refunded_total <= self.refunded_amount:
+        known_total, known_as_of = self.charge_refunded_amount, self.charge_refunded_as_of
+        if as_of is None:
+            newer = refunded_total > known_total
+        elif known_as_of is None:
+            newer = refunded_total >= known_total
+        else:
+            newer = as_of > known_as_of or (as_of == known_as_of and refunded_total > known_total)
+        if not newer:
+            return False
+        self.charge_refunded_amount = refunded_total
+        self.charge_refunded_as_of = as_of or known_as_of
+        self.save(update_fields=["charge_refunded_amount", "charge_refunded_as_of"])
+        return self._settle_refunds()
+
+    @locked_transition
+    def record_stripe_refund(self, stripe_refund_id, *, amount, status, created=None, as_of=None):
+        """One refund as Stripe reported it, by its id (`refund.*`, `charge.refund.updated`),
+        or the refund that a prevented dispute stands for (by the dispute's id)."""
+        refund, _created = Refund.objects.select_for_update().get_or_create(
+            stripe_refund_id=stripe_refund_id,
+            defaults={"payment": self, "amount": min(amount, self.amount), "status": status},
+        )
+        if refund.payment_id != self.pk:
+            return False
+        refund.report(status=status, created=created, as_of=as_of)
+        return self._settle_refunds()
+
+    def refunded_by_stripe(self):
+        """What the refund rows and the charge's newest report say is refunded. A refund that
+        failed or was cancelled after the report was made is taken out of the report (Stripe
+        puts the money back); refunds reported one by one count at least their sum."""
+        live, failed_in_report = 0, 0
+        report_as_of = self.charge_refunded_as_of
+        for refund in self.refunds.all():
+            if refund.status in Refund.MONEY_OUT:
+                live += refund.amount
+            elif refund.was_in_report(report_as_of):
+                failed_in_report += refund.amount
+        return min(self.amount, max(live, self.charge_refunded_amount - failed_in_report))
+
+    @locked_transition
+    def settle_refunds(self):
+        """Bring the stored refunded amount in line with the refunds (a repair)."""
+        return self._settle_refunds()
+
+    def _settle_refunds(self):
+        refunded = self.refunded_by_stripe()
+        if refunded == self.refunded_amount:
             return False
         before = self.net_amount
-        self.refunded_amount = refunded_total
+        self.refunded_amount = refunded
         self.save(update_fields=["refunded_amount"])
         self._count(before)
         self.donation._show_outcome(self)
         return True
 
     @locked_transition
-    def set_disputed(self, disputed, as_of=None):
-        """A dispute withdraws the money, so it stops counting; a dispute won gives it back.
-        An older event cannot undo what a newer one said."""
-        if is_older(as_of, self.dispute_as_of):
+    def set_dispute_status(self, dispute_id, status, *, amount, as_of=None):
+        """A dispute's status says where the money is: an inquiry (`warning_…`) withdraws
+        nothing; an open, appealed or lost dispute withdraws it; a dispute won gives it back;
+        a prevented one was settled by refunding the charge instead, so the money counts as
+        refunded and the gift is no chargeback. Prevented is final; otherwise the newest
+        event counts, and at the same second a closed status beats an open one."""
+        if self.dispute_status == DisputeStatus.PREVENTED:
             return False
-        self.dispute_as_of = as_of or self.dispute_as_of
-        if self.disputed == disputed:
-            self.save(update_fields=["dispute_as_of"])
+        if status == DisputeStatus.PREVENTED:
+            self.record_stripe_refund(
+                dispute_id,
+                amount=min(amount or self.amount, self.amount),
+                status=Refund.Status.SUCCEEDED,
+                as_of=as_of,
+            )
+        elif is_older(as_of, self.dispute_as_of) or (
+            as_of
+            and as_of == self.dispute_as_of
+            and self.dispute_status in DISPUTE_CLOSED
+            and status not in DISPUTE_CLOSED
+        ):
             return False
         before = self.net_amount
-        self.disputed = disputed
-        self.save(update_fields=["disputed", "dispute_as_of"])
+        self.dispute_status = status
+        self.dispute_as_of = as_of or self.dispute_as_of
+        self.disputed = status in DISPUTE_WITHDRAWS_MONEY
+        self.save(update_fields=["dispute_status", "disputed", "dispute_as_of"])
         self._count(before)
         self.donation._show_outcome(self)
         return True
@@ -653,6 +792,67 @@ class Payment(StripeLinked, models.Model):
         donation = self.donation
         if donation.frequency == Donation.Frequency.ONCE:
             CampaignProgress.add(donation.campaign_id, onetime_raised=self.net_amount - net_before)
+
+
+class Refund(models.Model):
+    """One refund of a payment, by its Stripe id, in the state Stripe last reported. A refund
+    can fail or be cancelled after the fact, and the money comes back: the payment's refunded
+    amount is derived from these rows (`Payment.refunded_by_stripe`), never only added to."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Refund in progress")
+        REQUIRES_ACTION = "requires_action", _("Refund waiting for the donor")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Refund failed (the money is ours again)")
+        CANCELED = "canceled", _("Refund cancelled (the money is ours again)")
+
+    MONEY_OUT = frozenset({Status.PENDING, Status.REQUIRES_ACTION, Status.SUCCEEDED})
+    FINAL = frozenset({Status.FAILED, Status.CANCELED})
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("Payment")
+    )
+    # A refund's id (re_…), or a prevented dispute's (dp_…): refunded instead of charged back.
+    stripe_refund_id = models.CharField(max_length=255, unique=True)
+    amount = models.PositiveIntegerField(_("Amount (¥)"))
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
+    refunded_at = models.DateTimeField(_("Refunded at"), null=True, blank=True)
+    # Time (Stripe's) of the event that set `status`.
+    status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Refund")
+        verbose_name_plural = _("Refund")
+        ordering = ["refunded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.stripe_refund_id} {format_yen(self.amount)} {self.get_status_display()}"
+
+    def report(self, *, status, created=None, as_of=None):
+        """Stripe's news of this refund (the row is locked by the caller). Failed and
+        cancelled are final; otherwise the newest news counts."""
+        if created and not self.refunded_at:
+            self.refunded_at = created
+        if self.status in self.FINAL or status not in self.Status.values:
+            self.save(update_fields=["refunded_at"])
+            return
+        if status in self.FINAL or not is_older(as_of, self.status_as_of):
+            self.status = status
+            self.status_as_of = as_of or self.status_as_of
+        self.save(update_fields=["status", "status_as_of", "refunded_at"])
+
+    def was_in_report(self, report_as_of):
+        """Whether the charge's report made at `report_as_of` counted this refund, which has
+        since failed or been cancelled: made after the refund and not after its failure. A
+        report without a time (kept from before reports had times) counted every refund."""
+        if report_as_of is None:
+            return True
+        made_after_refund = self.refunded_at is None or self.refunded_at <= report_as_of
+        before_failure = self.status_as_of is None or report_as_of <= self.status_as_of
+        return made_after_refund and before_failure
 
 
 class StripeEventQuerySet(models.QuerySet):

@@ -16,6 +16,8 @@ PERSONAL_FIELDS = frozenset(
         "customer_shipping",
         "customer_tax_ids",
         "email",
+        "evidence",  # a dispute's evidence: the donor's name, addresses, messages
+        "instructions_email",  # a refund's, for methods Stripe cannot refund by itself
         "name",
         "phone",
         "receipt_email",

@@ -3,11 +3,12 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from donations import stripe_gateway, webhooks
-from donations.models import CampaignProgress, Donation, StripeEvent
+from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 
 
 def recount(campaign: Campaign, *, repair: bool):
@@ -22,6 +23,28 @@ def recount(campaign: Campaign, *, repair: bool):
         if repair and stored.as_dict() != fresh.as_dict():
             fresh.save()
     return stored.as_dict(), fresh.as_dict()
+
+
+def refund_mismatches(campaign: Campaign, *, repair: bool):
+    """Payments of the campaign whose refunded amount differs from what their refunds and the
+    charge's newest report say (`Payment.refunded_by_stripe`), as (payment id, stored, derived);
+    with repair, the stored amount (and the counters with it) is brought in line."""
+    reported = (
+        Payment.objects.filter(donation__campaign=campaign)
+        .filter(Q(refunds__isnull=False) | Q(charge_refunded_amount__gt=0))
+        .distinct()
+        .order_by("pk")
+        .prefetch_related("refunds")
+    )
+    found = []
+    for payment in reported.iterator(chunk_size=2000):
+        derived = payment.refunded_by_stripe()
+        if derived != payment.refunded_amount:
+            found.append((payment.pk, payment.refunded_amount, derived))
+            if repair:
+                with CampaignProgress.deferred():
+                    payment.settle_refunds()
+    return found
 
 
 # The times a subscription records its changes by; a reading of it is news as of the newest.

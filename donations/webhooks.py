@@ -10,7 +10,14 @@ from django.db.models import Q
 
 from donations import tasks
 from donations.event_validation import validate
-from donations.models import CampaignProgress, Donation, Payment, StripeEvent
+from donations.models import (
+    CampaignProgress,
+    DisputeStatus,
+    Donation,
+    Payment,
+    Refund,
+    StripeEvent,
+)
 from jii_campaign.locking import lock_stripe_objects
 from jii_campaign.retrying import doubling_pause
 
@@ -272,7 +279,12 @@ def on_subscription_updated(subscription, as_of):
     )
     if action := SUBSCRIPTION_STATUS_ACTIONS.get(subscription.get("status")):
         action(donation, as_of=as_of)
-    donation.set_cancel_at_period_end(bool(subscription.get("cancel_at_period_end")), as_of=as_of)
+    cancel_at = subscription.get("cancel_at")
+    donation.set_scheduled_end(
+        cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
+        cancel_at=StripeEvent.stripe_time(cancel_at) if cancel_at else None,
+        as_of=as_of,
+    )
 
 
 def on_subscription_deleted(subscription, as_of):
@@ -287,30 +299,59 @@ def on_subscription_deleted(subscription, as_of):
 
 
 def on_charge_refunded(charge, as_of):
+    """The charge's refunded total, as of this event: newer reports replace older ones."""
     payment = _find_payment(charge["id"], _id(charge.get("payment_intent")))
     if payment is None:
         log.info("Refund for a charge we do not know: %s", charge["id"])
         return
-    payment.record_refund(charge.get("amount_refunded") or 0)
+    payment.record_refund(charge.get("amount_refunded") or 0, as_of)
+
+
+def on_refund_changed(refund, as_of):
+    """One refund, by its id, in its current state: created, updated, failed or cancelled. A
+    refund that fails or is cancelled gives its money back."""
+    if not refund.get("amount") or refund.get("status") not in Refund.Status.values:
+        return  # nothing refunded, or a state this API version does not document
+    payment = _find_payment(_id(refund.get("charge")), _id(refund.get("payment_intent")))
+    if payment is None:
+        log.info("Refund of a payment we do not know: %s", refund["id"])
+        return
+    created = refund.get("created")
+    payment.record_stripe_refund(
+        refund["id"],
+        amount=refund["amount"],
+        status=refund["status"],
+        created=StripeEvent.stripe_time(created) if created else None,
+        as_of=as_of,
+    )
 
 
 def on_dispute_changed(dispute, as_of):
-    """Created or closed: the money is withdrawn while a dispute is open or lost, and back once
-    it is won. An inquiry ("warning_…") withdraws nothing."""
+    """Created, updated, funds withdrawn or reinstated, closed: the dispute's status says where
+    the money is (`Payment.set_dispute_status`)."""
     payment = _find_payment(_id(dispute.get("charge")), _id(dispute.get("payment_intent")))
-    if payment is not None:
-        status = dispute.get("status") or ""
-        payment.set_disputed(not status.startswith("warning") and status != "won", as_of)
+    if payment is not None and dispute.get("status") in DisputeStatus.values:
+        payment.set_dispute_status(
+            dispute["id"], dispute["status"], amount=dispute.get("amount") or 0, as_of=as_of
+        )
 
 
-REFUND_AND_DISPUTE = ("charge.refunded", "charge.dispute.created", "charge.dispute.closed")
+REFUND_EVENTS = ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated")
+DISPUTE_EVENTS = (
+    "charge.dispute.created",
+    "charge.dispute.updated",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
+    "charge.dispute.closed",
+)
+REFUND_AND_DISPUTE = ("charge.refunded", *REFUND_EVENTS, *DISPUTE_EVENTS)
 
 
 def objects_named(event_type: str, obj: dict) -> dict:
     """The payment intent, charge and invoice an event is about, as StripeEvent columns."""
     if event_type == "charge.refunded":
         named = {"payment_intent_id": obj.get("payment_intent"), "charge_id": obj.get("id")}
-    elif event_type in REFUND_AND_DISPUTE:
+    elif event_type in REFUND_AND_DISPUTE:  # a refund or a dispute names its charge
         named = {"payment_intent_id": obj.get("payment_intent"), "charge_id": obj.get("charge")}
     elif event_type == "invoice_payment.paid":
         paid_by = obj.get("payment") or {}
@@ -329,8 +370,8 @@ def objects_named(event_type: str, obj: dict) -> dict:
 def _apply_waiting_events(payment):
     """Events about a payment that arrived before it was recorded (or before we knew its payment
     intent) matched nothing then; they count now. Applying one again changes nothing: ids are
-    only ever filled in, refunds are cumulative totals, and a dispute's state carries the time
-    of the event that set it."""
+    only ever filled in, and a charge's refunded total, each refund's state and a dispute's
+    state carry the time of the event that set them."""
     waiting = Q()
     if payment.stripe_invoice_id:
         waiting |= Q(type="invoice_payment.paid", invoice_id=payment.stripe_invoice_id)
@@ -355,6 +396,6 @@ HANDLERS = {
     "customer.subscription.updated": on_subscription_updated,
     "customer.subscription.deleted": on_subscription_deleted,
     "charge.refunded": on_charge_refunded,
-    "charge.dispute.created": on_dispute_changed,
-    "charge.dispute.closed": on_dispute_changed,
+    **dict.fromkeys(REFUND_EVENTS, on_refund_changed),
+    **dict.fromkeys(DISPUTE_EVENTS, on_dispute_changed),
 }

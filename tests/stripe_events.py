@@ -251,3 +251,71 @@ def pending(campaign, frequency="once", amount=3000, locale="ja"):
         locale=locale,
         checkout_token=uuid.uuid4(),
     )
+
+
+# --- refunds, disputes and scheduled ends (shaped from stripe/_refund.py, _dispute.py and
+# _subscription.py of stripe-python 16.1) ------------------------------------------------------
+
+
+def refund(
+    *,
+    payment_intent,
+    amount,
+    charge_id=None,
+    refund_id=None,
+    status="succeeded",
+    created=None,
+    failure_reason=None,
+) -> dict:
+    """A Refund as `refund.created`/`.updated`/`.failed` and `charge.refund.updated` send it:
+    its own id, amount and status (`pending`, `requires_action`, `succeeded`, `failed`,
+    `canceled`)."""
+    failed = status == "failed"
+    return {
+        "id": refund_id or new_id("re"),
+        "object": "refund",
+        "amount": amount,
+        "balance_transaction": new_id("txn"),
+        "charge": charge_id or new_id("ch"),
+        "created": created if created is not None else int(time.time()) - 120,
+        "currency": "jpy",
+        "description": None,
+        "destination_details": None,
+        "failure_balance_transaction": new_id("txn") if failed else None,
+        "failure_reason": (failure_reason or "expired_or_canceled_card") if failed else None,
+        "metadata": {},
+        "payment_intent": payment_intent,
+        "reason": "requested_by_customer",
+        "receipt_number": None,
+        "source_transfer_reversal": None,
+        "status": status,
+        "transfer_reversal": None,
+    }
+
+
+def dispute_in(status: str, *, payment_intent, amount, dispute_id=None, charge_id=None) -> dict:
+    """A Dispute in one of this API version's statuses, e.g. `warning_needs_response` (an
+    inquiry), `needs_response`, `appeal_under_review`, `won`, `lost` or `prevented`."""
+    return {
+        "id": dispute_id or new_id("dp"),
+        "object": "dispute",
+        "amount": amount,
+        "balance_transactions": [],
+        "charge": charge_id or new_id("ch"),
+        "created": int(time.time()) - 600,
+        "currency": "jpy",
+        "is_charge_refundable": status.startswith("warning"),
+        "livemode": False,
+        "metadata": {},
+        "payment_intent": payment_intent,
+        "reason": "fraudulent",
+        "status": status,
+    }
+
+
+def subscription_ending(donation, *, subscription_id, cancel_at, **fields) -> dict:
+    """A subscription that ends on a date (`cancel_at`, Unix time, or None when removed)."""
+    return {
+        **subscription(donation, subscription_id=subscription_id, **fields),
+        "cancel_at": cancel_at,
+    }

@@ -34,9 +34,10 @@ FROM generate_series(1, %(count)s) AS i
 
 PAYMENTS = """
 INSERT INTO donations_payment (
-    donation_id, amount, status, refunded_amount, disputed, paid_at, created_at,
-    stripe_payment_intent_id, stripe_invoice_id, stripe_charge_id, receipt_sent_at)
+    donation_id, amount, status, refunded_amount, charge_refunded_amount, disputed, paid_at,
+    created_at, stripe_payment_intent_id, stripe_invoice_id, stripe_charge_id, receipt_sent_at)
 SELECT d.id, d.amount, 'succeeded',
+    CASE WHEN d.id %% 100 = 0 THEN d.amount WHEN d.id %% 100 = 50 THEN d.amount / 2 ELSE 0 END,
     CASE WHEN d.id %% 100 = 0 THEN d.amount WHEN d.id %% 100 = 50 THEN d.amount / 2 ELSE 0 END,
     d.id %% 200 = 7,
     d.created_at, d.created_at,
