@@ -20,11 +20,18 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_test_{uuid.uuid4().hex[:24]}"
 
 
-def event(event_type: str, obj: dict, *, created: int | None = None, event_id=None) -> dict:
+def event(
+    event_type: str,
+    obj: dict,
+    *,
+    created: int | None = None,
+    event_id=None,
+    api_version=API_VERSION,
+) -> dict:
     return {
         "id": event_id or new_id("evt"),
         "object": "event",
-        "api_version": API_VERSION,
+        "api_version": api_version,
         "created": created if created is not None else int(time.time()),
         "data": {"object": obj},
         "livemode": False,
@@ -127,6 +134,37 @@ def invoice(
             "finalized_at": now - 3600,
             "paid_at": (paid_at or now) if paid else None,
         },
+    }
+
+
+OLD_API_VERSION = "2024-06-20"
+
+
+def invoice_2024_06_20(donation, *, subscription_id, invoice_id, customer_id="cus_test_monthly"):
+    """An invoice of a subscription as API 2024-06-20 rendered it, and as an endpoint left on an
+    account's old default version still sends it: the subscription at the top level, its
+    metadata under `subscription_details`, no `parent`."""
+    now = int(time.time())
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "amount_due": donation.amount,
+        "amount_paid": donation.amount,
+        "amount_remaining": 0,
+        "attempt_count": 1,
+        "billing_reason": "subscription_cycle",
+        "charge": new_id("ch"),
+        "created": now - 3600,
+        "currency": "jpy",
+        "customer": customer_id,
+        "customer_email": donation.donor_email,
+        "livemode": False,
+        "paid": True,
+        "payment_intent": new_id("pi"),
+        "status": "paid",
+        "status_transitions": {"finalized_at": now - 3600, "paid_at": now},
+        "subscription": subscription_id,
+        "subscription_details": {"metadata": metadata(donation)},
     }
 
 
