@@ -324,8 +324,8 @@ class StripeEventAdmin(ReadOnlyAdmin):
             self.message_user(
                 request,
                 _(
-                    "%(count)d event(s) could not be fetched from Stripe and stay held: try "
-                    "again later."
+                    "%(count)d event(s) stay held: Stripe could not be reached, or the event "
+                    "could not be applied (see the log). Try again later."
                 )
                 % {"count": failed},
                 messages.WARNING,

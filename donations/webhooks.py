@@ -161,7 +161,7 @@ def _fetch_again(record: StripeEvent) -> dict:
 
 def apply_held_events(records) -> tuple[list[StripeEvent], int]:
     """Apply the held events among `records`, oldest first (see `apply_held_event`): those
-    applied, and how many could not be fetched again and stay held."""
+    applied, and how many could not be fetched again or failed to apply, and stay held."""
     applied, failed = [], 0
     for record in records.held().order_by("created", "id"):
         try:
@@ -169,6 +169,12 @@ def apply_held_events(records) -> tuple[list[StripeEvent], int]:
                 applied.append(record)
         except CannotFetchAgain as error:
             log.warning("Held Stripe event %s not applied: %s", record.event_id, error)
+            failed += 1
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            # A bug of ours, as in apply_due_events: rolled back, logged, the event stays held.
+            log.exception("Held Stripe event %s (%s) failed to apply", record.event_id, record.type)
             failed += 1
     return applied, failed
 

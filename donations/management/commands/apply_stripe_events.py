@@ -69,10 +69,10 @@ class Command(BaseCommand):
         applied, failed = apply_held_events(StripeEvent.objects.all())
         self.stdout.write(
             f"{len(applied)} held Stripe event(s) fetched again from Stripe and applied; "
-            f"{failed} could not be fetched and stay held"
+            f"{failed} stay held (Stripe unreachable, or see the log)"
         )
         if failed:
-            raise CommandError("Some held Stripe events could not be fetched again: see the log")
+            raise CommandError("Some held Stripe events could not be applied: see the log")
 
     def _stop(self, signum, frame):
         self.stopping = True
