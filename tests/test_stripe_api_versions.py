@@ -127,19 +127,27 @@ def test_a_current_version_event_is_not_held(client, seeded, baseline):
     assert moved(seeded, baseline) == monthly(1, 3000)
 
 
-def test_a_refund_of_another_version_is_not_applied_when_its_payment_comes(
-    client, seeded, baseline
+def test_a_refund_of_another_version_waits_for_staff_even_once_its_payment_comes(
+    client, seeded, baseline, staff_client, fake_stripe
 ):
     donation = pending(seeded)
     session = se.checkout_session(donation)
     refund = se.charge(payment_intent=session["payment_intent"], amount=3000, amount_refunded=3000)
-    se.post_event(client, se.event("charge.refunded", refund, api_version=se.OLD_API_VERSION))
+    evt = se.event("charge.refunded", refund, api_version=se.OLD_API_VERSION)
+    se.post_event(client, evt)
 
     deliver(client, "checkout.session.completed", session)
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
     assert moved(seeded, baseline) == {**NOTHING, "onetime_raised": 3000}
+
+    fake_stripe.serve(refund)
+    press_apply(staff_client, evt)
+
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.REFUNDED
+    assert moved(seeded, baseline) == NOTHING
 
 
 # --- what staff see ------------------------------------------------------------------------
@@ -281,3 +289,18 @@ def test_a_held_subscription_change_is_applied_as_stripe_has_it_now(
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAST_DUE
+
+
+def test_an_object_stripe_answers_unusably_is_not_applied(
+    client, seeded, baseline, staff_client, fake_stripe
+):
+    donation = pending(seeded, frequency="monthly")
+    evt = old_invoice_paid(client, donation)
+    fake_stripe.serve({**current_invoice(donation, evt), "amount_paid": 10**9})  # nine digits
+
+    page = press_apply(staff_client, evt).content.decode()
+
+    assert '<li class="warning">' in page
+    assert StripeEvent.objects.get(event_id=evt["id"]).held
+    assert not Payment.objects.filter(donation=donation).exists()
+    assert moved(seeded, baseline) == NOTHING
