@@ -25,6 +25,7 @@ django.setup()
 
 from campaigns.models import Campaign  # noqa: E402
 from donations.models import Donation, StripeEvent  # noqa: E402
+from donations.stripe_gateway import API_VERSION  # noqa: E402
 
 WRK_THREADS = 2
 
@@ -61,6 +62,7 @@ def signed_events(count, secret):
         event = {
             "id": f"evt_load_{uuid.uuid4().hex}",
             "object": "event",
+            "api_version": API_VERSION,
             "type": "checkout.session.completed",
             "created": now,
             "livemode": False,

@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from donations import webhooks
 from donations.bank_admin import cancel_transfer_pledges, confirm_transfers
 from donations.models import Donation, Payment, Refund, StripeEvent
 from donations.staff_admin import StaffViews, anonymize_donors
+from donations.stripe_gateway import API_VERSION
 from jii_campaign.money import format_yen
 
 STRIPE_FIELDS = [
@@ -303,6 +305,30 @@ class AppliedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ApiVersionFilter(admin.SimpleListFilter):
+    """Events Stripe sent in another API version than the site's: recorded, not applied."""
+
+    title = _("API version")
+    parameter_name = "version"
+
+    def lookups(self, request, model_admin):
+        return [("held", _("Other API version — needs attention"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "held":
+            return queryset.held()
+        return queryset
+
+
+HELD_NOTICE = _(
+    "%(count)d Stripe event(s) came in another API version than this site's (%(version)s) and "
+    "were NOT applied: payments, refunds or cancellations may be missing from the ledger. Ask "
+    "the person who runs the site to set the webhook endpoint's version with "
+    "“manage.py stripe_setup --apply”; then choose “Other API version — needs attention” on "
+    "the right, select the events and run the action “%(action)s”."
+)
+
+
 @admin.register(StripeEvent)
 class StripeEventAdmin(ReadOnlyAdmin):
     # What staff look for first (has it failed, when is it tried again) before it scrolls off.
@@ -313,8 +339,45 @@ class StripeEventAdmin(ReadOnlyAdmin):
         "last_error",
         "retry_at",
         "processed_at",
+        "api_version",
         "created",
         "received_at",
     ]
-    list_filter = [AppliedFilter, "type"]
+    list_filter = [ApiVersionFilter, AppliedFilter, "type"]
     search_fields = ["event_id", "payment_intent_id", "charge_id", "invoice_id"]
+    actions = ["apply_held_events"]
+
+    def changelist_view(self, request, extra_context=None):
+        if count := StripeEvent.objects.held().count():
+            action = self.apply_held_events.short_description
+            notice = HELD_NOTICE % {"count": count, "version": API_VERSION, "action": action}
+            self.message_user(request, notice, messages.ERROR)
+        return super().changelist_view(request, extra_context)
+
+    def has_apply_permission(self, request):
+        """Applying moves money in the ledger: those who may change events, not only view."""
+        return request.user.has_perm("donations.change_stripeevent")
+
+    @admin.action(
+        description=_("Fetch again from Stripe and apply (other API version)"),
+        permissions=["apply"],
+    )
+    def apply_held_events(self, request, queryset):
+        applied, failed = webhooks.apply_held_events(queryset)
+        for record in applied:
+            self.log_change(request, record, str(_("Fetched again from Stripe and applied")))
+        self.message_user(
+            request,
+            _("%(count)d held event(s) applied.") % {"count": len(applied)},
+            messages.SUCCESS,
+        )
+        if failed:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d event(s) stay held: Stripe could not be reached, or the event "
+                    "could not be applied (see the log). Try again later."
+                )
+                % {"count": failed},
+                messages.WARNING,
+            )

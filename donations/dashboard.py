@@ -14,7 +14,7 @@ from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf, TruncDate, TruncMonth
 from django.utils import timezone
 
-from donations.models import CampaignProgress, Donation, Payment, StatementLine
+from donations.models import CampaignProgress, Donation, Payment, StatementLine, StripeEvent
 from testimonials.models import SupportMessage
 
 MONTHS, DAYS = 12, 30
@@ -68,6 +68,7 @@ class Dashboard:
     pending_transfers: list
     messages_waiting: int
     lines_to_resolve: int
+    events_held: int = 0  # Stripe events of another API version, not applied (all campaigns)
     public_support: list = field(default_factory=list)
 
     @property
@@ -125,6 +126,7 @@ def build(campaign, now=None) -> Dashboard:
         lines_to_resolve=StatementLine.objects.filter(
             status=StatementLine.Status.UNMATCHED
         ).count(),
+        events_held=StripeEvent.objects.held().count(),
         public_support=cache.get_or_set(
             f"dashboard:public-support:{today.year}",
             lambda: public_support_figures(today.year),

@@ -2,10 +2,16 @@
 
 An event that is not what its type promises would fail the same way on every delivery, so it
 is refused (400). Once an event has passed, whatever its handler raises is a bug of ours: it
-propagates (500), the event stays unapplied, and Stripe's redelivery applies it once fixed."""
+propagates (500), the event stays unapplied, and Stripe's redelivery applies it once fixed.
+
+The fields a handler reads are those of the API version the site is written for. An event of
+another version (`in_our_version` is false) has only its envelope checked: its object may be
+laid out otherwise, so it is stored, held for staff and never read as if it were ours."""
 
 import math
 import re
+
+from donations.stripe_gateway import API_VERSION
 
 
 class MalformedEvent(Exception):
@@ -15,6 +21,7 @@ class MalformedEvent(Exception):
 MAX_DEPTH = 32  # Stripe's own objects nest less than half as deep
 MAX_ID_LENGTH = 255  # the width of our Stripe id columns
 MAX_TYPE_LENGTH = 100  # the width of StripeEvent.type
+MAX_VERSION_LENGTH = 64  # the width of StripeEvent.api_version
 AMOUNTS = range(100_000_000)  # yen, at most eight digits as Stripe allows
 TIMES = range(946_684_800, 4_102_444_800)  # Unix time from 2000 to 2100
 # NUL, which PostgreSQL text cannot hold, and surrogates: JSON joins a valid pair into one
@@ -121,8 +128,14 @@ OBJECTS = {
 }
 
 
+def in_our_version(event: dict) -> bool:
+    """Whether Stripe rendered the event in the API version the handlers are written for."""
+    return event.get("api_version") == API_VERSION
+
+
 def validate(event) -> None:
-    """Raise MalformedEvent unless the event is one we can store and its handler can read."""
+    """Raise MalformedEvent unless the event is one we can store and, when it is of our API
+    version, one its handler can read."""
     if not isinstance(event, dict):
         raise MalformedEvent("the event is not an object")
     _check_values(event)
@@ -135,10 +148,15 @@ def validate(event) -> None:
         raise MalformedEvent("created: not a time")
     if not _flag(event.get("livemode")):
         raise MalformedEvent("livemode: not true or false")
+    version = event.get("api_version")
+    if not (version is None or (isinstance(version, str) and len(version) <= MAX_VERSION_LENGTH)):
+        raise MalformedEvent("api_version: not a version")
     data = event.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
     if not isinstance(obj, dict):
         raise MalformedEvent("data.object: not an object")
+    if not in_our_version(event):
+        return
     _check_fields(obj, OBJECTS.get(event_type, {}), "data.object")
     paid_session = (
         event_type.startswith("checkout.session.") and obj.get("payment_status") == "paid"

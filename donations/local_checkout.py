@@ -5,6 +5,7 @@ import time
 import uuid
 
 from donations.models import Donation
+from donations.stripe_gateway import API_VERSION
 from donations.webhooks import process_event
 
 
@@ -12,6 +13,7 @@ def _event(event_type: str, obj: dict) -> dict:
     return {
         "id": f"evt_local_{uuid.uuid4().hex}",
         "object": "event",
+        "api_version": API_VERSION,
         "type": event_type,
         "created": int(time.time()),
         "livemode": False,

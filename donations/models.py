@@ -857,8 +857,12 @@ class Refund(models.Model):
 
 class StripeEventQuerySet(models.QuerySet):
     def queued(self):
-        """Recorded but not applied yet."""
-        return self.filter(processed_at__isnull=True)
+        """Recorded, not applied yet, and for the event worker to apply (not held)."""
+        return self.filter(processed_at__isnull=True, held=False)
+
+    def held(self):
+        """Events of another API version, waiting for staff (`StripeEvent.held`)."""
+        return self.filter(held=True)
 
     def due(self):
         """Queued events to apply now, oldest first; one that failed waits until its retry_at."""
@@ -893,6 +897,15 @@ class StripeEvent(models.Model):
     retry_at = models.DateTimeField(_("Next attempt"), null=True, blank=True)
     # When `manage.py scrub_stripe_events` removed the donor's personal data from the payload.
     scrubbed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The API version Stripe rendered the event in: the webhook endpoint's own, which may differ
+    # from the one the site is written for (stripe_gateway.API_VERSION). Blank: none was sent.
+    api_version = models.CharField(_("API version"), max_length=64, blank=True)
+    # An event of another version: its object is not shaped as our handlers read it, so the
+    # worker leaves it to staff, who apply it from the object fetched again from Stripe.
+    held = models.BooleanField(_("Other API version: needs attention"), default=False)
+    refetched_at = models.DateTimeField(
+        _("Fetched again from Stripe at"), null=True, blank=True, editable=False
+    )
 
     objects = StripeEventQuerySet.as_manager()
 
@@ -904,8 +917,17 @@ class StripeEvent(models.Model):
             # The applier's queue: only the few events not applied yet are in it.
             models.Index(
                 fields=["created", "id"],
-                condition=models.Q(processed_at__isnull=True),
+                condition=models.Q(processed_at__isnull=True, held=False),
                 name="stripeevent_queued",
+            ),
+            models.Index(
+                fields=["created"], condition=models.Q(held=True), name="stripeevent_held"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(held=True, processed_at__isnull=False),
+                name="stripeevent_held_is_not_applied",
             )
         ]
 
@@ -913,9 +935,10 @@ class StripeEvent(models.Model):
         return f"{self.type} {self.event_id}"
 
     @classmethod
-    def record(cls, event: dict, **objects_named) -> bool:
-        """Store a verified event once by its id; False when it was stored before. A delivery
-        racing its duplicate waits for the other's transaction and then sees its row.
+    def record(cls, event: dict, *, held=False, **objects_named) -> bool:
+        """Store a verified event once by its id (`held` when it is of another API version);
+        False when it was stored before. A delivery racing its duplicate waits for the other's
+        transaction and then sees its row.
 
         One statement, committed on its own: what the webhook does for every delivery
         (`bulk_create` would add a transaction around it)."""
@@ -925,6 +948,8 @@ class StripeEvent(models.Model):
             created=cls.stripe_time(event["created"]),
             livemode=bool(event.get("livemode")),
             payload=event,
+            api_version=event.get("api_version") or "",
+            held=held,
             **objects_named,
         )
         fields = [field for field in cls._meta.concrete_fields if not field.primary_key]
@@ -962,6 +987,22 @@ class StripeEvent(models.Model):
         self.last_error = type(error).__name__[:200]
         self.retry_at = timezone.now() + pause
         self.save(update_fields=["attempts", "last_error", "retry_at"])
+
+    @locked_transition
+    def release(self, current_object: dict, api_version: str, **objects_named) -> bool:
+        """A held event's object, as Stripe answers it now in our `api_version`, takes the place
+        of the one it was sent with; the event is then applied like any other of our version, in
+        this transaction. False when it is no longer held (another press released it)."""
+        if not self.held:
+            return False
+        self.payload["data"]["object"] = current_object
+        self.payload["api_version"] = api_version
+        self.held = False
+        self.refetched_at = timezone.now()
+        for name, value in objects_named.items():
+            setattr(self, name, value)
+        self.save(update_fields=["payload", "held", "refetched_at", *objects_named])
+        return True
 
     @staticmethod
     def stripe_time(timestamp):

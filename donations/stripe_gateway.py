@@ -13,6 +13,12 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 
+# The API version the site is written for: the one this SDK pins, in which Stripe answers every
+# request the SDK makes. Webhook endpoints send events in their own version, which
+# `manage.py stripe_setup --apply` sets to this one.
+API_VERSION: str = stripe.api_version
+
+
 class GatewayUnavailable(Exception):
     """Stripe could not be reached or refused the request: the donor should try again later."""
 
@@ -77,6 +83,32 @@ def retrieve_checkout_session(session_id: str) -> dict:
         session_id,
         {"expand": ["payment_intent"]},
     )
+
+
+def retrieve_invoice(invoice_id: str) -> dict:
+    return _call("invoice retrieve", client().v1.invoices.retrieve, invoice_id)
+
+
+def retrieve_invoice_payment(invoice_payment_id: str) -> dict:
+    return _call(
+        "invoice payment retrieve", client().v1.invoice_payments.retrieve, invoice_payment_id
+    )
+
+
+def retrieve_subscription(subscription_id: str) -> dict:
+    return _call("subscription retrieve", client().v1.subscriptions.retrieve, subscription_id)
+
+
+def retrieve_charge(charge_id: str) -> dict:
+    return _call("charge retrieve", client().v1.charges.retrieve, charge_id)
+
+
+def retrieve_refund(refund_id: str) -> dict:
+    return _call("refund retrieve", client().v1.refunds.retrieve, refund_id)
+
+
+def retrieve_dispute(dispute_id: str) -> dict:
+    return _call("dispute retrieve", client().v1.disputes.retrieve, dispute_id)
 
 
 def create_portal_session(customer_id: str, return_url: str) -> str:

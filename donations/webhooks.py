@@ -1,6 +1,9 @@
 """Stripe events: recorded by the webhook (`record_event`), then applied to the ledger by the
 event worker (`apply_due_events`): each event once by its id, each change once by the id of the
-object it describes, in whatever order the events arrive."""
+object it describes, in whatever order the events arrive.
+
+An event of another API version than the site's is recorded and held: staff apply it
+(`apply_held_events`) from its object fetched again from Stripe, in our version."""
 
 import datetime
 import logging
@@ -8,8 +11,8 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 
-from donations import tasks
-from donations.event_validation import validate
+from donations import stripe_gateway, tasks
+from donations.event_validation import MalformedEvent, in_our_version, validate
 from donations.models import (
     CampaignProgress,
     DisputeStatus,
@@ -28,16 +31,37 @@ def record_event(event: dict) -> bool:
     """Store a verified event, to be applied by `apply_due_events`; False when it had been stored
     before. An event not shaped as its type promises raises MalformedEvent and is not stored."""
     validate(event)
+    if not in_our_version(event):
+        return _hold(event)
     return StripeEvent.record(event, **objects_named(event["type"], event["data"]["object"]))
+
+
+def _hold(event: dict) -> bool:
+    """Store an event of another API version, for staff; the worker never takes it. Stripe gets
+    its 200 all the same: answering otherwise only makes it retry for three days."""
+    recorded = StripeEvent.record(event, held=True)
+    if recorded:
+        # Ids, type and versions only: nothing of the donor.
+        log.error(
+            "Stripe event %s (%s) is of API version %s, not %s: recorded and held, NOT applied. "
+            "Run `manage.py stripe_setup --apply`, then apply it in the admin (Stripe events, "
+            "Other API version) or with `manage.py apply_stripe_events --held`.",
+            event["id"],
+            event["type"],
+            event.get("api_version") or "(none)",
+            stripe_gateway.API_VERSION,
+        )
+    return recorded
 
 
 def process_event(event: dict) -> bool:
     """Record and apply one event now, in one transaction; False when it had been applied
-    before. Anything a handler raises is a bug of ours and propagates, rolling the event back."""
+    before, or is held for its API version. Anything a handler raises is a bug of ours and
+    propagates, rolling the event back."""
     with CampaignProgress.deferred():
         record_event(event)
         record = StripeEvent.objects.select_for_update().get(event_id=event["id"])
-        if record.processed_at:
+        if record.processed_at or record.held:
             return False
         _apply(record)
         StripeEvent.mark_applied([record])
@@ -88,6 +112,78 @@ def retry_pause(attempt: int) -> datetime.timedelta:
 
 
 MAX_RETRY_PAUSE = datetime.timedelta(hours=1)
+
+
+# --- events held for their API version ------------------------------------------------------
+
+
+class CannotFetchAgain(Exception):
+    """A held event whose object Stripe did not give back in our version: it stays held."""
+
+
+# How to ask Stripe for an object afresh, by its kind (`object`); the SDK's answer is in our
+# version. A Checkout session comes with its payment intent, as the thank-you page reads it.
+FETCH_AGAIN = {
+    "checkout.session": stripe_gateway.retrieve_checkout_session,
+    "invoice": stripe_gateway.retrieve_invoice,
+    "invoice_payment": stripe_gateway.retrieve_invoice_payment,
+    "subscription": stripe_gateway.retrieve_subscription,
+    "charge": stripe_gateway.retrieve_charge,
+    "refund": stripe_gateway.retrieve_refund,
+    "dispute": stripe_gateway.retrieve_dispute,
+}
+
+
+def apply_held_event(record: StripeEvent) -> bool:
+    """Apply an event held for its API version exactly as one of ours: with its object as Stripe
+    answers it now (fetched through the SDK, checked like any event of our version), by its
+    handler, in one transaction that marks it applied. False when it was no longer held (applied
+    by another press). Raises CannotFetchAgain when Stripe does not answer, or answers with
+    something unusable: the event stays held."""
+    obj = record.payload["data"]["object"]
+    if record.type in HANDLERS:
+        obj = _fetch_again(record)
+    with CampaignProgress.deferred():
+        if not record.release(obj, stripe_gateway.API_VERSION, **objects_named(record.type, obj)):
+            return False
+        _apply(record)
+        StripeEvent.mark_applied([record])
+    return True
+
+
+def _fetch_again(record: StripeEvent) -> dict:
+    obj = record.payload["data"]["object"]
+    fetch = FETCH_AGAIN.get(obj.get("object"))
+    object_id = obj.get("id")
+    if fetch is None or not isinstance(object_id, str) or not object_id:
+        raise CannotFetchAgain(f"no way to fetch the object of a {record.type} event again")
+    try:
+        current = fetch(object_id)
+        ours = {"api_version": stripe_gateway.API_VERSION, "data": {"object": current}}
+        validate({**record.payload, **ours})
+    except (stripe_gateway.GatewayUnavailable, MalformedEvent) as error:
+        raise CannotFetchAgain(str(error)) from error
+    return current
+
+
+def apply_held_events(records) -> tuple[list[StripeEvent], int]:
+    """Apply the held events among `records`, oldest first (see `apply_held_event`): those
+    applied, and how many could not be fetched again or failed to apply, and stay held."""
+    applied, failed = [], 0
+    for record in records.held().order_by("created", "id"):
+        try:
+            if apply_held_event(record):
+                applied.append(record)
+        except CannotFetchAgain as error:
+            log.warning("Held Stripe event %s not applied: %s", record.event_id, error)
+            failed += 1
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            # A bug of ours, as in apply_due_events: rolled back, logged, the event stays held.
+            log.exception("Held Stripe event %s (%s) failed to apply", record.event_id, record.type)
+            failed += 1
+    return applied, failed
 
 
 def _apply(record: StripeEvent):
@@ -381,7 +477,7 @@ def _apply_waiting_events(payment):
         )
     if not waiting:
         return
-    for event in StripeEvent.objects.filter(waiting).order_by("created"):
+    for event in StripeEvent.objects.filter(waiting, held=False).order_by("created"):
         HANDLERS[event.type](event.payload["data"]["object"], event.created)
 
 

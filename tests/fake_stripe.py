@@ -237,6 +237,8 @@ class FakeStripe:
                 c for c in self.portal_configurations if all(c[k] is v for k, v in wanted.items())
             ]
             return self._list(configurations, call)
+        if call.method == "GET" and path.count("/") == 1:
+            return self._retrieve_served(*path.split("/"))
         return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
 
     def _idempotent(self, call: Call, create) -> Response:
@@ -376,6 +378,39 @@ class FakeStripe:
 
             return self._idempotent(call, update)
         return _json(endpoint)
+
+    # --- objects fetched again by id (a held event of another API version) -------------------
+
+    SERVED_COLLECTIONS = {
+        "charges": "charge",
+        "disputes": "dispute",
+        "invoice_payments": "invoice_payment",
+        "invoices": "invoice",
+        "refunds": "refund",
+        "subscriptions": "subscription",
+    }
+
+    def serve(self, obj: dict) -> dict:
+        """Stripe holds this object (as the tests' builders shape it): `GET /v1/<its
+        collection>/<id>` answers it; a Checkout session joins the sessions."""
+        if obj["object"] == "checkout.session":
+            self.sessions[obj["id"]] = obj
+        else:
+            self._served[obj["id"]] = obj
+        return obj
+
+    @property
+    def _served(self) -> dict:
+        return self.__dict__.setdefault("_served_objects", {})
+
+    def _retrieve_served(self, collection: str, object_id: str) -> Response:
+        obj = self._served.get(object_id)
+        kind = self.SERVED_COLLECTIONS.get(collection)
+        if kind is None or obj is None or obj["object"] != kind:
+            return _error(
+                404, f"No such {kind or collection}: '{object_id}'", code="resource_missing"
+            )
+        return _json(obj)
 
     def _list(self, objects: list, call: Call) -> Response:
         since = int(call.params.get("created[gte]", 0))

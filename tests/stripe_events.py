@@ -1,5 +1,9 @@
 """Stripe event payloads shaped like API version 2026-10-28, and posting them to the webhook
-signed with the real Stripe-Signature scheme."""
+signed with the real Stripe-Signature scheme.
+
+Each object is built against the SDK's resource class of its kind (`shaped(stripe.Invoice, ...)`,
+tests/sdk_shapes.py): a field this version does not have, or a value of the wrong kind, fails the
+test that builds it. Only `invoice_2024_06_20` is shaped otherwise, on purpose."""
 
 import json
 import time
@@ -10,8 +14,9 @@ import stripe
 
 from donations import webhooks
 from donations.models import Donation
+from tests.sdk_shapes import shaped
 
-API_VERSION = "2026-10-28.endive"
+API_VERSION = stripe.api_version  # the SDK's pinned version: "2026-10-28.endive"
 WEBHOOK_PATH = "/stripe/webhook/"
 SECRET = "whsec_test_secret"  # what tests/conftest.py configures
 
@@ -20,18 +25,28 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_test_{uuid.uuid4().hex[:24]}"
 
 
-def event(event_type: str, obj: dict, *, created: int | None = None, event_id=None) -> dict:
-    return {
-        "id": event_id or new_id("evt"),
-        "object": "event",
-        "api_version": API_VERSION,
-        "created": created if created is not None else int(time.time()),
-        "data": {"object": obj},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-    }
+def event(
+    event_type: str,
+    obj: dict,
+    *,
+    created: int | None = None,
+    event_id=None,
+    api_version=API_VERSION,
+) -> dict:
+    """The envelope as `stripe.Event` declares it; `obj` is checked by its own builder."""
+    return shaped(
+        stripe.Event,
+        {
+            "id": event_id or new_id("evt"),
+            "api_version": api_version,
+            "created": created if created is not None else int(time.time()),
+            "data": {"object": obj},
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None},
+            "type": event_type,
+        },
+    )
 
 
 def metadata(donation) -> dict:
@@ -61,27 +76,29 @@ def checkout_session(
         payment_intent = None if monthly else f"pi_{ref}"
     if subscription == "auto":
         subscription = f"sub_{ref}" if monthly else None
-    return {
-        "id": session_id or donation.stripe_checkout_session_id or new_id("cs"),
-        "object": "checkout.session",
-        "amount_subtotal": donation.amount,
-        "amount_total": donation.amount,
-        "client_reference_id": str(donation.pk),
-        "created": int(time.time()) - 60,
-        "currency": "jpy",
-        "customer": customer if status == "complete" else None,
-        "customer_email": donation.donor_email,
-        "livemode": False,
-        "metadata": metadata(donation),
-        "mode": "subscription" if monthly else "payment",
-        "payment_intent": payment_intent if status == "complete" else None,
-        "payment_method_types": ["card"],
-        "payment_status": payment_status,
-        "status": status,
-        "submit_type": "donate",
-        "subscription": subscription if status == "complete" else None,
-        "url": None,
-    }
+    return shaped(
+        stripe.checkout.Session,
+        {
+            "id": session_id or donation.stripe_checkout_session_id or new_id("cs"),
+            "amount_subtotal": donation.amount,
+            "amount_total": donation.amount,
+            "client_reference_id": str(donation.pk),
+            "created": int(time.time()) - 60,
+            "currency": "jpy",
+            "customer": customer if status == "complete" else None,
+            "customer_email": donation.donor_email,
+            "livemode": False,
+            "metadata": metadata(donation),
+            "mode": "subscription" if monthly else "payment",
+            "payment_intent": payment_intent if status == "complete" else None,
+            "payment_method_types": ["card"],
+            "payment_status": payment_status,
+            "status": status,
+            "submit_type": "donate",
+            "subscription": subscription if status == "complete" else None,
+            "url": None,
+        },
+    )
 
 
 def invoice(
@@ -104,29 +121,62 @@ def invoice(
         "subscription": subscription_id,
         "metadata": metadata(donation) if with_metadata else {},
     }
+    return shaped(
+        stripe.Invoice,
+        {
+            "id": invoice_id or new_id("in"),
+            "amount_due": amount,
+            "amount_paid": amount if paid else 0,
+            "amount_remaining": 0 if paid else amount,
+            "attempt_count": 1,
+            "billing_reason": billing_reason,
+            "created": now - 3600,
+            "currency": "jpy",
+            "customer": customer_id,
+            "customer_email": donation.donor_email,
+            "livemode": False,
+            "parent": {
+                "type": "subscription_details",
+                "quote_details": None,
+                "subscription_details": details,
+            },
+            "status": "paid" if paid else "open",
+            "status_transitions": {
+                "finalized_at": now - 3600,
+                "paid_at": (paid_at or now) if paid else None,
+            },
+        },
+    )
+
+
+OLD_API_VERSION = "2024-06-20"
+
+
+def invoice_2024_06_20(donation, *, subscription_id, invoice_id, customer_id="cus_test_monthly"):
+    """An invoice of a subscription as API 2024-06-20 rendered it, and as an endpoint left on an
+    account's old default version still sends it: the subscription at the top level, its
+    metadata under `subscription_details`, no `parent`."""
+    now = int(time.time())
     return {
-        "id": invoice_id or new_id("in"),
+        "id": invoice_id,
         "object": "invoice",
-        "amount_due": amount,
-        "amount_paid": amount if paid else 0,
-        "amount_remaining": 0 if paid else amount,
+        "amount_due": donation.amount,
+        "amount_paid": donation.amount,
+        "amount_remaining": 0,
         "attempt_count": 1,
-        "billing_reason": billing_reason,
+        "billing_reason": "subscription_cycle",
+        "charge": new_id("ch"),
         "created": now - 3600,
         "currency": "jpy",
         "customer": customer_id,
         "customer_email": donation.donor_email,
         "livemode": False,
-        "parent": {
-            "type": "subscription_details",
-            "quote_details": None,
-            "subscription_details": details,
-        },
-        "status": "paid" if paid else "open",
-        "status_transitions": {
-            "finalized_at": now - 3600,
-            "paid_at": (paid_at or now) if paid else None,
-        },
+        "paid": True,
+        "payment_intent": new_id("pi"),
+        "status": "paid",
+        "status_transitions": {"finalized_at": now - 3600, "paid_at": now},
+        "subscription": subscription_id,
+        "subscription_details": {"metadata": metadata(donation)},
     }
 
 
@@ -138,64 +188,72 @@ def subscription(
     status="active",
     cancel_at_period_end=False,
 ) -> dict:
-    return {
-        "id": subscription_id,
-        "object": "subscription",
-        "cancel_at_period_end": cancel_at_period_end,
-        "canceled_at": int(time.time()) if status == "canceled" else None,
-        "created": int(time.time()) - 40 * 24 * 3600,
-        "currency": "jpy",
-        "customer": customer_id,
-        "livemode": False,
-        "metadata": metadata(donation),
-        "status": status,
-    }
+    return shaped(
+        stripe.Subscription,
+        {
+            "id": subscription_id,
+            "cancel_at_period_end": cancel_at_period_end,
+            "canceled_at": int(time.time()) if status == "canceled" else None,
+            "created": int(time.time()) - 40 * 24 * 3600,
+            "currency": "jpy",
+            "customer": customer_id,
+            "livemode": False,
+            "metadata": metadata(donation),
+            "status": status,
+        },
+    )
 
 
 def charge(*, payment_intent, amount, amount_refunded=0, charge_id=None) -> dict:
     """A charge as `charge.refunded` sends it: amount_refunded is the running total."""
-    return {
-        "id": charge_id or new_id("ch"),
-        "object": "charge",
-        "amount": amount,
-        "amount_captured": amount,
-        "amount_refunded": amount_refunded,
-        "currency": "jpy",
-        "livemode": False,
-        "paid": True,
-        "payment_intent": payment_intent,
-        "refunded": amount_refunded >= amount,
-        "status": "succeeded",
-    }
+    return shaped(
+        stripe.Charge,
+        {
+            "id": charge_id or new_id("ch"),
+            "amount": amount,
+            "amount_captured": amount,
+            "amount_refunded": amount_refunded,
+            "currency": "jpy",
+            "livemode": False,
+            "paid": True,
+            "payment_intent": payment_intent,
+            "refunded": amount_refunded >= amount,
+            "status": "succeeded",
+        },
+    )
 
 
 def invoice_payment(*, invoice_id, payment_intent, amount) -> dict:
     """`invoice_payment.paid`: the only object tying a monthly invoice to its payment intent."""
-    return {
-        "id": new_id("inpay"),
-        "object": "invoice_payment",
-        "amount_paid": amount,
-        "currency": "jpy",
-        "invoice": invoice_id,
-        "is_default": True,
-        "livemode": False,
-        "payment": {"type": "payment_intent", "payment_intent": payment_intent},
-        "status": "paid",
-    }
+    return shaped(
+        stripe.InvoicePayment,
+        {
+            "id": new_id("inpay"),
+            "amount_paid": amount,
+            "currency": "jpy",
+            "invoice": invoice_id,
+            "is_default": True,
+            "livemode": False,
+            "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+            "status": "paid",
+        },
+    )
 
 
 def dispute(*, payment_intent, amount, charge_id=None) -> dict:
-    return {
-        "id": new_id("dp"),
-        "object": "dispute",
-        "amount": amount,
-        "charge": charge_id or new_id("ch"),
-        "currency": "jpy",
-        "livemode": False,
-        "payment_intent": payment_intent,
-        "reason": "fraudulent",
-        "status": "needs_response",
-    }
+    return shaped(
+        stripe.Dispute,
+        {
+            "id": new_id("dp"),
+            "amount": amount,
+            "charge": charge_id or new_id("ch"),
+            "currency": "jpy",
+            "livemode": False,
+            "payment_intent": payment_intent,
+            "reason": "fraudulent",
+            "status": "needs_response",
+        },
+    )
 
 
 def signature_header(payload: str, *, secret=SECRET, timestamp=None) -> str:
