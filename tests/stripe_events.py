@@ -241,18 +241,8 @@ def invoice_payment(*, invoice_id, payment_intent, amount) -> dict:
 
 
 def dispute(*, payment_intent, amount, charge_id=None) -> dict:
-    return shaped(
-        stripe.Dispute,
-        {
-            "id": new_id("dp"),
-            "amount": amount,
-            "charge": charge_id or new_id("ch"),
-            "currency": "jpy",
-            "livemode": False,
-            "payment_intent": payment_intent,
-            "reason": "fraudulent",
-            "status": "needs_response",
-        },
+    return dispute_in(
+        "needs_response", payment_intent=payment_intent, amount=amount, charge_id=charge_id
     )
 
 
@@ -329,51 +319,53 @@ def refund(
     its own id, amount and status (`pending`, `requires_action`, `succeeded`, `failed`,
     `canceled`)."""
     failed = status == "failed"
-    return {
-        "id": refund_id or new_id("re"),
-        "object": "refund",
-        "amount": amount,
-        "balance_transaction": new_id("txn"),
-        "charge": charge_id or new_id("ch"),
-        "created": created if created is not None else int(time.time()) - 120,
-        "currency": "jpy",
-        "description": None,
-        "destination_details": None,
-        "failure_balance_transaction": new_id("txn") if failed else None,
-        "failure_reason": (failure_reason or "expired_or_canceled_card") if failed else None,
-        "metadata": {},
-        "payment_intent": payment_intent,
-        "reason": "requested_by_customer",
-        "receipt_number": None,
-        "source_transfer_reversal": None,
-        "status": status,
-        "transfer_reversal": None,
-    }
+    return shaped(
+        stripe.Refund,
+        {
+            "id": refund_id or new_id("re"),
+            "amount": amount,
+            "balance_transaction": new_id("txn"),
+            "charge": charge_id or new_id("ch"),
+            "created": created if created is not None else int(time.time()) - 120,
+            "currency": "jpy",
+            "failure_balance_transaction": new_id("txn") if failed else None,
+            "failure_reason": (failure_reason or "expired_or_canceled_card") if failed else None,
+            "metadata": {},
+            "payment_intent": payment_intent,
+            "reason": "requested_by_customer",
+            "status": status,
+        },
+    )
 
 
 def dispute_in(status: str, *, payment_intent, amount, dispute_id=None, charge_id=None) -> dict:
     """A Dispute in one of this API version's statuses, e.g. `warning_needs_response` (an
     inquiry), `needs_response`, `appeal_under_review`, `won`, `lost` or `prevented`."""
-    return {
-        "id": dispute_id or new_id("dp"),
-        "object": "dispute",
-        "amount": amount,
-        "balance_transactions": [],
-        "charge": charge_id or new_id("ch"),
-        "created": int(time.time()) - 600,
-        "currency": "jpy",
-        "is_charge_refundable": status.startswith("warning"),
-        "livemode": False,
-        "metadata": {},
-        "payment_intent": payment_intent,
-        "reason": "fraudulent",
-        "status": status,
-    }
+    return shaped(
+        stripe.Dispute,
+        {
+            "id": dispute_id or new_id("dp"),
+            "amount": amount,
+            "balance_transactions": [],
+            "charge": charge_id or new_id("ch"),
+            "created": int(time.time()) - 600,
+            "currency": "jpy",
+            "is_charge_refundable": status.startswith("warning"),
+            "livemode": False,
+            "metadata": {},
+            "payment_intent": payment_intent,
+            "reason": "fraudulent",
+            "status": status,
+        },
+    )
 
 
 def subscription_ending(donation, *, subscription_id, cancel_at, **fields) -> dict:
     """A subscription that ends on a date (`cancel_at`, Unix time, or None when removed)."""
-    return {
-        **subscription(donation, subscription_id=subscription_id, **fields),
-        "cancel_at": cancel_at,
-    }
+    return shaped(
+        stripe.Subscription,
+        {
+            **subscription(donation, subscription_id=subscription_id, **fields),
+            "cancel_at": cancel_at,
+        },
+    )
