@@ -1,6 +1,6 @@
 """The one settings module: every value that differs between machines comes from the environment.
 
-`.env.example` documents each variable; README.md has the table.
+docs/environment.toml lists each variable (README.md's table and .env.example are written from it).
 """
 
 from pathlib import Path

@@ -1,6 +1,7 @@
 """English source strings, a complete Japanese catalogue, and English pages that show no Japanese
 interface text (staff-written content aside)."""
 
+import gettext
 import re
 import shutil
 import subprocess
@@ -89,25 +90,44 @@ def test_only_japanese_has_a_catalogue():
     assert sorted(path.name for path in (ROOT / "locale").iterdir()) == ["ja"]
 
 
-def test_our_catalogue_leaves_djangos_own_translations_alone():
-    # Our catalogue comes first, so an English msgid that Django also uses would change the
-    # admin's Japanese; such strings need a context (pgettext).
+def installed_japanese_catalogues() -> list[Path]:
+    """The compiled ja catalogues Django loads besides ours: its own and those of every installed
+    app that is not one of ours, wherever they are installed."""
     import django
     from django.apps import apps
 
-    catalogues = [Path(django.__file__).parent / "conf" / "locale"]
-    catalogues += [Path(config.path) / "locale" for config in apps.get_app_configs()]
-    django_translations = {}
-    for locale_dir in catalogues:
-        po = locale_dir / "ja" / "LC_MESSAGES" / "django.po"
-        if po.is_file() and ".venv" in po.parts:
-            for context, msgid, _, msgstrs, _ in po_entries(po.read_text()):
-                django_translations[context, msgid] = msgstrs
+    locale_dirs = [Path(django.__file__).parent / "conf" / "locale"]
+    locale_dirs += [
+        Path(config.path) / "locale"
+        for config in apps.get_app_configs()
+        if Path(config.path).parent != ROOT  # our apps sit at the top of the project
+    ]
+    catalogues = [path / "ja" / "LC_MESSAGES" / "django.mo" for path in locale_dirs]
+    return [mo for mo in catalogues if mo.is_file()]
+
+
+def test_our_catalogue_leaves_djangos_own_translations_alone():
+    # Our catalogue comes first, so an English msgid that Django also uses would change the
+    # admin's Japanese; such strings need a context (pgettext).
+    catalogues = installed_japanese_catalogues()
+    # Django's own (django/conf/locale) and its admin's and auth's, at least.
+    assert {"conf", "admin", "auth"} <= {mo.parents[3].name for mo in catalogues}, catalogues
+    theirs = {}
+    for mo in catalogues:
+        with mo.open("rb") as file:
+            # Keys: "msgid", "context\x04msgid", or (key, n) for the forms of a plural.
+            for key, msgstr in gettext.GNUTranslations(file)._catalog.items():
+                key, form = key if isinstance(key, tuple) else (key, 0)
+                context, _, msgid = key.rpartition("\x04")
+                if msgid:
+                    theirs.setdefault((context, msgid), {})[form] = msgstr
+    assert theirs[("", "Log in")] and theirs[("", "Change password")]
     ours = po_entries((ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text())
 
     overridden = [
-        (context, msgid, msgstrs, django_translations[context, msgid])
+        (context, msgid, msgstrs, theirs[context, msgid])
         for context, msgid, _, msgstrs, _ in ours
-        if django_translations.get((context, msgid), msgstrs) != msgstrs
+        if (context, msgid) in theirs
+        and list(theirs[context, msgid].values())[: len(msgstrs)] != msgstrs
     ]
     assert overridden == []
