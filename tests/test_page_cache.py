@@ -137,3 +137,16 @@ def test_the_cached_page_sets_no_cookie_and_varies_only_on_encoding(client, seed
         assert response["Content-Language"] == (url.strip("/") or "ja")
     assert 'lang="en"' in client.get("/en/").content.decode()
     assert '<html lang="ja">' in client.get("/").content.decode()
+
+
+def test_a_cached_page_is_answered_only_for_allowed_hosts(client, seeded):
+    warm(client)
+    warm(client, "/en/")
+
+    forged = client.get("/", headers={"host": "attacker.example"})
+    forged_en = client.get("/en/", headers={"host": "attacker.example"})
+    cold = client.get("/donate/", headers={"host": "attacker.example"})  # never cached
+
+    assert cold.status_code == forged.status_code == forged_en.status_code == 400
+    assert forged.content == cold.content
+    assert client.get("/").status_code == 200
