@@ -63,3 +63,19 @@ def reset() -> None:
     global _skip_until, _logged_at, _failing
     with _lock:
         _skip_until, _logged_at, _failing = 0.0, None, False
+
+
+def get_or_set(key, compute, timeout):
+    """`cache.get_or_set` for a figure that is only cached to save work: computed afresh while
+    the shared cache cannot be reached."""
+    from django.core.cache import cache
+
+    if not skipped():
+        try:
+            value = cache.get_or_set(key, compute, timeout)
+        except SHARED_CACHE_DOWN as error:
+            failed(error, "cached figures are computed afresh until it answers")
+        else:
+            answered()
+            return value
+    return compute()

@@ -75,9 +75,7 @@ def redis_server(tmp_path):
 def own_redis(redis_server, settings):
     """This test process's cache is the test's own redis-server, configured as in production."""
     settings.REDIS_URL = redis_server.url
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": redis_server.url}
-    }
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": redis_server.url}}
     assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
     cache_outage.reset()
     yield redis_server
@@ -133,6 +131,8 @@ def test_while_redis_is_down_pages_webhooks_limits_and_the_admin_work(
     assert raised_shown(client.get("/").content.decode()) == before + 4000
     # The admin: its pages and an action that changes a public page.
     assert staff_client.get(reverse("admin:index")).status_code == 200
+    dashboard = reverse("admin:donations_dashboard", args=[seeded.pk])
+    assert staff_client.get(dashboard).status_code == 200
     response = staff_client.post(
         reverse("admin:testimonials_supportmessage_changelist"),
         {"action": "approve", "_selected_action": [message.pk]},
