@@ -5,6 +5,7 @@ no page rendered before a change made during the outage is served again. Each te
 own redis-server on a free port, stops it (saving its data, as a persistent Redis or one behind a
 cut network keeps it) and starts it again on the same port."""
 
+import contextlib
 import logging
 import subprocess
 import sys
@@ -16,10 +17,11 @@ import redis
 from django.db import connection
 from django.urls import reverse
 
+from donations.models import StripeEvent
 from jii_campaign import cache_outage, ratelimits
 from testimonials.models import SupportMessage
 from tests import stripe_events as se
-from tests.fake_stripe import donation_form, form_fields
+from tests.fake_stripe import donation_form
 from tests.html_checks import https_client
 from tests.site_process import BASE_DIR, SiteProcess, free_port
 
@@ -52,10 +54,8 @@ class RedisServer:
 
     def stop(self):
         """Down, with what it held saved for its return."""
-        try:
+        with contextlib.suppress(redis.ConnectionError):  # it closes the connection as it goes
             redis.Redis(port=self.port).shutdown(save=True)
-        except redis.ConnectionError:
-            pass  # it closes the connection as it goes
         self.process.wait(timeout=10)
 
     def close(self):
@@ -155,3 +155,51 @@ def test_while_redis_is_down_pages_webhooks_limits_and_the_admin_work(
     assert "Shared cache (Redis) reachable again" in caplog.text
     # Back to counting in Redis: a fresh count there.
     assert client.post("/donate/confirm/", donation_form(seeded)).status_code == 200
+
+
+def postgres_url():
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL")
+def test_gunicorn_and_the_event_worker_ride_out_a_redis_outage(redis_server, seeded, tmp_path):
+    site = SiteProcess(postgres_url(), REDIS_URL=redis_server.url)
+    worker_log = tmp_path / "events.log"
+    with worker_log.open("a") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "apply_stripe_events", "--idle-pause", "0.1"],
+            cwd=BASE_DIR, env=site.env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+    try:
+        before = raised_shown(site.get("/").text)
+        for _ in range(12):  # every worker process has it from Redis now
+            assert raised_shown(site.get("/").text) == before
+
+        redis_server.stop()
+
+        statuses = [site.get(path).status_code for path in ["/", "/en/", "/donate/"] * 8]
+        assert set(statuses) == {200}
+        donation = se.pending(seeded, amount=6000)
+        evt = se.event("checkout.session.completed", se.checkout_session(donation))
+        assert se.post_over_http(site.url + se.WEBHOOK_PATH, evt) == 200
+        deadline = time.monotonic() + 30
+        while StripeEvent.objects.queued().exists():  # applied by the event worker
+            assert time.monotonic() < deadline, "the event worker did not apply the event"
+            time.sleep(0.1)
+        assert raised_shown(site.get("/").text) == before + 6000  # rendered from the database
+
+        redis_server.start()  # with the pages and the version of before the payment
+        time.sleep(cache_outage.RETRY_SECONDS)
+
+        for path in ["/", "/en/"] * 8:
+            assert raised_shown(site.get(path).text) == before + 6000, path
+        # Once per process (gunicorn starts several), not once per request.
+        outages = site.log().count(UNAVAILABLE)
+        assert 1 <= outages <= int(site.env.get("WEB_CONCURRENCY", "4"))
+        assert worker_log.read_text().count(UNAVAILABLE) == 1
+    finally:
+        site.stop()
+        worker.terminate()
+        worker.wait(timeout=30)
