@@ -79,7 +79,7 @@ def _raise_database_number():
     """One statement, safe when several processes raise it at once."""
     table = connection.ops.quote_name(PageVersion._meta.db_table)
     # Only our own quoted table name is formatted in.
-    upsert = f"INSERT INTO {table} (id, number) VALUES (%s, 1) ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"  # noqa: E501  # nosec B608
+    upsert = f"INSERT INTO {table} (id, number) VALUES (%s, 1) ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"  # noqa: E501
     try:
         with connection.cursor() as cursor:
             cursor.execute(upsert, [PageVersion.SINGLETON_ID])
