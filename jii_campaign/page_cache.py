@@ -80,8 +80,8 @@ def _raise_database_number():
     table = connection.ops.quote_name(PageVersion._meta.db_table)
     # Only our own quoted table name is formatted in.
     upsert = f"INSERT INTO {table} (id, number) VALUES (%s, 1) ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"  # noqa: E501
-    try:
-        with connection.cursor() as cursor:
+    try:  # a savepoint if called inside a transaction: a failure here must not spoil it
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(upsert, [PageVersion.SINGLETON_ID])
     except DatabaseError as error:
         log.error("Page version not raised (%s): cached pages may be stale", type(error).__name__)
@@ -171,7 +171,8 @@ class PageCacheMiddleware:
         token = _shared(current_token)
         if token is None:  # Redis cannot be reached: rendered from the database
             return self.get_response(request)
-        key = f"page-cache:page:{language}:{request.path}"
+        # Not "page-cache:page:", the entries of the code before the version had two parts.
+        key = f"page-cache:entry:{language}:{request.path}"
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
         entry = _held.get(key)
         if not _current(entry, token, today):
@@ -218,7 +219,7 @@ def _hold(key, entry):
 
 
 def _current(entry, token, today):
-    return entry is not None and entry["token"] == token and entry["day"] == today
+    return entry is not None and entry.get("token") == token and entry.get("day") == today
 
 
 @functools.lru_cache(maxsize=4096)
