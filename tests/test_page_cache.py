@@ -6,10 +6,12 @@ import re
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from donations.models import CampaignProgress
+from jii_campaign.models import PageVersion
 from testimonials.models import SupportMessage
 from tests import stripe_events as se
 from tests.html_checks import https_client
@@ -150,3 +152,22 @@ def test_a_cached_page_is_answered_only_for_allowed_hosts(client, seeded):
     assert cold.status_code == forged.status_code == forged_en.status_code == 400
     assert forged.content == cold.content
     assert client.get("/").status_code == 200
+
+
+def test_a_change_told_only_through_the_database_shows_at_the_next_reading(
+    client, seeded, settings
+):
+    """As the event worker or a command without Redis tells the web process: the number in the
+    database, read at most every PAGE_CACHE_VERSION_POLL_SECONDS (at every hit here)."""
+    settings.PAGE_CACHE_VERSION_POLL_SECONDS = 0
+    before = shown_raised(client)
+    assert shown_raised(client) == before
+    # Another process's commit: no signal and no token in this process's cache.
+    CampaignProgress.objects.filter(pk=seeded.pk).update(onetime_raised=F("onetime_raised") + 5000)
+    PageVersion.objects.bulk_create(
+        [PageVersion(pk=PageVersion.SINGLETON_ID)], ignore_conflicts=True
+    )
+    PageVersion.objects.update(number=F("number") + 1)
+
+    assert shown_raised(client) == before + 5000
+    assert shown_raised(client, "/en/") == before + 5000
