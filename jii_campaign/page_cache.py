@@ -71,6 +71,8 @@ def bump():
             token_replaced = True
         except cache_outage.SHARED_CACHE_DOWN as error:
             cache_outage.failed(error, RENDERED_INSTEAD)
+        else:
+            cache_outage.answered()
     if not settings.REDIS_URL or not token_replaced:
         _raise_database_number()
 
