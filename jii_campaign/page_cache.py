@@ -46,6 +46,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from jii_campaign import cache_outage
 from jii_campaign.models import PageVersion
+from jii_campaign.outage import DATABASE_DOWN
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ def database_number(*, poll: bool):
                 .values_list("number", flat=True)
                 .first()
             )
-        except DatabaseError:
+        except (DatabaseError, *DATABASE_DOWN):
             _polled.failed_at = now
         else:
             _polled.number, _polled.at, _polled.failed_at = number or 0, now, None
