@@ -8,13 +8,13 @@ campaign and status), whatever the size of the ledger; the bar charts are plain 
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, Lower, NullIf, TruncDate, TruncMonth
 from django.utils import timezone
 
 from donations.models import CampaignProgress, Donation, Payment, StatementLine, StripeEvent
+from jii_campaign import cache_outage
 from testimonials.models import SupportMessage
 
 MONTHS, DAYS = 12, 30
@@ -127,7 +127,7 @@ def build(campaign, now=None) -> Dashboard:
             status=StatementLine.Status.UNMATCHED
         ).count(),
         events_held=StripeEvent.objects.held().count(),
-        public_support=cache.get_or_set(
+        public_support=cache_outage.get_or_set(
             f"dashboard:public-support:{today.year}",
             lambda: public_support_figures(today.year),
             PST_CACHE_SECONDS,

@@ -45,10 +45,13 @@ def check_shared_cache(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "REDIS_URL is not set: each process caches pages and counts rate limits in its own "
-            "memory, so a payment or an edit handled by one process does not show on pages "
-            "another serves, and several processes let through several times the limits.",
-            hint="Set REDIS_URL to a Redis server every web process reaches.",
+            "REDIS_URL is not set: fit for one machine only. Cached pages stay right (every "
+            "process reads their version from the database and shows a change within half a "
+            "second), but each process counts rate limits in its own memory, so WEB_CONCURRENCY "
+            "workers let through that many times the limits, and more machines multiply them "
+            "again.",
+            hint="Set REDIS_URL to a Redis server every process reaches; required with more "
+            "than one machine.",
             id="jii.W004",
         )
     ]

@@ -101,3 +101,20 @@ class BankAccount(models.Model):
 
     def __str__(self):
         return f"{self.bank_name} {self.branch_name} {self.account_number}"
+
+
+class PageVersion(models.Model):
+    """One row: the number every process of the site reads (at most every
+    PAGE_CACHE_VERSION_POLL_SECONDS) to know whether its cached pages are still current. Raised
+    after each commit that changes a public page when there is no Redis to share the version
+    through, and when Redis refused such a raise (jii_campaign/page_cache.py)."""
+
+    SINGLETON_ID = 1
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="page_version_singleton")]
+
+    def __str__(self):
+        return str(self.number)

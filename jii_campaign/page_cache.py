@@ -2,52 +2,113 @@
 
 A page marked with `caching.whole_page` carries nothing per visitor, so its bytes (plain and
 gzipped), its headers and its ETag are stored once per path (a path names one campaign in one
-language) in the default cache: Redis when REDIS_URL is set, so every process shares them.
+language) in the default cache: Redis when REDIS_URL is set, so every process shares them; each
+process's own memory otherwise.
 
-Every stored page carries the public version it was rendered under. The version is a random
-token replaced *after commit* by any transaction that changes what public pages show: the ledger
-(`donations.CampaignProgress.add`) or the content (a saved or deleted row of the apps below). A
-page is served only while its version is current, so it changes as soon as the change commits,
-in every process, and never waits for a timeout. The version is read before rendering, so a
-render that races a commit is stored under the old version and never served after the bump.
+Every stored page carries the public version it was rendered under, and is served only while
+that version is current. The version is replaced *after commit* by any transaction that changes
+what public pages show: the ledger (`donations.CampaignProgress.add`) or the content (a saved or
+deleted row of the apps below). It has two parts:
+
+- a random token in the default cache. With Redis every process reads it on every hit, so a
+  change shows everywhere as soon as it commits. Without Redis it lives in each process's memory
+  and only tells that process (and a cleared cache) apart;
+- a number in the database (`jii_campaign.models.PageVersion`), which every process of every
+  machine reads at most every PAGE_CACHE_VERSION_POLL_SECONDS (half a second) on a hit. It is
+  raised by every change when there is no Redis, so a payment applied by the event worker or a
+  statement imported by a command shows in the web process within half a second; and, with
+  Redis, by a change whose token Redis refused (an outage): once Redis is back, the pages
+  rendered before the change are not served again.
+
+The version is read before rendering, so a render that races a commit is stored under the old
+version and never served after the change. While Redis cannot be reached, pages are rendered
+from the database on every request (see jii_campaign/cache_outage.py).
+
+A cached page is answered only for a host in ALLOWED_HOSTS: `request.get_host()` raises
+DisallowedHost, Django's 400, as it would for a cold render.
 """
 
 import functools
 import gzip
 import hashlib
+import logging
 import re
+import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from jii_campaign import cache_outage
+from jii_campaign.models import PageVersion
+from jii_campaign.outage import DATABASE_DOWN
+
+log = logging.getLogger(__name__)
+
 VERSION_KEY = "page-cache:version"
 # Rows of these apps and models are shown on public pages: saving one invalidates them.
 CONTENT_APPS = {"campaigns", "programs", "testimonials", "jii_campaign"}
 CONTENT_MODELS = {"donations.campaignprogress"}
+NOT_CONTENT = {"jii_campaign.pageversion"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers the outer middleware (security, locale, session) set again on every response.
 NOT_STORED = {"content-length", "content-encoding", "etag", "vary"}
+# After the database failed to answer the version, a process asks again after this long.
+DATABASE_RETRY_SECONDS = 5.0
+RENDERED_INSTEAD = "pages are rendered from the database on every request until it answers"
 
 
 def bump():
-    """A new public version: every cached page is stale from now on."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """A new public version: every cached page is stale from now on, in every process."""
+    token_replaced = False
+    if not cache_outage.skipped():
+        try:
+            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            token_replaced = True
+        except cache_outage.SHARED_CACHE_DOWN as error:
+            cache_outage.failed(error, RENDERED_INSTEAD)
+        else:
+            cache_outage.answered()
+    if not settings.REDIS_URL or not token_replaced:
+        _raise_database_number()
+
+
+def _raise_database_number():
+    """One statement, safe when several processes raise it at once."""
+    table = connection.ops.quote_name(PageVersion._meta.db_table)
+    # Only our own quoted table name is formatted in.
+    upsert = f"INSERT INTO {table} (id, number) VALUES (%s, 1) ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"  # noqa: E501
+    try:  # a savepoint if called inside a transaction: a failure here must not spoil it
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(upsert, [PageVersion.SINGLETON_ID])
+    except DatabaseError as error:
+        log.error("Page version not raised (%s): cached pages may be stale", type(error).__name__)
+        return
+    _polled.at = None  # this process reads the new number on its next hit
 
 
 def changed(using=None):
     """Call inside the transaction that changes what a public page shows: the cached pages
-    go stale once it commits (at once outside a transaction), and not if it rolls back."""
+    go stale once it commits (at once outside a transaction), and not if it rolls back. Once
+    per transaction: a bump already waiting in it (or in an enclosing savepoint) suffices."""
+    conn = transaction.get_connection(using)
+    if conn.in_atomic_block:
+        enclosing = set(conn.savepoint_ids)
+        for sids, callback, _robust in conn.run_on_commit:
+            if callback is bump and set(sids) <= enclosing:
+                return
     transaction.on_commit(bump, using=using)
 
 
 def is_public_content(model):
     meta = model._meta
+    if meta.label_lower in NOT_CONTENT:
+        return False
     return meta.app_label in CONTENT_APPS or meta.label_lower in CONTENT_MODELS
 
 
@@ -56,12 +117,45 @@ def on_content_saved(sender, using=None, **kwargs):
     changed(using=using)
 
 
-def current_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:  # a fresh or flushed cache: start a version every process agrees on
+def current_token():
+    """The shared cache's part of the version (raises when Redis cannot be reached)."""
+    token = cache.get(VERSION_KEY)
+    if token is None:  # a fresh or flushed cache: start a token every process agrees on
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+        token = cache.get(VERSION_KEY)
+    return token
+
+
+class _Polled:
+    """The database's part of the version as this process last read it, and when."""
+
+    number = None
+    at = None
+    failed_at = None
+
+
+_polled = _Polled()
+
+
+def database_number(*, poll: bool):
+    """The database's part of the version: read again when `poll` and the last reading is older
+    than PAGE_CACHE_VERSION_POLL_SECONDS; otherwise the last reading (None before the first).
+    While the database cannot answer, the last reading stands: cached pages need no database."""
+    now = time.monotonic()
+    due = _polled.at is None or now - _polled.at >= settings.PAGE_CACHE_VERSION_POLL_SECONDS
+    resting = _polled.failed_at is not None and now - _polled.failed_at < DATABASE_RETRY_SECONDS
+    if poll and due and not resting:
+        try:
+            number = (
+                PageVersion.objects.filter(pk=PageVersion.SINGLETON_ID)
+                .values_list("number", flat=True)
+                .first()
+            )
+        except (DatabaseError, *DATABASE_DOWN):
+            _polled.failed_at = now
+        else:
+            _polled.number, _polled.at, _polled.failed_at = number or 0, now, None
+    return _polled.number
 
 
 class PageCacheMiddleware:
@@ -76,22 +170,40 @@ class PageCacheMiddleware:
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         if request.method not in ("GET", "HEAD") or not _is_whole_page(language, request.path_info):
             return self.get_response(request)
-        key = f"page-cache:page:{language}:{request.path}"
+        request.get_host()  # an unknown host: DisallowedHost, the 400 of a cold render
+        token = _shared(current_token)
+        if token is None:  # Redis cannot be reached: rendered from the database
+            return self.get_response(request)
+        # Not "page-cache:page:", the entries of the code before the version had two parts.
+        key = f"page-cache:entry:{language}:{request.path}"
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
-        version = cache.get(VERSION_KEY) or current_version()
         entry = _held.get(key)
-        if not _current(entry, version, today):
-            entry = cache.get(key)
-            if not _current(entry, version, today):
-                response = self.get_response(request)
-                if not _storable(response):
-                    return response
-                entry = _entry(response, version, today)
-                cache.set(key, entry, timeout=None)
-            if len(_held) >= HELD_PAGES:
-                _held.clear()
-            _held[key] = entry
+        if not _current(entry, token, today):
+            entry = _shared(cache.get, key)
+        if _current(entry, token, today) and entry["number"] == database_number(poll=True):
+            _hold(key, entry)
+            return _serve(request, entry)
+        number = database_number(poll=False)  # read before rendering, as the token
+        response = self.get_response(request)
+        if not _storable(response):
+            return response
+        entry = _entry(response, token, number, today)
+        _shared(cache.set, key, entry, timeout=None)
+        _hold(key, entry)
         return _serve(request, entry)
+
+
+def _shared(call, *args, **kwargs):
+    """`call` on the shared cache, or None while it cannot be reached."""
+    if cache_outage.skipped():
+        return None
+    try:
+        result = call(*args, **kwargs)
+    except cache_outage.SHARED_CACHE_DOWN as error:
+        cache_outage.failed(error, RENDERED_INSTEAD)
+        return None
+    cache_outage.answered()
+    return result
 
 
 # The entries this process served last, by key. A hit then asks the shared cache for the
@@ -101,8 +213,16 @@ _held = {}
 HELD_PAGES = 64
 
 
-def _current(entry, version, today):
-    return entry is not None and entry["version"] == version and entry["day"] == today
+def _hold(key, entry):
+    if _held.get(key) is entry:
+        return
+    if len(_held) >= HELD_PAGES:
+        _held.clear()
+    _held[key] = entry
+
+
+def _current(entry, token, today):
+    return entry is not None and entry.get("token") == token and entry.get("day") == today
 
 
 @functools.lru_cache(maxsize=4096)
@@ -128,10 +248,11 @@ def _storable(response):
     )
 
 
-def _entry(response, version, day):
+def _entry(response, token, number, day):
     body = response.content
     return {
-        "version": version,
+        "token": token,
+        "number": number,
         "day": day,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED],
         "vary": response.get("Vary", ""),

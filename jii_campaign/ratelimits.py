@@ -8,19 +8,31 @@ A form view takes one line:
 
 `on_limit(request, *args, **kwargs)` answers instead of the view when a limit is reached: the
 form again, filled in with what the person typed, a calm notice and status 429.
+
+While Redis cannot be reached, every limit counts in the process's own memory instead: no form
+fails open (unlimited: card testing and e-mail floods while it lasts) and none fails closed (no
+donation, pledge or manage link while a cache is down); with N processes a client gets at most
+N times the numbers until Redis answers again. docs/SECURITY.md gives the reasons per form.
 """
 
 import functools
 import logging
+import time
 
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django_ratelimit.core import is_ratelimited
 
+from jii_campaign import cache_outage
 from jii_campaign.client_ip import client_ip
 
 log = logging.getLogger(__name__)
 
 TOO_MANY_REQUESTS = 429
+COUNTED_HERE = "rate limits count in each process's memory until it answers"
+SECONDS_PER = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+# The counts of this process while the shared cache is down.
+_counts_here = LocMemCache("ratelimits-during-outage", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def over_limit(request, scope: str, **keys: str) -> bool:
@@ -33,16 +45,42 @@ def over_limit(request, scope: str, **keys: str) -> bool:
         if not value:
             continue
         # Count every limit, even once one is exceeded: a blocked address keeps its count going.
-        over |= is_ratelimited(
-            request,
-            group=f"{scope}.{name}",
-            key=lambda _group, _request, value=value: value,
-            rate=rate,
-            increment=True,
-        )
+        over |= _counted(request, f"{scope}.{name}", value, rate)
     if over:
         log.warning("Rate limit reached: %s", scope)
     return over
+
+
+def _counted(request, group: str, value: str, rate: str) -> bool:
+    """Count one request in the shared cache, or in this process while it cannot be reached;
+    True when over `rate`."""
+    if not cache_outage.skipped():
+        try:
+            over = is_ratelimited(
+                request,
+                group=group,
+                key=lambda _group, _request: value,
+                rate=rate,
+                increment=True,
+            )
+        except cache_outage.SHARED_CACHE_DOWN as error:
+            cache_outage.failed(error, COUNTED_HERE)
+        else:
+            cache_outage.answered()
+            return over
+    return _counted_here(group, value, rate)
+
+
+def _counted_here(group: str, value: str, rate: str) -> bool:
+    limit, per = rate.split("/")
+    period = int(per[:-1] or 1) * SECONDS_PER[per[-1]]
+    key = f"{group}:{int(time.time()) // period}:{value}"
+    if _counts_here.add(key, 1, timeout=period):
+        return int(limit) < 1
+    try:
+        return _counts_here.incr(key) > int(limit)
+    except ValueError:  # expired between the two calls: a new window
+        return False
 
 
 def refused(request, form, scope: str, message, **keys: str) -> bool:

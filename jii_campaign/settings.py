@@ -132,7 +132,8 @@ RATE_LIMITS = {
 # Proxies in front of the site that append to X-Forwarded-For (jii_campaign/client_ip.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 RATELIMIT_IP_META_KEY = "jii_campaign.client_ip.client_ip"
-# A cache outage must not stop donations: the limits then let requests through.
+# While Redis cannot be reached, jii_campaign/ratelimits.py counts in each process's memory
+# instead (docs/SECURITY.md); this covers a cache that answers with nothing at all.
 RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit knows only django-redis and memcached; Django's own RedisCache counts
@@ -199,17 +200,32 @@ STORAGES = {
         )
     },
 }
-# Whole cached pages (and their version) and rate-limit counts: shared by every process when
-# REDIS_URL is set; local memory otherwise, which suits one process (`scripts/run`): see
-# docs/DEPLOYMENT.md. The admin lockout counts in the database.
+# Whole cached pages and rate-limit counts: in Redis when REDIS_URL is set, shared by every
+# process of every machine; otherwise in each process's own memory. Either way the pages' version
+# is also kept in the database, which every process reads at most every
+# PAGE_CACHE_VERSION_POLL_SECONDS: without Redis every process of one machine (web, event worker,
+# commands) shows a change within that time; with Redis it carries the changes Redis missed
+# during an outage (jii_campaign/page_cache.py, docs/DEPLOYMENT.md). The admin lockout counts
+# in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis that stops answering costs a request at most this long (then jii_campaign/cache_outage.py
+# leaves it alone for a second): pages are rendered from the database instead.
+REDIS_TIMEOUT_SECONDS = 0.5
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+PAGE_CACHE_VERSION_POLL_SECONDS = 0.5
 
 # Uploaded images on S3-compatible object storage (django-storages) when a bucket is named, so
 # that every instance sees every upload; local files under MEDIA_ROOT otherwise.

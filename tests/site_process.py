@@ -10,6 +10,7 @@ import selectors
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -98,31 +99,62 @@ def dockerfile_command() -> list[str]:
     return json.loads(line.removeprefix("CMD"))
 
 
+def site_environment(database_url: str, **environment: str) -> dict:
+    """The environment of a production process on `database_url`, without this test run's
+    Stripe and Redis settings unless given."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "REDIS_"))}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="test-only-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_MANIFEST="false",
+        DATABASE_URL=database_url,
+        STRIPE_WEBHOOK_SECRET="whsec_test_secret",
+    )
+    env.update(environment)
+    return env
+
+
+def manage(*arguments: str, env: dict, timeout=120) -> str:
+    """`manage.py <arguments>` as its own process; its standard output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {arguments[0]} failed:\n{done.stderr}")
+    return done.stdout
+
+
 class SiteProcess:
-    def __init__(self, database_url: str, **environment: str):
+    """The web server in its own process: gunicorn as the Dockerfile runs it, or with
+    `runserver=True` Django's development server as scripts/run starts it."""
+
+    def __init__(self, database_url: str, *, runserver=False, **environment: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = dockerfile_command()
-        bind = command.index("--bind")
-        command[bind + 1] = f"127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "REDIS_"))}
-        env.update(
-            DEBUG="false",
-            SECRET_KEY="test-only-" + "x" * 40,
-            ALLOWED_HOSTS="127.0.0.1",
-            SECURE_SSL_REDIRECT="false",
-            STATIC_MANIFEST="false",
-            SITE_URL=self.url,
-            DATABASE_URL=database_url,
-            STRIPE_WEBHOOK_SECRET="whsec_test_secret",
-            **environment,
-        )
+        if runserver:  # without the autoreloader, which would fork a second server
+            arguments = ["manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"]
+        else:
+            command = dockerfile_command()
+            bind = command.index("--bind")
+            command[bind + 1] = f"127.0.0.1:{self.port}"
+            arguments = ["-m", *command]
+        self.env = site_environment(database_url, SITE_URL=self.url, **environment)
+        # A file, not a pipe (a server that logs every request would fill a pipe and stop),
+        # appended to, so that reading it never moves where the server writes.
+        self._log = tempfile.TemporaryFile(mode="a+")  # noqa: SIM115  (closed by stop())
         self.process = subprocess.Popen(
-            [sys.executable, "-m", *command],
+            [sys.executable, *arguments],
             cwd=BASE_DIR,
-            env=env,
+            env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
             text=True,
         )
         self._wait_until_serving()
@@ -131,7 +163,7 @@ class SiteProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read())
+                raise RuntimeError(self.log())
             try:
                 requests.get(self.url + "/healthz", timeout=5)
                 return
@@ -145,6 +177,12 @@ class SiteProcess:
     def post(self, path, **kwargs):
         return requests.post(self.url + path, timeout=40, allow_redirects=False, **kwargs)
 
+    def log(self) -> str:
+        """What the server wrote to its standard error so far (its log lines)."""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read()
+
     def stop(self):
         self.process.terminate()
         try:
@@ -152,6 +190,7 @@ class SiteProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self._log.close()
 
 
 def csrf_cookie(response) -> str:
