@@ -1,8 +1,10 @@
 """The admin for bank transfers: confirming or cancelling pledges, importing a statement, and
-resolving the lines that did not match by themselves. Every decision is logged (LogEntry)."""
+resolving the lines that did not match by themselves. Every decision is logged (LogEntry).
+Confirming and cancelling need the permission to change donations; importing, its own."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,9 @@ def log(modeladmin, request, obj, what):
     modeladmin.log_change(request, obj, str(what))
 
 
-@admin.action(description=_("Confirm the selected bank-transfer pledges as received"))
+@admin.action(
+    description=_("Confirm the selected bank-transfer pledges as received"), permissions=["change"]
+)
 def confirm_transfers(modeladmin, request, queryset):
     confirmed = 0
     for donation in queryset.filter(channel=Donation.Channel.BANK_TRANSFER):
@@ -28,7 +32,7 @@ def confirm_transfers(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Cancel the selected bank-transfer pledges"))
+@admin.action(description=_("Cancel the selected bank-transfer pledges"), permissions=["change"])
 def cancel_transfer_pledges(modeladmin, request, queryset):
     cancelled = 0
     for donation in queryset.filter(channel=Donation.Channel.BANK_TRANSFER):
@@ -148,6 +152,8 @@ class StatementLineAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
+        if not request.user.has_perm("donations.import_statement"):
+            raise PermissionDenied
         form = StatementUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["statement"]
