@@ -174,6 +174,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 OTP_TOTP_ISSUER = "JII Partners"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# 管理者 delete a colleague's lost authenticator in the admin; nobody reads its key or codes there.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
