@@ -103,6 +103,8 @@ class StaffViews:
             "board": dashboard.build(campaign),
             "campaigns": Campaign.objects.only("pk", "title"),
         }
+        # Its recent gifts and waiting transfers name donors.
+        record_access(request, _("Viewed the dashboard of %(campaign)s") % {"campaign": campaign})
         return TemplateResponse(request, "admin/donations/dashboard.html", context)
 
     def export_view(self, request):

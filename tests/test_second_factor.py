@@ -2,7 +2,10 @@
 a code from their authenticator app or a one-time recovery code; a first sign-in enrols the
 app. 事務局 is not asked. Wrong codes end in django-axes' lockout like wrong passwords."""
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.staff_personas import ACCOUNTS, SECRETARIAT, authenticator, current_code, member
+from tests.test_admin_lockout import BASE_DIR
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long passphrase for tests"
@@ -139,3 +143,23 @@ def test_a_local_debug_run_skips_it_and_says_so(settings):
 
     assert response.status_code == 200
     assert 'id="second-factor-skipped"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", "/admin/second-factor/"), ("staff-only", "/staff-only/second-factor/")],
+)
+def test_the_second_factor_lives_under_the_admin_path(value, expected):
+    environment = {k: v for k, v in os.environ.items() if k != "ADMIN_PATH"}
+    if value:
+        environment["ADMIN_PATH"] = value
+    code = "from django.urls import reverse; print(reverse('second_factor_verify'))"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr

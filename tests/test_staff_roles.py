@@ -3,7 +3,11 @@ the cheering messages, 会計 the ledger, exports and receipts, 管理者 everyt
 account nothing. Whatever is not theirs answers 403 (or has no button), as Django's admin does;
 every look at donors' personal data is recorded with who and when."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -192,3 +196,29 @@ def test_administrators_read_the_staff_log_and_others_do_not(gift):
 
     assert client_of("administrator").get("/admin/admin/logentry/").status_code == 200
     assert client_of("secretariat").get("/admin/admin/logentry/").status_code == 403
+
+
+def test_a_fresh_database_gets_the_three_groups(tmp_path):
+    """`migrate` on an empty database defines the groups with their permissions."""
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    manage = [sys.executable, "manage.py"]
+    cwd = Path(__file__).resolve().parent.parent
+    run = {"cwd": cwd, "env": environment, "capture_output": True, "text": True, "timeout": 120}
+    subprocess.run([*manage, "migrate", "-v0"], check=True, **run)
+    code = (
+        "from django.contrib.auth.models import Group;"
+        "print(sorted((g.name, g.permissions.filter(codename__in=["
+        "'export_donations', 'moderate_supportmessage', 'anonymize_donor']).count())"
+        " for g in Group.objects.all()))"
+    )
+    result = subprocess.run([*manage, "shell", "-c", code], **run)
+
+    groups = result.stdout.strip().splitlines()[-1]
+    assert groups == "[('事務局', 1), ('会計', 1), ('管理者', 3)]", result.stderr
+
+
+def test_opening_the_dashboard_is_recorded(gift):
+    client_of("accounts").get("/admin/donations/donation/dashboard/", follow=True)
+
+    [entry] = LogEntry.objects.filter(user__username="accounts")
+    assert "ダッシュボード" in entry.change_message and gift.campaign.title in entry.change_message
