@@ -22,8 +22,10 @@ keepalive = 5  # behind a load balancer that reuses connections
 # of importing Django, seen as p99 spikes) every few seconds; nothing here grows without bound.
 max_requests = 0
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # stdout; "" turns it off
-# One JSON object per line. %(U)s is the path without the query string: no e-mail address or
-# token from a link ends up in the logs.
+# One JSON object per line. %(U)s is the path without the query string, and every value passes
+# the site's log redaction (jii_campaign/access_log.py): no e-mail address or token from a link,
+# in the query or in the path (old manage links, receipt links), ends up in the logs.
+logger_class = "jii_campaign.access_log.RedactingAccessLogger"
 access_log_format = (
     '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
     '"bytes": "%(B)s", "duration_ms": %(M)s, "user_agent": "%(a)s"}'

@@ -157,7 +157,7 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
+        return [] if obj is None else super().get_readonly_fields(request, obj)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -177,7 +177,9 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         # Deleting rows would leave the campaign counters wrong: void_staff_recorded instead.
         return False
 
-    @admin.action(description=_("Record selected monthly donations as cancelled"))
+    @admin.action(
+        description=_("Record selected monthly donations as cancelled"), permissions=["change"]
+    )
     def cancel_monthly(self, request, queryset):
         self._change_staff_recorded(
             request,
@@ -190,7 +192,9 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Void the selected staff-recorded donations"))
+    @admin.action(
+        description=_("Void the selected staff-recorded donations"), permissions=["change"]
+    )
     def void_staff_recorded(self, request, queryset):
         self._change_staff_recorded(
             request,

@@ -1,5 +1,6 @@
 """The admin for bank transfers: confirming or cancelling pledges, importing a statement, and
-resolving the lines that did not match by themselves. Every decision is logged (LogEntry)."""
+resolving the lines that did not match by themselves. Every decision is logged (LogEntry).
+Confirming and cancelling need the permission to change donations; importing, its own."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,7 +18,9 @@ def log(modeladmin, request, obj, what):
     modeladmin.log_change(request, obj, str(what))
 
 
-@admin.action(description=_("Confirm the selected bank-transfer pledges as received"))
+@admin.action(
+    description=_("Confirm the selected bank-transfer pledges as received"), permissions=["change"]
+)
 def confirm_transfers(modeladmin, request, queryset):
     confirmed = 0
     for donation in queryset.filter(channel=Donation.Channel.BANK_TRANSFER):
@@ -29,7 +32,7 @@ def confirm_transfers(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Cancel the selected bank-transfer pledges"))
+@admin.action(description=_("Cancel the selected bank-transfer pledges"), permissions=["change"])
 def cancel_transfer_pledges(modeladmin, request, queryset):
     cancelled = 0
     for donation in queryset.filter(channel=Donation.Channel.BANK_TRANSFER):
@@ -152,7 +155,7 @@ class StatementLineAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        if not self.has_change_permission(request):
+        if not request.user.has_perm("donations.import_statement"):
             raise PermissionDenied
         form = StatementUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

@@ -273,6 +273,13 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
         verbose_name = _("Donation")
         verbose_name_plural = _("Donation")
         ordering = ["-created_at"]
+        # Staff pages beyond viewing and editing rows, each granted on its own (staff_roles.py).
+        permissions = [
+            ("view_dashboard", "Can see the campaign dashboard"),
+            ("export_donations", "Can export donations and donors as CSV"),
+            ("download_receipts", "Can download donors' receipts"),
+            ("anonymize_donor", "Can erase a donor's personal data"),
+        ]
         indexes = [
             models.Index(fields=["campaign", "frequency", "status"], name="donation_counting"),
             models.Index(fields=["donor_email"], name="donation_email"),
@@ -1055,6 +1062,7 @@ class StatementLine(models.Model):
         verbose_name = _("Bank statement line")
         verbose_name_plural = _("Bank statement line")
         ordering = ["-booked_on", "id"]
+        permissions = [("import_statement", "Can import bank statements")]
         indexes = [models.Index(fields=["status", "-booked_on"], name="statement_line_status")]
 
     def __str__(self):

@@ -1,7 +1,11 @@
 """Staff pages added to the donations admin: the campaign dashboard (and, below it, exports and
-receipts). Views stay thin: the figures come from donations/dashboard.py."""
+receipts). Views stay thin: the figures come from donations/dashboard.py. Each page checks its
+own permission (donations/staff_roles.py) and refuses others with 403, as the admin does."""
+
+from functools import wraps
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,33 +18,75 @@ from campaigns.models import Campaign
 from donations import anonymize, dashboard, exports, receipts
 from donations.models import Donation
 from donations.receipt_views import pdf_response
+from donations.staff_access import record_access
+
+DASHBOARD = "donations.view_dashboard"
+EXPORT = "donations.export_donations"
+RECEIPTS = "donations.download_receipts"
+ANONYMIZE = "donations.anonymize_donor"
+
+
+def requires(permission, view):
+    """The view, for staff who hold `permission`; 403 for other staff."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 class StaffViews:
     """A mixin of DonationAdmin: its extra URLs, behind the admin's login and permissions."""
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
+        def wrap(permission, view):
+            return self.admin_site.admin_view(requires(permission, view))
+
         return [
-            path("dashboard/", wrap(self.dashboard_default), name="donations_dashboard_default"),
+            path(
+                "dashboard/",
+                wrap(DASHBOARD, self.dashboard_default),
+                name="donations_dashboard_default",
+            ),
             path(
                 "dashboard/<int:campaign_id>/",
-                wrap(self.dashboard_view),
+                wrap(DASHBOARD, self.dashboard_view),
                 name="donations_dashboard",
             ),
-            path("export/", wrap(self.export_view), name="donations_export"),
+            path("export/", wrap(EXPORT, self.export_view), name="donations_export"),
             path(
                 "receipts/payment/<int:payment_id>/",
-                wrap(self.payment_receipt_view),
+                wrap(RECEIPTS, self.payment_receipt_view),
                 name="donations_payment_receipt",
             ),
             path(
                 "receipts/annual/<int:donation_id>/<int:year>/",
-                wrap(self.annual_receipt_view),
+                wrap(RECEIPTS, self.annual_receipt_view),
                 name="donations_annual_receipt",
             ),
             *super().get_urls(),
         ]
+
+    def has_anonymize_permission(self, request):
+        """For the erasure action (`permissions=["anonymize"]`)."""
+        return request.user.has_perm(ANONYMIZE)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm(RECEIPTS):
+            return [name for name in fields if name != "receipt_links"]
+        return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            donation = response.context_data.get("original")
+            if donation is not None:
+                record_access(request, _("Viewed the donor's details"), donation)
+        return response
 
     def dashboard_default(self, request):
         campaign = Campaign.objects.featured() or Campaign.objects.first()
@@ -57,6 +103,8 @@ class StaffViews:
             "board": dashboard.build(campaign),
             "campaigns": Campaign.objects.only("pk", "title"),
         }
+        # Its recent gifts and waiting transfers name donors.
+        record_access(request, _("Viewed the dashboard of %(campaign)s") % {"campaign": campaign})
         return TemplateResponse(request, "admin/donations/dashboard.html", context)
 
     def export_view(self, request):
@@ -73,6 +121,14 @@ class StaffViews:
             )
             name = f"{kind}-{timezone.localdate():%Y%m%d}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
+            record_access(
+                request,
+                _("Exported %(file)s (%(filters)s)")
+                % {
+                    "file": name,
+                    "filters": request.GET.urlencode(),
+                },
+            )
             return response
         context = {
             **self.admin_site.each_context(request),
@@ -84,6 +140,11 @@ class StaffViews:
 
     def payment_receipt_view(self, request, payment_id):
         payment = get_object_or_404(receipts.counted_payments(), pk=payment_id)
+        record_access(
+            request,
+            _("Downloaded receipt %(number)s") % {"number": payment.receipt_number},
+            payment.donation,
+        )
         return pdf_response(receipts.payment_pdf(payment), payment.receipt_number, download=True)
 
     def annual_receipt_view(self, request, donation_id, year):
@@ -93,6 +154,9 @@ class StaffViews:
         if data is None:
             raise Http404("No gifts that year")
         name = receipts.annual_number(donation.donor_email, year)
+        record_access(
+            request, _("Downloaded annual receipt %(number)s") % {"number": name}, donation
+        )
         return pdf_response(data, name, download=True)
 
     @admin.display(description=_("Receipts"))
@@ -120,7 +184,10 @@ class StaffViews:
         return format_html_join(" / ", '<a href="{}">{}</a>', links)
 
 
-@admin.action(description=_("Erase the selected donors’ personal data (on their request)"))
+@admin.action(
+    description=_("Erase the selected donors’ personal data (on their request)"),
+    permissions=["anonymize"],
+)
 def anonymize_donors(modeladmin, request, queryset):
     """Every donation made with the selected donations' addresses is anonymised."""
     emails = {email.lower() for email in queryset.values_list("donor_email", flat=True) if email}

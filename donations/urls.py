@@ -14,6 +14,7 @@ urlpatterns = [
     path("receipt/<str:token>/", receipt_views.payment_receipt, name="receipt"),
     path("manage/", views.manage, name="manage"),
     path("manage/open/", views.manage_open, name="manage_open"),
-    # Links sent before the token moved to the query string (valid for 14 days after sending).
-    path("manage/<str:token>/", views.manage_open),
+    # The old form of manage links, with the token in the path (which access logs keep): retired;
+    # the page offers a new link. gunicorn's access log drops the token (access_log.py).
+    path("manage/<str:token>/", views.manage_link_retired),
 ]

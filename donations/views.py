@@ -194,10 +194,9 @@ def manage(request):
 
 
 @require_http_methods(["GET", "POST"])
-# bandit B107 takes the parameter `token` for a password: it is the link's signed value.
-def manage_open(request, token=""):  # nosec B107
+def manage_open(request):
     """A signed link from an e-mail: open Stripe's customer portal for that donation."""
-    donation_id = portal.donation_id_from(token or request.GET.get("token", ""))
+    donation_id = portal.donation_id_from(request.GET.get("token", ""))
     donation = Donation.objects.filter(pk=donation_id).first() if donation_id else None
     if donation is None or not donation.stripe_customer_id:
         return render(request, "donations/manage_expired.html", status=400)
@@ -212,6 +211,13 @@ def manage_open(request, token=""):  # nosec B107
     except stripe_gateway.GatewayUnavailable:
         return render(request, "donations/manage_unavailable.html", status=503)
     return _see_other(url)
+
+
+@require_GET
+def manage_link_retired(request, token):
+    """A link of the old form (/donate/manage/<token>/): never opened any more, whatever its
+    token, so that no working token sits in a log; the donor asks for a new link."""
+    return render(request, "donations/manage_expired.html", status=410)
 
 
 @csrf_exempt

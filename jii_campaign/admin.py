@@ -3,6 +3,7 @@
 Japanese and to show what still lacks English."""
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,7 @@ class OrganisationAdmin(TranslatedAdmin):
     formfield_overrides = HTTPS_URLS
 
     def has_add_permission(self, request):
-        return not Organisation.objects.exists()
+        return super().has_add_permission(request) and not Organisation.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -84,9 +85,36 @@ class InfoPageAdmin(TranslatedAdmin):
         return ["slug"] if obj and obj.slug in InfoPage.REQUIRED_SLUGS else []
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.slug not in InfoPage.REQUIRED_SLUGS
+        # Only staff allowed to delete pages, and never a page the site requires.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.slug not in InfoPage.REQUIRED_SLUGS)
 
 
 @admin.register(BankAccount)
 class BankAccountAdmin(TranslatedAdmin):
     list_display = ["bank_name", "branch_name", "account_type", "account_number", "is_active"]
+
+
+@admin.register(LogEntry)
+class StaffLogAdmin(admin.ModelAdmin):
+    """Who did what in the admin, and who opened donors' personal data (donations/staff_access.py):
+    read only, for those granted it (管理者)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "message"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["user__username", "object_repr", "change_message"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "action_time"
+
+    @admin.display(description=_("Change message"))
+    def message(self, entry):
+        return entry.get_change_message()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,8 +12,9 @@ _REDACTIONS = [
         re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"),
         r"***@\1",
     ),
-    # /donate/manage/<token>/ (links sent before the token moved) and ?token=... in any URL.
-    (re.compile(r"(/donate/manage/)(?!open/)[^/\s?#\"']+"), r"\1[token]"),
+    # Signed tokens in a path: old manage links (/donate/manage/<token>/, retired), receipt
+    # links and bank-transfer pledges; and ?token=... in any URL.
+    (re.compile(r"(/donate/(?:manage|receipt|bank)/)(?!open/)[^/\s?#\"']+"), r"\1[token]"),
     (re.compile(r"([?&]token=)[^&\s#\"']+"), r"\1[token]"),
     # Stripe keys and webhook secrets.
     (re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9]+"), "[secret]"),

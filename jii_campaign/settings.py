@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "csp",
     "django_ratelimit",
     "axes",
+    # A second factor for staff who see donors' personal data (jii_campaign/second_factor.py):
+    # time-based codes from an authenticator app, and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -65,6 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who see personal data reach the admin only after it (enrolling first if need be).
+    "jii_campaign.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,6 +169,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "jii_campaign.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "jii_campaign/admin_locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# The second factor (jii_campaign/second_factor.py): the name authenticator apps show, and the
+# pause after each wrong code (1 s, doubling per failure: django-otp's throttling).
+OTP_TOTP_ISSUER = "JII Partners"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# 管理者 delete a colleague's lost authenticator in the admin; nobody reads its key or codes there.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

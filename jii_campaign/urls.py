@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from jii_campaign import views
+from jii_campaign import second_factor_views, views
 
 admin.site.site_header = _("JII Partners donation site admin")
 admin.site.site_title = _("Donation site admin")
@@ -15,6 +15,17 @@ admin.site.site_url = "/"
 handler500 = "jii_campaign.outage.server_error"
 
 urlpatterns = [
+    # The second factor of staff who see personal data (jii_campaign/second_factor.py).
+    path(
+        f"{settings.ADMIN_PATH}second-factor/",
+        second_factor_views.verify,
+        name="second_factor_verify",
+    ),
+    path(
+        f"{settings.ADMIN_PATH}second-factor/enrol/",
+        second_factor_views.enrol,
+        name="second_factor_enrol",
+    ),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("donations.webhook_urls")),
 ]

@@ -54,12 +54,15 @@ class SupportMessageAdmin(admin.ModelAdmin):
     def short_body(self, message):
         return message.body[:60]
 
-    @admin.action(description=_("Publish selected messages"))
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("testimonials.moderate_supportmessage")
+
+    @admin.action(description=_("Publish selected messages"), permissions=["moderate"])
     def approve(self, request, queryset):
         changed = self._review(request, queryset, SupportMessage.Status.APPROVED)
         self.message_user(request, _("%(count)d message(s) published.") % {"count": changed})
 
-    @admin.action(description=_("Unpublish selected messages"))
+    @admin.action(description=_("Unpublish selected messages"), permissions=["moderate"])
     def reject(self, request, queryset):
         changed = self._review(request, queryset, SupportMessage.Status.REJECTED)
         self.message_user(request, _("%(count)d message(s) unpublished.") % {"count": changed})

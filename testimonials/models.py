@@ -125,6 +125,7 @@ class SupportMessage(models.Model):
         verbose_name = _("Cheering message")
         verbose_name_plural = _("Cheering message")
         ordering = ["-created_at"]
+        permissions = [("moderate_supportmessage", "Can publish and unpublish cheering messages")]
         indexes = [
             models.Index(fields=["campaign", "status", "-created_at"], name="message_listing"),
         ]

@@ -58,9 +58,8 @@ def seeded(db):
 
 @pytest.fixture
 def staff_client(django_user_model):
-    """A logged-in member of staff (`staff`), reaching the admin over HTTPS as in production."""
-    from tests.html_checks import https_client
+    """A logged-in superuser (`staff`) who has given the second factor, reaching the admin over
+    HTTPS as in production. Tests about who may see what use tests/staff_personas.py."""
+    from tests.staff_personas import signed_in
 
-    client = https_client()
-    client.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
-    return client
+    return signed_in(django_user_model.objects.create_superuser("staff", "s@example.org", None))

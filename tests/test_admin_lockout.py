@@ -11,6 +11,8 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
 
+from tests.staff_personas import signed_in
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PAUSED = "ログインを一時停止しています"
 
@@ -19,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_superuser("staff", "staff@example.org", "right-pass")
+    # Staff with no access to personal data: the password alone lets them in (no second factor).
+    return django_user_model.objects.create_user(
+        "staff", "staff@example.org", "right-pass", is_staff=True
+    )
 
 
 def log_in(client, password, username="staff"):
@@ -77,8 +82,7 @@ def test_staff_unlock_in_the_admin(staff, settings, django_user_model):
     locked = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(locked, "guess")
-    colleague = Client()
-    colleague.force_login(django_user_model.objects.create_superuser("colleague", "c@x.org", None))
+    colleague = signed_in(django_user_model.objects.create_superuser("colleague", "c@x.org", None))
     [attempt] = AccessAttempt.objects.all()
 
     page = colleague.get(f"/admin/axes/accessattempt/{attempt.pk}/delete/")

@@ -7,6 +7,7 @@ import pytest
 
 from donations.models import CampaignProgress, Donation
 from tests.html_checks import https_client
+from tests.staff_personas import signed_in
 from tests.stripe_events import pending
 
 CHANGELIST = "/admin/donations/donation/"
@@ -14,9 +15,7 @@ CHANGELIST = "/admin/donations/donation/"
 
 @pytest.fixture
 def staff_client(django_user_model):
-    client = https_client()
-    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", None))
-    return client
+    return signed_in(django_user_model.objects.create_superuser("admin", "a@example.org", None))
 
 
 def shown(counter):

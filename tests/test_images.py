@@ -11,6 +11,7 @@ from PIL import ExifTags, Image
 
 from campaigns.models import Campaign
 from tests.html_checks import form_data, https_client
+from tests.staff_personas import signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -20,9 +21,7 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def staff_client(django_user_model):
-    client = https_client()
-    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", None))
-    return client
+    return signed_in(django_user_model.objects.create_superuser("admin", "a@example.org", None))
 
 
 def image_file(name, size, image_format, noise=False, orientation=None):

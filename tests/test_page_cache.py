@@ -15,6 +15,7 @@ from jii_campaign.models import PageVersion
 from testimonials.models import SupportMessage
 from tests import stripe_events as se
 from tests.html_checks import https_client
+from tests.staff_personas import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,8 +94,7 @@ def test_the_page_changes_as_soon_as_staff_approve_a_message(client, seeded, dja
         campaign=seeded, display_name="応援者", body="がんばってください"
     )
     assert "がんばってください" not in client.get("/").content.decode()
-    staff = https_client()
-    staff.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", None))
+    staff = signed_in(django_user_model.objects.create_superuser("admin", "a@example.org", None))
 
     response = staff.post(
         reverse("admin:testimonials_supportmessage_changelist"),

@@ -17,7 +17,7 @@ from donations import tasks
 from donations.models import Payment
 from tests import stripe_events as se
 from tests.fake_stripe import run_task_worker
-from tests.html_checks import https_client
+from tests.staff_personas import signed_in
 from tests.stripe_events import pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,8 +133,7 @@ def test_staff_see_the_receipts_not_sent_yet(client, seeded, mail_down, django_u
     mail_down.failures_left = 0
     sent = paid(client, seeded)
     run_task_worker()
-    staff = https_client()
-    staff.force_login(django_user_model.objects.create_superuser("staff", "s@example.org", None))
+    staff = signed_in(django_user_model.objects.create_superuser("staff", "s@example.org", None))
 
     html = staff.get("/admin/donations/payment/", {"receipt": "unsent"}).content.decode()
 

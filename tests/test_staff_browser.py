@@ -6,6 +6,7 @@ import os
 import pytest
 
 from donations.models import Donation
+from tests.staff_personas import authenticator, current_code
 from tests.test_browser import CHROMIUM_ARGS, browser  # noqa: F401 - the shared fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +15,10 @@ SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 @pytest.fixture
 def staff_page(browser, live_server, seeded, django_user_model):  # noqa: F811
-    django_user_model.objects.create_superuser("staff", "s@example.org", "pw-for-tests-only")
+    staff = django_user_model.objects.create_superuser(
+        "staff", "s@example.org", "pw-for-tests-only"
+    )
+    phone = authenticator(staff)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.csp_errors = []
@@ -25,6 +29,8 @@ def staff_page(browser, live_server, seeded, django_user_model):  # noqa: F811
     page.goto("/admin/login/")
     page.fill("#id_username", "staff")
     page.fill("#id_password", "pw-for-tests-only")
+    page.click("input[type=submit]")
+    page.fill("#id_code", current_code(phone))
     page.click("input[type=submit]")
     yield page
     context.close()

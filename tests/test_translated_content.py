@@ -14,6 +14,7 @@ from donations.models import Donation
 from seed import loader as seed
 from tests.fake_stripe import confirm_and_pay, donation_form, form_fields, run_task_worker
 from tests.html_checks import PROGRAMMES, https_client
+from tests.staff_personas import signed_in
 from tests.test_english_pages import japanese_shown
 
 SEEDED_ENGLISH_URLS = [
@@ -93,7 +94,7 @@ def test_the_seed_adds_english_to_an_older_database_but_never_over_staff_edits(d
 def test_the_admin_edits_english_beside_japanese_and_shows_what_lacks_it(
     client, seeded, django_user_model
 ):
-    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", None))
+    client = signed_in(django_user_model.objects.create_superuser("admin", "a@example.org", None))
     Campaign.objects.filter(pk=seeded.pk).update(lead_en="")
     seeded.tiers.filter(amount=3_000).update(impact_en="")
     change = client.get(reverse("admin:campaigns_campaign_change", args=[seeded.pk]))

@@ -20,6 +20,7 @@ from django.db import connection
 from donations.models import CampaignProgress, StripeEvent
 from testimonials.models import SupportMessage
 from tests import stripe_events as se
+from tests.staff_personas import SECRETARIAT, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,9 +114,9 @@ class StaffBrowser:
     """Logged in to the admin of one instance as a browser behind the TLS proxy: production
     cookies are Secure and CSRF checks the Referer of a secure request."""
 
-    def __init__(self, url, django_user_model):
+    def __init__(self, url):
         self.url, self.cookies = url, {}
-        django_user_model.objects.create_superuser("staff", "staff@example.org", "long password 1")
+        member("staff", SECRETARIAT, password="long password 1")  # moderates, no second factor
         self.token = self.form_token("/admin/login/")
         status = self.post("/admin/login/", {"username": "staff", "password": "long password 1"})
         assert status == 302, "not logged in"
@@ -149,7 +150,7 @@ class StaffBrowser:
         return self.request("POST", path, urllib.parse.urlencode(fields, doseq=True))[0]
 
 
-def test_two_instances_serve_new_counters_and_content_at_once(instances, seeded, django_user_model):
+def test_two_instances_serve_new_counters_and_content_at_once(instances, seeded):
     first, second = instances
     before = raised_shown(page(first))
     assert raised_shown(page(second)) == before  # both cached now
@@ -178,7 +179,7 @@ def test_two_instances_serve_new_counters_and_content_at_once(instances, seeded,
         campaign=seeded, display_name="隣人", body="応援します！"
     )
     assert "応援します！" not in page(second)
-    staff = StaffBrowser(first, django_user_model)
+    staff = StaffBrowser(first)
     status = staff.post(
         "/admin/testimonials/supportmessage/",
         {"action": "approve", "_selected_action": [message.pk]},
