@@ -222,3 +222,11 @@ def test_opening_the_dashboard_is_recorded(gift):
 
     [entry] = LogEntry.objects.filter(user__username="accounts")
     assert "ダッシュボード" in entry.change_message and gift.campaign.title in entry.change_message
+
+
+@pytest.mark.parametrize("persona, offered", [("accounts", False), ("administrator", True)])
+def test_the_dashboard_links_to_the_messages_only_for_those_who_moderate(persona, offered, gift):
+    page = client_of(persona).get("/admin/donations/donation/dashboard/", follow=True)
+
+    assert page.status_code == 200
+    assert ("/admin/testimonials/supportmessage/" in page.content.decode()) is offered
