@@ -81,8 +81,8 @@ def bump():
 def _raise_database_number():
     """One statement, safe when several processes raise it at once."""
     table = connection.ops.quote_name(PageVersion._meta.db_table)
-    # Only our own quoted table name is formatted in.
-    upsert = f"INSERT INTO {table} (id, number) VALUES (%s, 1) ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"  # noqa: E501
+    # Only our own quoted table name is formatted in; the id is a parameter.
+    upsert = f"INSERT INTO {table} (id, number) VALUES (%s, 1) ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"  # noqa: E501  # nosec B608
     try:  # a savepoint if called inside a transaction: a failure here must not spoil it
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(upsert, [PageVersion.SINGLETON_ID])
