@@ -158,6 +158,13 @@ def database_number(*, poll: bool):
     return _polled.number
 
 
+def forget_process_state():
+    """Forget this process's reading of the database's version and the entries it holds, as a
+    fresh process starts (tests: each rolls the database back, and the number with it)."""
+    _polled.number = _polled.at = _polled.failed_at = None
+    _held.clear()
+
+
 class PageCacheMiddleware:
     """Answers GET/HEAD for pages marked `whole_page` from the cache; stores them on a miss.
     Sits right after SecurityMiddleware: a hit skips the rest of the stack. The language comes

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from campaigns.models import Campaign
+from jii_campaign import cache_outage, page_cache
 from seed import loader as seed
 
 
@@ -39,6 +40,16 @@ def _no_stripe_by_default(settings):
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
     settings.STRIPE_API_BASE = ""
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts as a fresh process. The database's page version is rolled back or
+    flushed after a test, while this process would keep trusting its reading of it (for half a
+    second): a page stored under that reading could then match a number raised in the next test
+    and be served stale. Nor does a Redis outage of one test leave its back-off to the next."""
+    page_cache.forget_process_state()
+    cache_outage.reset()
 
 
 @pytest.fixture(autouse=True)
