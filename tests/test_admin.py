@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from campaigns.models import Campaign
 from donations.models import Donation
@@ -61,7 +62,8 @@ NOT_ADDED_BY_HAND = {
 def a_row_of_every_kind(seeded, django_user_model):
     """Beside the seed, a row in every other registered table, made the way the site makes it:
     a paid gift through the webhook (its event, payment and receipt task), an imported bank
-    statement, a cheering message, and admin logins that succeeded and failed."""
+    statement, a cheering message, recovery codes, a staff log entry, and admin logins that
+    succeeded and failed."""
     donation = se.pending(seeded)
     se.post_event(
         https_client(), se.event("checkout.session.completed", se.checkout_session(donation))
@@ -71,7 +73,10 @@ def a_row_of_every_kind(seeded, django_user_model):
         campaign=seeded, display_name="さくら", body="がんばって", relation="other"
     )
     assert Group.objects.filter(name="会計").exists()  # made by a migration (staff roles)
-    django_user_model.objects.create_superuser("owner", "owner@example.org", "right-pass")
+    owner = django_user_model.objects.create_superuser("owner", "owner@example.org", "right-pass")
+    # The owner's recovery codes, and the staff log entry of opening a donor's page.
+    StaticDevice.objects.create(user=owner, name="Recovery codes")
+    signed_in(owner).get(reverse("admin:donations_donation_change", args=[donation.pk]))
     for username, password in [("owner", "right-pass"), ("intruder", "guess")]:
         https_client().post(reverse("admin:login"), {"username": username, "password": password})
     # django-axes keeps this log only with AXES_ENABLE_ACCESS_FAILURE_LOG (off), yet lists it.
