@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from donations import dashboard
+from donations.staff import dashboard
 
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "1000000"))
 PAYMENTS_PER_DONATION = 5

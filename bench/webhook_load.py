@@ -25,7 +25,7 @@ django.setup()
 
 from campaigns.models import Campaign  # noqa: E402
 from donations.models import Donation, StripeEvent  # noqa: E402
-from donations.stripe_gateway import API_VERSION  # noqa: E402
+from donations.stripe.gateway import API_VERSION  # noqa: E402
 
 WRK_THREADS = 2
 

@@ -112,7 +112,7 @@ class Campaign(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("pages:campaign", kwargs={"slug": self.slug})
+        return reverse("campaign_pages:campaign", kwargs={"slug": self.slug})
 
     @property
     def publishes_messages_at_once(self):

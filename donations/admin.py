@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from donations import webhooks
-from donations.bank_admin import cancel_transfer_pledges, confirm_transfers
+from donations.bank.admin import cancel_transfer_pledges, confirm_transfers
 from donations.models import Donation, Payment, Refund, StripeEvent
-from donations.staff_admin import StaffViews, anonymize_donors
-from donations.stripe_gateway import API_VERSION
+from donations.staff.admin_views import StaffViews, anonymize_donors
+from donations.stripe import held_events
+from donations.stripe.gateway import API_VERSION
 from jii_campaign.money import format_yen
 
 STRIPE_FIELDS = [
@@ -117,9 +117,9 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
     actions = [
         "cancel_monthly",
         "void_staff_recorded",
-        confirm_transfers,  # bank transfers: donations/bank_admin.py
+        confirm_transfers,  # bank transfers: donations/bank/admin.py
         cancel_transfer_pledges,
-        anonymize_donors,  # donations/staff_admin.py
+        anonymize_donors,  # donations/staff/admin_views.py
     ]
 
     @admin.display(description=_("Scheduled end"))
@@ -367,7 +367,7 @@ class StripeEventAdmin(ReadOnlyAdmin):
         permissions=["apply"],
     )
     def apply_held_events(self, request, queryset):
-        applied, failed = webhooks.apply_held_events(queryset)
+        applied, failed = held_events.apply_held_events(queryset)
         for record in applied:
             self.log_change(request, record, str(_("Fetched again from Stripe and applied")))
         self.message_user(

@@ -11,6 +11,7 @@ import hashlib
 
 from django.core import signing
 from django.db.models import F, Sum
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -92,3 +93,11 @@ def payment_from_token(token):
     except signing.BadSignature:
         return None
     return counted_payments().filter(pk=payment_id).first()
+
+
+def pdf_response(data: bytes, name: str, *, download=False) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from donations import portal, receipts
+from donations import manage_links, receipts
 from donations.models import Donation, Payment
 from jii_campaign.models import BankAccount, Organisation
 from jii_campaign.retrying import doubling_pause
@@ -92,7 +92,7 @@ def send_receipt(payment_id: int, attempt: int = 1):
             return
         context = {"payment": payment, "receipt_url": receipt_url(payment)}
         if donation.is_monthly:
-            context["manage_url"] = portal.manage_url(donation)
+            context["manage_url"] = manage_links.manage_url(donation)
         try:
             _send("receipt", donation, context)
         except Exception:
@@ -112,7 +112,7 @@ def send_failure_notice(payment_id: int, attempt: int = 1):
         _send(
             "payment_failed",
             donation,
-            {"payment": payment, "manage_url": portal.manage_url(donation)},
+            {"payment": payment, "manage_url": manage_links.manage_url(donation)},
         )
     except Exception:
         log.exception("Failure notice for payment %s not sent", payment_id)
@@ -127,7 +127,7 @@ def send_manage_links(email: str, locale: str, attempt: int = 1):
     donations = list(Donation.objects.manageable_by(email))
     if not donations:
         return
-    context = {"links": [(d, portal.manage_url(d)) for d in donations]}
+    context = {"links": [(d, manage_links.manage_url(d)) for d in donations]}
     donation = donations[0]
     donation.locale = locale
     try:

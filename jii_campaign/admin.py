@@ -97,8 +97,8 @@ class BankAccountAdmin(TranslatedAdmin):
 
 @admin.register(LogEntry)
 class StaffLogAdmin(admin.ModelAdmin):
-    """Who did what in the admin, and who opened donors' personal data (donations/staff_access.py):
-    read only, for those granted it (管理者)."""
+    """Who did what in the admin, and who opened donors' personal data
+    (donations/staff/access_records.py): read only, for those granted it (管理者)."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "message"]
     list_filter = ["action_flag", "content_type"]

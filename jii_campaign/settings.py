@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "programs",
     "testimonials",
     "donations",
-    "pages",
+    "campaign_pages",
     "seed",
 ]
 
@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "jii_campaign.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Stripe's deliveries skip everything below, which serves people.
-    "donations.middleware.StripeWebhookMiddleware",
+    "donations.stripe.middleware.StripeWebhookMiddleware",
     # Before the page cache, so that cached pages carry it too.
     "jii_campaign.middleware.PermissionsPolicyMiddleware",
     # Whole cached pages: a hit skips everything below (jii_campaign/page_cache.py).

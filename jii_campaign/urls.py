@@ -27,15 +27,15 @@ urlpatterns = [
         name="second_factor_enrol",
     ),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("", include("donations.webhook_urls")),
+    path("", include("donations.stripe.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("pages.urls")),
+    path("", include("campaign_pages.urls")),
     path("pages/<slug:slug>/", views.info_page, name="info_page"),
     path("programs/", include("programs.urls")),
     path("testimonials/", include("testimonials.urls")),
     path("campaigns/<slug:slug>/messages/", include("testimonials.message_urls")),
-    path("donate/", include("donations.urls")),
+    path("donate/", include("donations.giving.urls")),
     prefix_default_language=False,
 )
 if settings.SERVE_MEDIA:

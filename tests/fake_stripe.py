@@ -30,7 +30,7 @@ from stripe.billing_portal import Configuration as PortalConfiguration
 from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
 
-from donations import stripe_gateway
+from donations.stripe import gateway
 from tests import stripe_request_types
 from tests.stripe_object_shapes import shaped, undeclared
 
@@ -483,10 +483,10 @@ def fake_stripe_fixture(settings):
     server.start()
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     settings.STRIPE_API_BASE = server.url_for("").rstrip("/")
-    stripe_gateway._client.cache_clear()
+    gateway._client.cache_clear()
     fake = FakeStripe(server)
     yield fake
-    stripe_gateway._client.cache_clear()
+    gateway._client.cache_clear()
     if server.is_running():
         server.stop()
     server.check_handler_errors()

@@ -20,7 +20,7 @@ def deliver(database_url, barrier, deliveries):
     django.setup()
     from django.db import connection
 
-    from donations.webhooks import process_event
+    from donations.stripe.applying import process_event
 
     try:
         for delay, event in deliveries:

@@ -1,4 +1,4 @@
-"""Members of staff as the groups make them (donations/staff_roles.py): a user in a group, and a
+"""Members of staff as the groups make them (donations/staff/roles.py): a user in a group, and a
 client signed in as them, with the second factor given when they need one."""
 
 from django.contrib.auth.models import Group, User
@@ -6,7 +6,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donations.staff_roles import ACCOUNTS, ADMINISTRATORS, SECRETARIAT, define_groups
+from donations.staff.roles import ACCOUNTS, ADMINISTRATORS, SECRETARIAT, define_groups
 from tests.html_checks import https_client
 
 __all__ = [

@@ -12,8 +12,8 @@ import uuid
 
 import stripe
 
-from donations import webhooks
 from donations.models import Donation
+from donations.stripe import applying
 from tests.sdk_shapes import shaped
 
 API_VERSION = stripe.api_version  # the SDK's pinned version: "2026-10-28.endive"
@@ -270,7 +270,7 @@ def apply_queued() -> int:
     applied."""
     applied = 0
     while True:
-        tried, done = webhooks.apply_due_events()
+        tried, done = applying.apply_due_events()
         applied += done
         if not tried:
             return applied

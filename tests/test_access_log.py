@@ -8,7 +8,7 @@ import pytest
 from django.core import signing
 from django.db import connection
 
-from donations import portal, receipts
+from donations import manage_links, receipts
 from tests.site_process import SiteProcess
 
 pytestmark = [
@@ -23,7 +23,7 @@ def database_url():
 
 
 def test_no_access_log_line_contains_a_token(tmp_path):
-    manage = signing.TimestampSigner(salt=portal.SALT).sign("17")
+    manage = signing.TimestampSigner(salt=manage_links.SALT).sign("17")
     receipt = signing.TimestampSigner(salt=receipts.SALT).sign("42")
     log = tmp_path / "access.log"
     site = SiteProcess(database_url(), GUNICORN_ACCESS_LOG=str(log))

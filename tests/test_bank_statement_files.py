@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaigns.models import Campaign
-from donations import bank_statements
+from donations.bank import statements
 from donations.models import CampaignProgress, Donation, StatementLine
 
 FILES = Path(__file__).resolve().parent / "bank_files"
@@ -73,7 +73,7 @@ def test_an_sbi_statement_confirms_its_pledge_and_never_counts_a_withdrawal(camp
     # The outgoing transfer on 11/28 carries this pledge's code and amount: still not a gift.
     ichiro = pledge(campaign, "M4CHXT", 5000)
 
-    result = bank_statements.import_statement(bank_file("sbi.csv"), "sbi.csv")
+    result = statements.import_statement(bank_file("sbi.csv"), "sbi.csv")
 
     assert status(hanako) == "succeeded" and status(ichiro) == "pending"
     assert [line.payer_name for line in result.matched] == ["Ｋ７Ｐ３ＱＲ　ヤマダ　ハナコ"]
@@ -92,7 +92,7 @@ def test_a_mufg_statement_reads_the_payer_from_摘要内容_and_skips_入払区�
     monthly = pledge(campaign, "W9FDNA", 10_000, frequency="monthly")
     paid_out = pledge(campaign, "PAC7KM", 10_000)  # in a 振替支払い line: money going out
 
-    result = bank_statements.import_statement(bank_file("mufg.csv"), "mufg.csv")
+    result = statements.import_statement(bank_file("mufg.csv"), "mufg.csv")
 
     assert status(monthly) == "active" and status(paid_out) == "pending"
     assert [line.payer_name for line in result.matched] == ["タナカ　ジロウ　Ｗ９ＦＤＮＡ"]
@@ -139,7 +139,7 @@ def test_a_mufg_statement_reads_the_payer_from_摘要内容_and_skips_入払区�
 def test_each_banks_layout_confirms_its_pledge(campaign, name, code, amount, deposits):
     waiting = pledge(campaign, code, amount)
 
-    result = bank_statements.import_statement(bank_file(name), name)
+    result = statements.import_statement(bank_file(name), name)
 
     assert [line.donation for line in result.matched] == [waiting]
     assert status(waiting) == "succeeded"
@@ -150,7 +150,7 @@ def test_each_banks_layout_confirms_its_pledge(campaign, name, code, amount, dep
 
 @pytest.mark.django_db
 def test_zengin_half_width_kana_and_和暦_dates_are_read_as_printed(campaign):
-    entries = bank_statements.read(bank_file("zengin-furikomi.txt"))
+    entries = statements.read(bank_file("zengin-furikomi.txt"))
 
     assert entries[0].payer_name == "ﾏﾂﾓﾄ ﾘﾖｳ FQ7KMA"
     assert entries[0].booked_on == datetime.date(2026, 11, 30)  # 081130: 令和8年11月30日
@@ -173,13 +173,13 @@ def zengin_statement(created, *booked_dates):
 
 def test_和暦_dates_across_the_change_of_era_and_the_西暦_variant():
     # Made in 令和元年5月10日 (010510): 310426 is 平成31年4月26日, 010507 令和元年5月7日.
-    across = bank_statements.read(zengin_statement("010510", "310426", "010507"))
+    across = statements.read(zengin_statement("010510", "310426", "010507"))
     assert [entry.booked_on for entry in across] == [
         datetime.date(2019, 4, 26),
         datetime.date(2019, 5, 7),
     ]
     # A bank set to 西暦 writes 261130: the creation date is only plausible as 2026.
-    western = bank_statements.read(zengin_statement("261201", "261130"))
+    western = statements.read(zengin_statement("261201", "261130"))
     assert [entry.booked_on for entry in western] == [datetime.date(2026, 11, 30)]
 
 
@@ -198,7 +198,7 @@ def test_和暦_dates_across_the_change_of_era_and_the_西暦_variant():
 )
 def test_dates_as_banks_print_them(cell, expected):
     text = f"日付,内容,入金額\r\n{cell},ﾔﾏﾀﾞ,１，０００\r\n"
-    [entry] = bank_statements.read(text.encode("cp932"))
+    [entry] = statements.read(text.encode("cp932"))
     assert (entry.booked_on, entry.amount) == (expected, 1000)
 
 
@@ -206,7 +206,7 @@ def test_full_width_amounts_and_signed_amount_columns():
     # 楽天-style: one signed column; a minus (or ▲) is money going out.
     text = "取引日,入出金(円),取引後残高(円),入出金内容\n20261102,＋３，０００,3000,振込 ﾔﾏﾀﾞ\n"
     text += '20261103,"-1,100",1900,ﾃﾞﾝｷ\n20261104,▲500,1400,ｶｰﾄﾞ\n'
-    entries = bank_statements.read(text.encode())
+    entries = statements.read(text.encode())
     assert [(entry.amount, entry.payer_name) for entry in entries] == [(3000, "ﾔﾏﾀﾞ")]
 
 
@@ -214,8 +214,8 @@ def test_full_width_amounts_and_signed_amount_columns():
 def test_a_layout_it_cannot_read_is_refused_with_what_it_found_and_needs(campaign):
     data = "日付,摘要,残高\n2026/11/02,K7P3QR ﾔﾏﾀﾞ,3000\n".encode("cp932")
 
-    with pytest.raises(bank_statements.StatementError) as refusal:
-        bank_statements.import_statement(data)
+    with pytest.raises(statements.StatementError) as refusal:
+        statements.import_statement(data)
 
     message = str(refusal.value)
     assert "見つかった列：日付, 摘要, 残高" in message
@@ -228,8 +228,8 @@ def test_a_bad_line_refuses_the_whole_file_with_its_line_number(campaign):
     hanako = pledge(campaign, "K7P3QR", 3000)
     text = bank_file("sbi.csv").decode("cp932").replace('"1,980"', '"1,980.50"')
 
-    with pytest.raises(bank_statements.StatementError) as refusal:
-        bank_statements.import_statement(text.encode("cp932"))
+    with pytest.raises(statements.StatementError) as refusal:
+        statements.import_statement(text.encode("cp932"))
 
     assert "6行目" in str(refusal.value) and "1,980.50" in str(refusal.value)
     assert status(hanako) == "pending"  # line 2 would have matched: nothing was imported
@@ -253,8 +253,8 @@ def test_a_bad_line_refuses_the_whole_file_with_its_line_number(campaign):
 def test_a_damaged_or_wrong_zengin_file_is_refused(campaign, change, refusal):
     waiting = pledge(campaign, "X4GNMC", 3000)
 
-    with pytest.raises(bank_statements.StatementError) as refused:
-        bank_statements.import_statement(change(bank_file("zengin-nyushukkin.txt")))
+    with pytest.raises(statements.StatementError) as refused:
+        statements.import_statement(change(bank_file("zengin-nyushukkin.txt")))
 
     assert refusal in str(refused.value)
     assert status(waiting) == "pending" and not StatementLine.objects.exists()
@@ -264,10 +264,10 @@ def test_a_damaged_or_wrong_zengin_file_is_refused(campaign, change, refusal):
 def test_importing_the_same_zengin_file_twice_changes_nothing(campaign):
     waiting = pledge(campaign, "FQ7KMA", 5000)
     data = bank_file("zengin-furikomi.txt")
-    bank_statements.import_statement(data)
+    statements.import_statement(data)
     state = (raised(campaign), lines(), waiting.payments.count())
 
-    again = bank_statements.import_statement(data)
+    again = statements.import_statement(data)
 
     assert again.already_imported == 2 and not again.matched and not again.unmatched
     assert (raised(campaign), lines(), waiting.payments.count()) == state
@@ -312,8 +312,8 @@ def damaged_files(draw):
 @given(data=damaged_files() | st.binary(max_size=400))
 def test_no_file_makes_the_reader_fail_other_than_by_refusing_it(data):
     try:
-        bank_statements.read(data)
-    except bank_statements.StatementError as refusal:
+        statements.read(data)
+    except statements.StatementError as refusal:
         assert str(refusal)
 
 

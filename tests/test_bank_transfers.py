@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from donations import bank_statements
-from donations.bank_transfers import REFERENCE_ALPHABET
+from donations.bank import statements
 from donations.models import CampaignProgress, Donation, StatementLine
+from donations.models.transfer_pledges import REFERENCE_ALPHABET
 from testimonials.models import SupportMessage
 from tests.fake_stripe import form_fields, run_task_worker
 
@@ -118,7 +118,7 @@ def test_a_cancelled_pledge_never_counts(seeded, staff_client):
     donation.refresh_from_db()
 
     assert donation.status == "canceled"
-    assert bank_statements.confirm(donation) is None
+    assert statements.confirm(donation) is None
     assert counters(seeded) == before
     assert LogEntry.objects.filter(object_id=str(donation.pk)).exists()
 
@@ -145,7 +145,7 @@ def test_a_cp932_statement_confirms_pledges_by_code_and_amount(seeded):
     )
     assert "㈱髙橋①".encode("cp932") in data  # the extension characters are really there
 
-    result = bank_statements.import_statement(data, "november.csv")
+    result = statements.import_statement(data, "november.csv")
 
     assert [line.donation for line in result.matched] == [first]
     assert len(result.unmatched) == 2
@@ -169,10 +169,10 @@ def test_importing_the_same_statement_twice_changes_nothing(seeded):
         "2026/11/02,ﾀﾅｶ,1000",
         "2026/11/02,ﾀﾅｶ,1000",
     )
-    bank_statements.import_statement(data)
+    statements.import_statement(data)
     state = (counters(seeded), StatementLine.objects.count(), donation.payments.count())
 
-    again = bank_statements.import_statement(data)
+    again = statements.import_statement(data)
 
     assert again.already_imported == 3 and not again.matched and not again.unmatched
     assert (counters(seeded), StatementLine.objects.count(), donation.payments.count()) == state
@@ -185,7 +185,7 @@ def test_utf8_statements_with_or_without_bom_and_large_kana(seeded, bom):
     waiting = pledge(seeded, 10_000, payer_kana="サクラキョウカイ")
     data = bom + "日付,依頼人名,金額\n2026-11-03,ｶ)ｻｸﾗｷﾖｳｶｲ,10000\n".encode()
 
-    result = bank_statements.import_statement(data)
+    result = statements.import_statement(data)
 
     [line] = result.unmatched  # no code: a person decides, but the pledge is suggested
     assert line.payer_name == "ｶ)ｻｸﾗｷﾖｳｶｲ"
@@ -193,8 +193,8 @@ def test_utf8_statements_with_or_without_bom_and_large_kana(seeded, bom):
 
 
 def test_names_compare_with_small_kana_made_large():
-    assert bank_statements.kana_key("ｷﾖｳｶｲ") == bank_statements.kana_key("きょうかい")
-    assert bank_statements.candidate_codes("ｶ)ab3cdeﾔﾏﾀﾞ") == {"AB3CDE"}
+    assert statements.kana_key("ｷﾖｳｶｲ") == statements.kana_key("きょうかい")
+    assert statements.candidate_codes("ｶ)ab3cdeﾔﾏﾀﾞ") == {"AB3CDE"}
 
 
 @pytest.mark.django_db

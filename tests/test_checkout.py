@@ -11,9 +11,9 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from donations import stripe_gateway
-from donations.checkout import checkout_locale
 from donations.models import CampaignProgress, Donation, Payment
+from donations.stripe import gateway
+from donations.stripe.checkout import checkout_locale
 from tests import stripe_events
 from tests.fake_stripe import (
     confirm_and_pay,
@@ -306,8 +306,8 @@ def test_stripe_hanging_shows_the_calm_error_before_the_web_server_gives_up(
     client, seeded, fake_stripe, monkeypatch
 ):
     # The real limits allow three tries within gunicorn's 30 s; shortened here to keep this quick.
-    monkeypatch.setattr(stripe_gateway, "TIMEOUT", (1, 0.3))
-    stripe_gateway._client.cache_clear()
+    monkeypatch.setattr(gateway, "TIMEOUT", (1, 0.3))
+    gateway._client.cache_clear()
     fake_stripe.hang_next(3, times=3)
 
     response, fields = confirm_and_pay(client, donation_form(seeded))
@@ -466,7 +466,7 @@ def test_sessions_can_be_listed_back_for_reconciliation(client, seeded, fake_str
     first, _ = give(client, seeded, fake_stripe)
     second, _ = give(client, seeded, fake_stripe, frequency="monthly")
 
-    listed = list(stripe_gateway.list_checkout_sessions(created_since=0))
+    listed = list(gateway.list_checkout_sessions(created_since=0))
 
     assert {s["id"] for s in listed} == {
         first.stripe_checkout_session_id,
@@ -573,8 +573,8 @@ def test_invoices_and_subscriptions_can_be_listed_back(client, seeded, fake_stri
     fake_stripe.listed["invoices"] += [old, new]
     fake_stripe.listed["subscriptions"].append(stripe_events.subscription(donation, **ids))
 
-    invoices = list(stripe_gateway.list_invoices(created_since=2_000))
-    subscriptions = list(stripe_gateway.list_subscriptions())
+    invoices = list(gateway.list_invoices(created_since=2_000))
+    subscriptions = list(gateway.list_subscriptions())
 
     assert [i["id"] for i in invoices] == [new["id"]]
     assert invoices[0]["parent"]["subscription_details"]["subscription"] == session["subscription"]

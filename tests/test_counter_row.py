@@ -71,3 +71,30 @@ def test_nothing_counts_when_the_deferred_block_fails(seeded):
         raise RuntimeError("the event could not be applied")
 
     assert raised(seeded) == before
+
+
+def test_django_still_keeps_on_commit_callbacks_as_we_read_them():
+    """CampaignProgress._apply_pending reads Django's undocumented `run_on_commit`: a list of
+    (savepoint ids, the callback itself, robust), from which a rolled-back savepoint's callbacks
+    are gone. If an upgrade changes that, deferred counter changes would be lost or double."""
+
+    def kept():
+        return [callback for _sids, callback, _robust in transaction.get_connection().run_on_commit]
+
+    def survives():
+        pass
+
+    def rolled_back():
+        pass
+
+    with transaction.atomic():
+        transaction.on_commit(survives)
+        try:
+            with transaction.atomic():
+                transaction.on_commit(rolled_back)
+                assert rolled_back in kept()
+                raise RuntimeError("roll this savepoint back")
+        except RuntimeError:
+            pass
+        assert kept() == [survives]
+        transaction.set_rollback(True)

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from donations import dashboard
 from donations.models import CampaignProgress, Donation, Payment
+from donations.staff import dashboard
 from testimonials.models import SupportMessage
 
 pytestmark = pytest.mark.django_db

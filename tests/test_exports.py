@@ -6,8 +6,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from donations.exports import neutralise
 from donations.models import Donation
+from donations.staff.exports import neutralise
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 import stripe
 
-from donations import stripe_gateway
+from donations.stripe import gateway
 from tests import stripe_request_types
 from tests.fake_stripe import fake_stripe_fixture, nest  # noqa: F401
 
@@ -36,14 +36,14 @@ def one_time_session(**changes) -> dict:
 def refused_by_sdk(fake, params, options=None) -> stripe.InvalidRequestError:
     fake.expect_refusals()
     with pytest.raises(stripe.InvalidRequestError) as raised:
-        stripe_gateway.client().v1.checkout.sessions.create(params, options)
+        gateway.client().v1.checkout.sessions.create(params, options)
     assert raised.value.http_status == 400
     assert fake.sessions == {}
     return raised.value
 
 
 def test_accepted_request_creates_a_session(fake_stripe):
-    session = stripe_gateway.client().v1.checkout.sessions.create(one_time_session())
+    session = gateway.client().v1.checkout.sessions.create(one_time_session())
 
     assert session.url.startswith("https://checkout.stripe.com/")
     assert fake_stripe.refused == []
@@ -153,7 +153,7 @@ def test_a_refused_request_stores_nothing_under_its_idempotency_key(fake_stripe)
     options = {"idempotency_key": "checkout-1-0"}
     refused_by_sdk(fake_stripe, one_time_session(locale="jp"), options)
 
-    session = stripe_gateway.client().v1.checkout.sessions.create(one_time_session(), options)
+    session = gateway.client().v1.checkout.sessions.create(one_time_session(), options)
 
     assert session.id in fake_stripe.sessions
 
@@ -161,10 +161,10 @@ def test_a_refused_request_stores_nothing_under_its_idempotency_key(fake_stripe)
 def test_the_gateway_logs_a_refusal_as_an_error_and_reports_stripe_unavailable(fake_stripe, caplog):
     fake_stripe.expect_refusals()
 
-    with pytest.raises(stripe_gateway.GatewayUnavailable):
-        stripe_gateway.create_checkout_session(one_time_session(locale="jp"), "key-1")
+    with pytest.raises(gateway.GatewayUnavailable):
+        gateway.create_checkout_session(one_time_session(locale="jp"), "key-1")
 
-    [record] = [r for r in caplog.records if r.name == "donations.stripe_gateway"]
+    [record] = [r for r in caplog.records if r.name == "donations.stripe.gateway"]
     assert record.levelname == "ERROR"
     assert "Stripe refused the checkout session create request" in record.getMessage()
     assert "(param locale)" in record.getMessage()
@@ -172,7 +172,7 @@ def test_the_gateway_logs_a_refusal_as_an_error_and_reports_stripe_unavailable(f
 
 def test_list_and_retrieve_parameters_are_checked_too(fake_stripe):
     fake_stripe.expect_refusals()
-    client = stripe_gateway.client()
+    client = gateway.client()
 
     with pytest.raises(stripe.InvalidRequestError) as listing:
         client.v1.checkout.sessions.list({"created": {"since": 0}})

@@ -6,7 +6,7 @@ import urllib.request
 import pytest
 from stripe.checkout import Session
 
-from donations import stripe_gateway
+from donations.stripe import gateway as stripe_gateway
 from tests import stripe_events
 from tests.fake_stripe import fake_stripe_fixture  # noqa: F401
 from tests.stripe_object_shapes import fields, shaped, undeclared

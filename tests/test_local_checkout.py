@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from donations import local_checkout
 from donations.models import Donation, StripeEvent
+from donations.stripe import local_checkout
 from tests.fake_stripe import (
     confirm_and_pay,
     donation_form,

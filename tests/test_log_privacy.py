@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from donations import portal
+from donations import manage_links
 from jii_campaign.log_redaction import RedactingFilter, redact
 from tests import stripe_events as se
 from tests.fake_stripe import (
@@ -58,7 +58,7 @@ def test_a_day_of_donations_leaves_nothing_personal_in_the_log(
     client.post("/donate/manage/", {"email": EMAIL})
     run_task_worker()
     [link] = links_in(mail.outbox[-1])
-    token = portal.manage_url(donation).split("token=")[1]
+    token = manage_links.manage_url(donation).split("token=")[1]
     client.get(link)
     client.get(f"/donate/manage/{token}/")  # an old-style link, retired: a 410 is logged
     client.post(se.WEBHOOK_PATH, b"{}", content_type="application/json")  # refused: logged

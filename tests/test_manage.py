@@ -9,7 +9,7 @@ import pytest
 from django.core import mail, signing
 from django_tasks_db.models import DBTaskResult
 
-from donations import portal
+from donations import manage_links
 from donations.models import CampaignProgress, Donation
 from tests.fake_stripe import (
     confirm_and_pay,
@@ -39,7 +39,7 @@ def links_in(message):
 
 class SignedLongAgo(signing.TimestampSigner):
     def timestamp(self):
-        return signing.b62_encode(int(time.time()) - portal.MAX_AGE - 60)
+        return signing.b62_encode(int(time.time()) - manage_links.MAX_AGE - 60)
 
 
 # --- asking for a link ---------------------------------------------------------------------
@@ -80,7 +80,9 @@ def test_links_only_for_monthly_donations_that_can_be_managed(client, seeded):
     run_task_worker()
 
     [message] = mail.outbox
-    linked = {portal.donation_id_from(unquote(path.split("=")[-1])) for path in links_in(message)}
+    linked = {
+        manage_links.donation_id_from(unquote(path.split("=")[-1])) for path in links_in(message)
+    }
     assert linked == {active.pk, past_due.pk}
 
 
@@ -111,7 +113,7 @@ def test_an_invalid_address_is_explained(client, seeded):
 @pytest.mark.django_db
 def test_signed_link_opens_the_stripe_customer_portal(client, seeded, fake_stripe):
     donation = monthly(seeded, stripe_customer_id="cus_portal")
-    path = portal.manage_url(donation).removeprefix("http://testserver")
+    path = manage_links.manage_url(donation).removeprefix("http://testserver")
 
     response = client.get(path)
 
@@ -126,7 +128,7 @@ def test_portal_unavailable_shows_a_calm_page(client, seeded, fake_stripe):
     donation = monthly(seeded)
     fake_stripe.fail_next(500, times=3)
 
-    response = client.get(portal.manage_url(donation).removeprefix("http://testserver"))
+    response = client.get(manage_links.manage_url(donation).removeprefix("http://testserver"))
 
     assert response.status_code == 503
     assert "決済サービスにつながりません" in response.content.decode()
@@ -137,10 +139,11 @@ def test_portal_unavailable_shows_a_calm_page(client, seeded, fake_stripe):
 def test_a_bad_link_shows_the_expired_page(client, seeded, fake_stripe, kind):
     donation = monthly(seeded, stripe_customer_id="" if kind == "no customer" else "cus_1")
     token = {
-        "tampered": signing.TimestampSigner(salt=portal.SALT).sign(str(donation.pk))[:-2] + "xx",
-        "expired": SignedLongAgo(salt=portal.SALT).sign(str(donation.pk)),
+        "tampered": signing.TimestampSigner(salt=manage_links.SALT).sign(str(donation.pk))[:-2]
+        + "xx",
+        "expired": SignedLongAgo(salt=manage_links.SALT).sign(str(donation.pk)),
         "other salt": signing.TimestampSigner(salt="elsewhere").sign(str(donation.pk)),
-        "no customer": signing.TimestampSigner(salt=portal.SALT).sign(str(donation.pk)),
+        "no customer": signing.TimestampSigner(salt=manage_links.SALT).sign(str(donation.pk)),
     }[kind]
 
     response = client.get("/donate/manage/open/", {"token": token})
@@ -153,7 +156,7 @@ def test_a_bad_link_shows_the_expired_page(client, seeded, fake_stripe, kind):
 @pytest.mark.django_db
 def test_a_link_for_another_donation_id_cannot_be_forged(client, seeded, fake_stripe):
     mine, theirs = monthly(seeded), monthly(seeded)
-    token = signing.TimestampSigner(salt=portal.SALT).sign(str(mine.pk))
+    token = signing.TimestampSigner(salt=manage_links.SALT).sign(str(mine.pk))
     forged = token.replace(str(mine.pk), str(theirs.pk), 1)
 
     response = client.get("/donate/manage/open/", {"token": forged})
@@ -190,7 +193,7 @@ def test_an_old_form_link_opens_nothing_and_offers_a_new_one(client, seeded, fak
     """Links with the token in the path (sent before 2026-11-26) are retired: a token in a path
     ends up in access logs, so no such link may open a portal, even one still in date."""
     donation = monthly(seeded, stripe_customer_id="cus_1")
-    token = signing.TimestampSigner(salt=portal.SALT).sign(str(donation.pk))
+    token = signing.TimestampSigner(salt=manage_links.SALT).sign(str(donation.pk))
 
     response = client.get(f"/donate/manage/{token}/")
 

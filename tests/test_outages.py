@@ -14,8 +14,8 @@ import time
 import pytest
 from django.db import connection
 
-from donations import webhooks
 from donations.models import CampaignProgress, StripeEvent
+from donations.stripe import recording
 from tests import stripe_events
 from tests.fake_stripe import donation_form, fake_stripe_fixture, form_fields  # noqa: F401
 from tests.site_process import BASE_DIR, SiteProcess, TcpProxy, csrf_cookie
@@ -163,7 +163,7 @@ def test_the_event_worker_waits_out_a_database_outage_and_then_applies_what_was_
     donation = stripe_events.pending(seeded, amount=7000)
     session = stripe_events.checkout_session(donation)
     evt = stripe_events.event("checkout.session.completed", session)
-    assert webhooks.record_event(evt)  # what the webhook did before the outage
+    assert recording.record_event(evt)  # what the webhook did before the outage
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "REDIS_"))}
     env.update(DEBUG="false", SECRET_KEY="test-only-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1")
     env.update(DATABASE_URL=database_url(proxy.port), LOG_LEVEL="WARNING")

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from campaign_pages.campaign_page import LATEST_MESSAGES
 from campaigns.models import Campaign
 from donations.models import Donation
-from pages.campaign_page import LATEST_MESSAGES
 from programs.models import Program
 from testimonials import models as testimonials
 from testimonials.models import SupportMessage

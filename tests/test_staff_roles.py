@@ -1,4 +1,4 @@
-"""Staff see exactly what their group is for (donations/staff_roles.py): 事務局 the content and
+"""Staff see exactly what their group is for (donations/staff/roles.py): 事務局 the content and
 the cheering messages, 会計 the ledger, exports and receipts, 管理者 everything; a bare staff
 account nothing. Whatever is not theirs answers 403 (or has no button), as Django's admin does;
 every look at donors' personal data is recorded with who and when."""

@@ -70,7 +70,7 @@ def test_an_invoice_paid_of_another_version_is_recorded_and_held_not_applied(
 ):
     donation = pending(seeded, frequency="monthly")
 
-    with caplog.at_level(logging.ERROR, logger="donations.webhooks"):
+    with caplog.at_level(logging.ERROR, logger="donations.stripe.recording"):
         evt = old_invoice_paid(client, donation)
 
     record = StripeEvent.objects.get(event_id=evt["id"])

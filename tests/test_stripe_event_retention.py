@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from donations.models import StripeEvent
-from donations.webhooks import process_event
+from donations.stripe.applying import process_event
 from tests import stripe_events as se
 from tests.stripe_events import pending
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from donations.webhooks import HANDLERS
+from donations.stripe.handlers import HANDLERS
 from tests.fake_stripe import fake_stripe_fixture, portal_configuration  # noqa: F401
 from tests.stripe_events import API_VERSION
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
-from donations.webhooks import process_event
+from donations.stripe.applying import process_event
 from tests import parallel_delivery
 from tests import stripe_events as se
 from tests.stripe_events import pending

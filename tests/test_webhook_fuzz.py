@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from donations.event_validation import OBJECTS
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
+from donations.stripe.event_validation import OBJECTS
 from tests import stripe_events as se
 from tests.personas import english_site
 

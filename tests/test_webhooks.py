@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from donations import webhooks
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
+from donations.stripe import applying, handlers
 from tests import stripe_events as se
 from tests.stripe_events import pending
 
@@ -911,11 +911,11 @@ def test_a_bug_in_applying_an_event_keeps_it_queued_and_a_retry_applies_it_once_
     _, other = completed_event(seeded)
 
     def buggy(session, as_of):
-        webhooks.on_checkout_completed(session, as_of)
+        handlers.on_checkout_completed(session, as_of)
         if session["id"] == evt["data"]["object"]["id"]:
             raise AttributeError("'NoneType' object has no attribute 'amount'")
 
-    monkeypatch.setitem(webhooks.HANDLERS, "checkout.session.completed", buggy)
+    monkeypatch.setitem(handlers.HANDLERS, "checkout.session.completed", buggy)
     with caplog.at_level(logging.ERROR):
         assert se.post_event(client, evt).status_code == 200  # recorded: Stripe is done
         assert se.post_event(client, other).status_code == 200
@@ -940,7 +940,7 @@ def test_a_bug_in_applying_an_event_keeps_it_queued_and_a_retry_applies_it_once_
 
 
 def test_a_failing_event_is_tried_again_after_growing_pauses():
-    pauses = [webhooks.retry_pause(attempt).total_seconds() for attempt in range(1, 12)]
+    pauses = [applying.retry_pause(attempt).total_seconds() for attempt in range(1, 12)]
 
     assert pauses[:3] == [10, 20, 40]
     assert pauses == sorted(pauses)

@@ -1,8 +1,8 @@
-"""The staff groups 事務局, 会計 and 管理者 with their permissions (donations/staff_roles.py)."""
+"""The staff groups 事務局, 会計 and 管理者 with their permissions (donations/staff/roles.py)."""
 
 from django.db import migrations
 
-from donations.staff_roles import define_groups
+from donations.staff.roles import define_groups
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from donations.anonymize import anonymize_donor
+from donations.staff.anonymize import anonymize_donor
 
 
 class Command(BaseCommand):

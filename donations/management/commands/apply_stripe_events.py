@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from donations.models import StripeEvent
-from donations.webhooks import apply_due_events, apply_held_events
+from donations.stripe.applying import apply_due_events
+from donations.stripe.held_events import apply_held_events
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from donations import bank_statements
-from donations.bank_admin import summary
+from donations.bank import statements
+from donations.bank.admin import summary
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         try:
             with open(file, "rb") as statement:
-                result = bank_statements.import_statement(statement.read(), file)
-        except (OSError, bank_statements.StatementError) as exc:
+                result = statements.import_statement(statement.read(), file)
+        except (OSError, statements.StatementError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(str(summary(result)))
         for line in result.unmatched:

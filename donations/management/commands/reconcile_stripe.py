@@ -2,8 +2,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from donations import stripe_gateway
-from donations.recount import reconcile
+from donations.stripe import gateway
+from donations.stripe.reconcile import reconcile
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, since, **options):
-        if not stripe_gateway.is_configured():
+        if not gateway.is_configured():
             raise CommandError("STRIPE_SECRET_KEY is not set: there is no Stripe to reconcile.")
         seen = repaired = 0
         try:
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 if before != after:
                     repaired += 1
                     self.stdout.write(f"{stripe_id}: donation #{donation_id} {before} → {after}")
-        except stripe_gateway.GatewayUnavailable as exc:
+        except gateway.GatewayUnavailable as exc:
             raise CommandError(
                 f"Stripe is unreachable ({exc}); nothing after this was read."
             ) from exc

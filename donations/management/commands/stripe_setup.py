@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from donations import stripe_gateway
-from donations.webhooks import HANDLERS
+from donations.stripe import gateway
+from donations.stripe.handlers import HANDLERS
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="make the changes")
 
     def handle(self, *args, apply, **options):
-        if not stripe_gateway.is_configured():
+        if not gateway.is_configured():
             raise CommandError(
                 "STRIPE_SECRET_KEY is not set: there is no Stripe account to set up."
             )
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         try:
             changed = self.webhook_endpoint()
             self.portal_cancellation()
-        except stripe_gateway.GatewayUnavailable as exc:
+        except gateway.GatewayUnavailable as exc:
             raise CommandError(f"Stripe refused or could not be reached: {exc.__cause__}") from exc
         if not changed:
             self.say("\nThe webhook endpoint needs no change.")
@@ -40,11 +40,11 @@ class Command(BaseCommand):
         self.stdout.write(text)
 
     def webhook_endpoint(self) -> bool:
-        version = stripe_gateway.API_VERSION
+        version = gateway.API_VERSION
         self.say(f"Webhook endpoint {self.url}")
         self.say(f"  wanted: API version {version}, {len(self.events)} events:")
         self.say(f"  {', '.join(self.events)}")
-        same_url = [e for e in stripe_gateway.list_webhook_endpoints() if e["url"] == self.url]
+        same_url = [e for e in gateway.list_webhook_endpoints() if e["url"] == self.url]
         in_version = [e for e in same_url if e["api_version"] == version]
         if not in_version:
             return self.replace(same_url)
@@ -68,7 +68,7 @@ class Command(BaseCommand):
             also = " and delete the old one" if old_endpoints else ""
             self.say(f"  Would create the endpoint{also}.")
             return True
-        created = stripe_gateway.create_webhook_endpoint(self.url, self.events)
+        created = gateway.create_webhook_endpoint(self.url, self.events)
         self.say(f"  Created {created['id']}. Its signing secret, which Stripe shows only once:")
         self.say(f"\n    {created['secret']}\n")
         self.say(
@@ -76,7 +76,7 @@ class Command(BaseCommand):
             "processes; until then the signature check refuses its events and Stripe retries them."
         )
         for old in old_endpoints:
-            stripe_gateway.delete_webhook_endpoint(old["id"])
+            gateway.delete_webhook_endpoint(old["id"])
             self.say(f"  Deleted {old['id']}.")
         if old_endpoints:
             self.say(
@@ -102,12 +102,12 @@ class Command(BaseCommand):
         if not self.apply:
             self.say(f"  Would set its events to the wanted ones{enabled}.")
             return True
-        stripe_gateway.update_webhook_endpoint(endpoint["id"], self.events)
+        gateway.update_webhook_endpoint(endpoint["id"], self.events)
         self.say(f"  Updated {endpoint['id']}: set its events to the wanted ones{enabled}.")
         return True
 
     def portal_cancellation(self):
-        configuration = stripe_gateway.default_portal_configuration()
+        configuration = gateway.default_portal_configuration()
         cancel = configuration and configuration["features"]["subscription_cancel"]
         if cancel and cancel["enabled"]:
             self.say("Customer portal: monthly donors can cancel there.")

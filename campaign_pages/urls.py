@@ -1,8 +1,8 @@
 from django.urls import path
 
-from pages import views
+from campaign_pages import views
 
-app_name = "pages"
+app_name = "campaign_pages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.statement_values import StatementEntry, StatementError, payer_of
+from donations.bank.statement_values import StatementEntry, StatementError, payer_of
 
 RECORD_LENGTH = 200
 STATEMENT, TRANSFER_NOTICE = "03", "01"

@@ -11,7 +11,7 @@ laid out otherwise, so it is stored, held for staff and never read as if it were
 import math
 import re
 
-from donations.stripe_gateway import API_VERSION
+from donations.stripe.gateway import API_VERSION
 
 
 class MalformedEvent(Exception):

@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations import statement_csv, statement_zengin, tasks
-from donations.bank_transfers import REFERENCE_LENGTH
+from donations import tasks
+from donations.bank import statement_csv, statement_zengin
+from donations.bank.statement_values import StatementEntry, StatementError, decode
 from donations.models import Donation, StatementLine
-from donations.statement_values import StatementEntry, StatementError, decode
+from donations.models.transfer_pledges import REFERENCE_LENGTH
 from jii_campaign.money import format_yen
 
 SMALL_KANA = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")

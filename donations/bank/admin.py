@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
-from donations import bank_statements
+from donations.bank import statements
 from donations.models import Donation, StatementLine
 
 
@@ -24,7 +24,7 @@ def log(modeladmin, request, obj, what):
 def confirm_transfers(modeladmin, request, queryset):
     confirmed = 0
     for donation in queryset.filter(channel=Donation.Channel.BANK_TRANSFER):
-        if bank_statements.confirm(donation):
+        if statements.confirm(donation):
             confirmed += 1
             log(modeladmin, request, donation, _("Bank transfer confirmed"))
     modeladmin.message_user(
@@ -127,11 +127,11 @@ class StatementLineAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         decision = form.cleaned_data.get("decision")
         if decision == "attach":
-            done = bank_statements.attach(obj, form.cleaned_data["pledge"])
+            done = statements.attach(obj, form.cleaned_data["pledge"])
         elif decision == "record":
-            done = bank_statements.record_as_gift(obj, form.cleaned_data["campaign"])
+            done = statements.record_as_gift(obj, form.cleaned_data["campaign"])
         elif decision == "ignore":
-            done = bank_statements.ignore(obj)
+            done = statements.ignore(obj)
         else:
             return
         if not done:
@@ -161,8 +161,8 @@ class StatementLineAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["statement"]
             try:
-                result = bank_statements.import_statement(upload.read(), upload.name)
-            except bank_statements.StatementError as exc:
+                result = statements.import_statement(upload.read(), upload.name)
+            except statements.StatementError as exc:
                 form.add_error("statement", str(exc))
             else:
                 for line in result.matched:

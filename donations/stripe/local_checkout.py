@@ -5,8 +5,8 @@ import time
 import uuid
 
 from donations.models import Donation
-from donations.stripe_gateway import API_VERSION
-from donations.webhooks import process_event
+from donations.stripe.applying import process_event
+from donations.stripe.gateway import API_VERSION
 
 
 def _event(event_type: str, obj: dict) -> dict:

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from donations import stripe_gateway
 from donations.gift_messages import attach_support_message
 from donations.models import Donation
-from donations.webhooks import apply_checkout_session
+from donations.stripe import gateway
+from donations.stripe.handlers import apply_checkout_session
 from jii_campaign.models import Organisation
 
 KONBINI_RANGE = range(120, 300_000 + 1)
@@ -36,7 +36,7 @@ def checkout_locale(language_code: str) -> str:
 def local_mode() -> bool:
     """No Stripe key on a development machine: the site offers its own labelled test checkout.
     Without a key in production, checkout is simply unavailable (and `check --deploy` says so)."""
-    return not stripe_gateway.is_configured() and settings.LOCAL_TEST_CHECKOUT
+    return not gateway.is_configured() and settings.LOCAL_TEST_CHECKOUT
 
 
 def pending_donation(form, token, locale: str) -> Donation:
@@ -67,8 +67,8 @@ def start(donation: Donation) -> str:
         return reverse("donations:test_checkout", kwargs={"token": donation.checkout_token})
     key = f"checkout-{donation.checkout_token}-{donation.checkout_attempt}"
     try:
-        session = stripe_gateway.create_checkout_session(session_params(donation), key)
-    except stripe_gateway.GatewayUnavailable:
+        session = gateway.create_checkout_session(session_params(donation), key)
+    except gateway.GatewayUnavailable:
         donation.note_failed_checkout()
         raise
     donation.link_stripe(stripe_checkout_session_id=session["id"])
@@ -124,7 +124,7 @@ def product_name(donation: Donation) -> str:
 def outcome_from_stripe(session_id: str):
     """Ask Stripe (never the query string) how the session ended and apply it to the ledger.
     Returns (donation or None, konbini voucher URL or "")."""
-    session = stripe_gateway.retrieve_checkout_session(session_id)
+    session = gateway.retrieve_checkout_session(session_id)
     with transaction.atomic():
         donation = apply_checkout_session(session)
     intent = session.get("payment_intent")

@@ -20,7 +20,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from donations.statement_values import (
+from donations.bank.statement_values import (
     StatementEntry,
     StatementError,
     payer_of,

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from donations import views
+from donations.stripe import webhook
 
 
 class StripeWebhookMiddleware:
@@ -17,5 +17,5 @@ class StripeWebhookMiddleware:
 
     def __call__(self, request):
         if request.path_info == self.path:
-            return views.webhook(request)
+            return webhook.webhook(request)
         return self.get_response(request)

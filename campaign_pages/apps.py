@@ -2,6 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PagesConfig(AppConfig):
-    name = "pages"
+class CampaignPagesConfig(AppConfig):
+    name = "campaign_pages"
     verbose_name = _("Public pages")

@@ -1,5 +1,5 @@
 """Giving by bank transfer: the pledge form, then the reference code with the account details
-(also e-mailed). The pledge counts once the transfer is confirmed (donations/bank_statements.py)."""
+(also e-mailed). The pledge counts once the transfer is confirmed (donations/bank/statements.py)."""
 
 from django.core import signing
 from django.db import transaction
@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from donations import tasks
-from donations.forms import BankPledgeForm
 from donations.gift_messages import attach_support_message
+from donations.giving.forms import BankPledgeForm
+from donations.giving.views import _campaign
 from donations.models import Donation
-from donations.views import _campaign
 from jii_campaign import ratelimits
 from jii_campaign.models import BankAccount
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donations import bank_views, receipt_views, views
+from donations.giving import bank_views, receipt_views, views
 
 app_name = "donations"
 urlpatterns = [

@@ -3,9 +3,9 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from donations.forms import DonationForm
+from campaign_pages import campaign_page
+from donations.giving.forms import DonationForm
 from jii_campaign.caching import whole_page
-from pages import campaign_page
 
 
 @whole_page
@@ -30,4 +30,4 @@ def _render_campaign(request, campaign):
         # "/" shows the featured campaign, whose lasting address is its own page.
         "canonical_path": campaign.get_absolute_url(),
     }
-    return render(request, "pages/campaign.html", context)
+    return render(request, "campaign_pages/campaign.html", context)

@@ -1,6 +1,6 @@
 """Staff pages added to the donations admin: the campaign dashboard (and, below it, exports and
-receipts). Views stay thin: the figures come from donations/dashboard.py. Each page checks its
-own permission (donations/staff_roles.py) and refuses others with 403, as the admin does."""
+receipts). Views stay thin: the figures come from donations/staff/dashboard.py. Each page checks its
+own permission (donations/staff/roles.py) and refuses others with 403, as the admin does."""
 
 from functools import wraps
 
@@ -15,10 +15,11 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from donations import anonymize, dashboard, exports, receipts
+from donations import receipts
 from donations.models import Donation
-from donations.receipt_views import pdf_response
-from donations.staff_access import record_access
+from donations.receipts import pdf_response
+from donations.staff import anonymize, dashboard, exports
+from donations.staff.access_records import record_access
 
 DASHBOARD = "donations.view_dashboard"
 EXPORT = "donations.export_donations"

@@ -1,10 +1,9 @@
-"""Giving: form → confirmation → Checkout → thank-you, plus the webhook and self-service pages."""
+"""The public giving path: form -> confirmation -> pay -> thank-you; the manage links."""
 
 import re
 import uuid
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,11 +13,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Campaign
-from donations import checkout, local_checkout, portal, stripe_gateway, tasks
-from donations.event_validation import MalformedEvent
-from donations.forms import DonationForm, ManageForm
+from donations import manage_links, tasks
+from donations.giving.forms import DonationForm, ManageForm
 from donations.models import Donation
-from donations.webhooks import record_event
+from donations.stripe import checkout, gateway, local_checkout
 from jii_campaign.ratelimits import TOO_MANY_REQUESTS, over_limit, rate_limited
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
@@ -104,7 +102,7 @@ def pay(request):
         return _see_other(_thanks_url(donation))
     try:
         url = checkout.start(donation)
-    except stripe_gateway.GatewayUnavailable:
+    except gateway.GatewayUnavailable:
         return _confirm_page(request, form, token, error="unavailable", status=503)
     return _see_other(url)
 
@@ -124,6 +122,8 @@ def _see_other(url):
 
 
 CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
+
+
 # Pending: not yet paid; awaiting payment: konbini, whose payment slip Stripe holds.
 STATUSES_STRIPE_CAN_CHANGE = {Donation.Status.PENDING, Donation.Status.AWAITING_PAYMENT}
 
@@ -147,7 +147,7 @@ def thanks(request):
         ):
             try:
                 donation, voucher_url = checkout.outcome_from_stripe(session_id)
-            except stripe_gateway.GatewayUnavailable:
+            except gateway.GatewayUnavailable:
                 error = True
     context = {"donation": donation, "voucher_url": voucher_url, "error": error}
     return render(request, "donations/thanks.html", context)
@@ -196,7 +196,7 @@ def manage(request):
 @require_http_methods(["GET", "POST"])
 def manage_open(request):
     """A signed link from an e-mail: open Stripe's customer portal for that donation."""
-    donation_id = portal.donation_id_from(request.GET.get("token", ""))
+    donation_id = manage_links.donation_id_from(request.GET.get("token", ""))
     donation = Donation.objects.filter(pk=donation_id).first() if donation_id else None
     if donation is None or not donation.stripe_customer_id:
         return render(request, "donations/manage_expired.html", status=400)
@@ -205,10 +205,10 @@ def manage_open(request):
             local_checkout.cancel_subscription(donation)
             donation.refresh_from_db()
         return render(request, "donations/test_portal.html", {"donation": donation})
-    return_url = settings.SITE_URL + reverse("pages:home")
+    return_url = settings.SITE_URL + reverse("campaign_pages:home")
     try:
-        url = stripe_gateway.create_portal_session(donation.stripe_customer_id, return_url)
-    except stripe_gateway.GatewayUnavailable:
+        url = gateway.create_portal_session(donation.stripe_customer_id, return_url)
+    except gateway.GatewayUnavailable:
         return render(request, "donations/manage_unavailable.html", status=503)
     return _see_other(url)
 
@@ -218,28 +218,3 @@ def manage_link_retired(request, token):
     """A link of the old form (/donate/manage/<token>/): never opened any more, whatever its
     token, so that no working token sits in a log; the donor asks for a new link."""
     return render(request, "donations/manage_expired.html", status=410)
-
-
-@csrf_exempt
-@require_POST
-def webhook(request):
-    """Stripe's events: 200 once recorded (unknown types and redeliveries included), to be applied
-    by `manage.py apply_stripe_events`, so that a burst of payments is acknowledged at once and
-    applied as fast as the ledger takes them; 400 for anything unverified or malformed: we will
-    never accept this body; 503 when the database is down and 500 when our code fails to record
-    it: please retry. Stripe retries any non-2xx answer, so a 400 shows up as a failing delivery
-    to look into."""
-    signature = request.headers.get("Stripe-Signature", "")
-    if not signature or not settings.STRIPE_WEBHOOK_SECRET:
-        return HttpResponse("missing signature\n", status=400)
-    try:
-        event = stripe_gateway.verify_webhook(request.body, signature)
-    except stripe_gateway.InvalidWebhook as exc:
-        return HttpResponse(f"rejected: {exc.__class__.__name__}\n", status=400)
-    try:
-        record_event(event)
-    except MalformedEvent as exc:
-        return HttpResponse(f"rejected: {exc.__class__.__name__}\n", status=400)
-    except (OperationalError, InterfaceError):
-        return HttpResponse("database unavailable\n", status=503)
-    return HttpResponse("ok\n")

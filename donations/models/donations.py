@@ -1,0 +1,372 @@
+"""`Donation`: a donor's pledge, one gift or a monthly subscription, and every change of
+its state as a row-locked, state-checked method."""
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from donations.models.stripe_linked import StripeLinked, is_older
+from donations.models.transfer_pledges import BankTransferPledges
+from jii_campaign.locking import locked_transition
+from jii_campaign.money import format_yen
+
+
+class DonationQuerySet(models.QuerySet):
+    def manageable_by(self, email):
+        """Monthly donations that a donor with this address can still manage."""
+        return self.filter(
+            donor_email__iexact=email.strip(),
+            frequency=Donation.Frequency.MONTHLY,
+            status__in=[Donation.Status.ACTIVE, Donation.Status.PAST_DUE],
+        ).exclude(stripe_customer_id="")
+
+
+class Donation(StripeLinked, BankTransferPledges, models.Model):
+    """A donor's pledge: one gift, or a monthly subscription with many payments."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        ONCE = "once", _("One-time")
+
+    class Channel(models.TextChoices):
+        STRIPE = "stripe", _("Online payment")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        OFFLINE = "offline", _("Other (recorded by staff)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In progress")
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        SUCCEEDED = "succeeded", _("Received")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Disputed (chargeback)")
+        VOIDED = "voided", _("Voided by staff")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Payment overdue")
+        CANCELED = "canceled", _("Cancelled")
+
+    class PublicName(models.TextChoices):
+        NAME = "name", _("Name")
+        NICKNAME = "nickname", _("Nickname")
+        ANONYMOUS = "anonymous", _("Anonymous")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="donations",
+        verbose_name=_("Campaign"),
+    )
+    frequency = models.CharField(_("Frequency"), max_length=10, choices=Frequency.choices)
+    channel = models.CharField(
+        _("Received via"), max_length=20, choices=Channel.choices, default=Channel.STRIPE
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    amount = models.PositiveIntegerField(_("Amount (¥)"))
+    donor_name = models.CharField(_("Name"), max_length=100, blank=True)
+    donor_email = models.EmailField(_("Email address"), blank=True)
+    public_name = models.CharField(
+        _("Shown publicly as"),
+        max_length=10,
+        choices=PublicName.choices,
+        default=PublicName.ANONYMOUS,
+    )
+    nickname = models.CharField(_("Nickname"), max_length=100, blank=True)
+    payer_kana = models.CharField(
+        _("Payer name on the transfer (kana)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For bank transfers: the name the bank statement will show."),
+    )
+    locale = models.CharField(_("Language"), max_length=10, default="ja")
+    support_message = models.OneToOneField(
+        "testimonials.SupportMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="donation",
+        verbose_name=_("Cheering message"),
+    )
+    # One per submitted confirmation form: a double click finds the same donation.
+    checkout_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Part of the idempotency key: Stripe replays a failed request's error for 24 hours, so a
+    # new try after a failure needs a new key, while a double click shares one.
+    checkout_attempt = models.PositiveSmallIntegerField(default=0, editable=False)
+    reference = models.CharField(
+        _("Reference number"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("A unique number used to match bank transfers, etc. (optional)."),
+    )
+    stripe_checkout_session_id = models.CharField(
+        max_length=255, null=True, blank=True, unique=True
+    )
+    stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    cancel_at_period_end = models.BooleanField(_("Cancel at end of period"), default=False)
+    # The subscription's `cancel_at`: the date Stripe ends it on (set in the portal, or by
+    # Stripe itself to the period's end); null when no end is scheduled.
+    cancel_at = models.DateTimeField(_("Ends on"), null=True, blank=True)
+    # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
+    status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    # The same for `cancel_at_period_end` and `cancel_at`, which other events (an invoice paid)
+    # do not speak of.
+    cancel_at_period_end_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    note = models.TextField(_("Notes"), blank=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Donation")
+        verbose_name_plural = _("Donation")
+        ordering = ["-created_at"]
+        # Staff pages beyond viewing and editing rows, each granted on its own (staff_roles.py).
+        permissions = [
+            ("view_dashboard", "Can see the campaign dashboard"),
+            ("export_donations", "Can export donations and donors as CSV"),
+            ("download_receipts", "Can download donors' receipts"),
+            ("anonymize_donor", "Can erase a donor's personal data"),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "frequency", "status"], name="donation_counting"),
+            models.Index(fields=["donor_email"], name="donation_email"),
+            models.Index(fields=["-created_at"], name="donation_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_frequency_display()} {format_yen(self.amount)}"
+
+    @property
+    def is_monthly(self):
+        return self.frequency == self.Frequency.MONTHLY
+
+    def public_display_name(self):
+        """The name the donor chose to show; empty when they chose to stay anonymous, so that
+        each reader sees "anonymous" in their own language."""
+        if self.public_name == self.PublicName.NAME:
+            return self.donor_name
+        if self.public_name == self.PublicName.NICKNAME:
+            return self.nickname
+        return ""
+
+    # --- staff-recorded gifts --------------------------------------------------------------
+
+    @classmethod
+    def record_offline(cls, *, campaign, frequency, amount, received_at=None, **fields):
+        """A gift staff received outside Stripe (bank transfer, cash): it counts at once.
+        With a `reference`, recording the same gift twice returns the first record."""
+        reference = fields.get("reference")
+        if reference and (existing := cls.objects.filter(reference=reference).first()):
+            return existing
+        fields.setdefault("channel", cls.Channel.OFFLINE)
+        try:
+            with transaction.atomic():
+                donation = cls.objects.create(
+                    campaign=campaign, frequency=frequency, amount=amount, **fields
+                )
+                if donation.is_monthly:
+                    donation.activate(as_of=received_at)
+                else:
+                    donation.receive_payment(amount=amount, paid_at=received_at)
+        except IntegrityError:
+            if reference and (existing := cls.objects.filter(reference=reference).first()):
+                return existing
+            raise
+        return donation
+
+    @locked_transition
+    def void(self):
+        """Take back a gift staff recorded by mistake. The rows stay, so the ledger still adds
+        up: the gift is voided (a monthly one no longer counts) and its payments count as
+        refunded in full. False when already void, or for an online gift (Stripe owns those)."""
+        if self.channel == self.Channel.STRIPE or self.status == self.Status.VOIDED:
+            return False
+        for payment in self.payments.filter(status=Payment.Status.SUCCEEDED):
+            payment.record_refund(payment.amount)
+        self._set_status(self.Status.VOIDED, None)
+        with translation.override(settings.LANGUAGE_CODE):
+            line = _("%(date)s voided by staff") % {"date": timezone.localdate()}
+        self.note = f"{self.note}\n{line}" if self.note else line
+        self.save(update_fields=["note", "updated_at"])
+        return True
+
+    # --- Stripe identifiers --------------------------------------------------------------
+
+    def note_failed_checkout(self):
+        """Stripe did not create the session; the donor's next try gets a fresh key."""
+        type(self).objects.filter(pk=self.pk).update(checkout_attempt=F("checkout_attempt") + 1)
+        self.checkout_attempt += 1
+
+    # --- one-time gifts ------------------------------------------------------------------
+
+    @locked_transition
+    def receive_payment(self, *, amount, paid_at=None, **payment_ids):
+        """Money received for a one-time gift, which is paid once: however often that is
+        reported, with or without Stripe ids, it is one payment. Returns (payment, created)."""
+        if payment := self.payments.first():
+            created = payment.succeed(amount=amount, paid_at=paid_at, **payment_ids)
+        else:
+            payment, created = Payment.record_success(
+                donation=self, amount=amount, paid_at=paid_at, **payment_ids
+            )
+        self._show_outcome(payment)
+        return payment, created
+
+    @locked_transition
+    def await_payment(self):
+        """Konbini: the donor has a voucher and pays later."""
+        return self._move(self.Status.AWAITING_PAYMENT, frm=[self.Status.PENDING])
+
+    @locked_transition
+    def fail(self):
+        return self._move(
+            self.Status.FAILED, frm=[self.Status.PENDING, self.Status.AWAITING_PAYMENT]
+        )
+
+    @locked_transition
+    def expire(self):
+        return self._move(self.Status.EXPIRED, frm=[self.Status.PENDING])
+
+    # --- monthly subscriptions -----------------------------------------------------------
+
+    @locked_transition
+    def activate(self, as_of=None):
+        """The subscription is running (first payment made, or a failed one recovered)."""
+        return self._move(
+            self.Status.ACTIVE,
+            frm=[self.Status.PENDING, self.Status.PAST_DUE, self.Status.EXPIRED],
+            as_of=as_of,
+        )
+
+    @locked_transition
+    def mark_past_due(self, as_of=None):
+        return self._move(self.Status.PAST_DUE, frm=[self.Status.ACTIVE], as_of=as_of)
+
+    @locked_transition
+    def cancel(self, as_of=None):
+        """Ended for good: no later event brings a canceled subscription back."""
+        if self.status not in (self.Status.PENDING, self.Status.ACTIVE, self.Status.PAST_DUE):
+            return False
+        self._set_status(self.Status.CANCELED, as_of)
+        return True
+
+    @locked_transition
+    def receive_invoice_payment(self, *, amount, paid_at=None, as_of=None, **payment_ids):
+        """One monthly invoice paid: recorded once, and the subscription is running.
+        Returns (payment, created)."""
+        payment, created = Payment.record_success(
+            donation=self, amount=amount, paid_at=paid_at, **payment_ids
+        )
+        self.activate(as_of=as_of)
+        return payment, created
+
+    @locked_transition
+    def record_invoice_failure(self, *, amount, as_of=None, **payment_ids):
+        """A monthly invoice could not be charged. Returns (payment, created)."""
+        payment, created = Payment.record_failure(donation=self, amount=amount, **payment_ids)
+        if payment.status == Payment.Status.FAILED:
+            self.mark_past_due(as_of=as_of)
+        return payment, created
+
+    @locked_transition
+    def set_scheduled_end(self, *, cancel_at_period_end, cancel_at=None, as_of=None):
+        """When the subscription is set to end, as the newest subscription event says: at the
+        period's end, on a date (`cancel_at`), or not at all (both cleared)."""
+        if is_older(as_of, self.cancel_at_period_end_as_of):
+            return False
+        changed = (self.cancel_at_period_end, self.cancel_at) != (cancel_at_period_end, cancel_at)
+        # Newer news of the same choice still outdates older news of the other.
+        if changed or (as_of and as_of != self.cancel_at_period_end_as_of):
+            self.cancel_at_period_end = cancel_at_period_end
+            self.cancel_at = cancel_at
+            self.cancel_at_period_end_as_of = as_of or self.cancel_at_period_end_as_of
+            self.save(
+                update_fields=[
+                    "cancel_at_period_end",
+                    "cancel_at",
+                    "cancel_at_period_end_as_of",
+                    "updated_at",
+                ]
+            )
+        return changed
+
+    def scheduled_end(self):
+        """Words for staff and donors: "Ends on 2027-01-31", "Ends at the end of the current
+        period", or "" while the subscription runs on (or is no longer running)."""
+        if not self.is_monthly or self.status not in (self.Status.ACTIVE, self.Status.PAST_DUE):
+            return ""
+        if self.cancel_at:
+            date = timezone.localdate(self.cancel_at)
+            return _("Ends on %(date)s") % {"date": date.isoformat()}
+        if self.cancel_at_period_end:
+            return _("Ends at the end of the current period")
+        return ""
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _move(self, status, *, frm, as_of=None):
+        if is_older(as_of, self.status_as_of):
+            return False
+        if self.status == status:
+            # Newer news of the same state still outdates older news of another state.
+            if as_of and as_of != self.status_as_of:
+                self.status_as_of = as_of
+                self.save(update_fields=["status_as_of", "updated_at"])
+            return False
+        if self.status not in frm:
+            return False
+        self._set_status(status, as_of)
+        return True
+
+    def _set_status(self, status, as_of):
+        counted_before = self._counted_monthly()
+        self.status = status
+        if as_of:
+            self.status_as_of = as_of
+        self.save(update_fields=["status", "status_as_of", "updated_at"])
+        change = self._counted_monthly() - counted_before
+        if change:
+            CampaignProgress.add(
+                self.campaign_id, monthly_supporters=change, monthly_amount=change * self.amount
+            )
+        self.release_support_message()
+
+    def release_support_message(self):
+        """A message left with this gift joins the moderation queue once the gift is paid."""
+        if self.support_message_id and self.status in (self.Status.SUCCEEDED, self.Status.ACTIVE):
+            self.support_message.release_after_gift()
+
+    def _show_outcome(self, payment):
+        """A one-time gift's status says what became of its money: received, refunded in full,
+        or withdrawn by a dispute (received again once the dispute is won). Voiding is final,
+        and a monthly gift's status follows its subscription instead."""
+        if self.is_monthly or self.status == self.Status.VOIDED:
+            return
+        if payment.disputed:
+            status = self.Status.DISPUTED
+        elif payment.refunded_amount >= payment.amount:
+            status = self.Status.REFUNDED
+        else:
+            status = self.Status.SUCCEEDED
+        if self.status != status:
+            self._set_status(status, None)
+
+    def _counted_monthly(self):
+        return int(self.is_monthly and self.status == self.Status.ACTIVE)
+
+
+# Last: these modules import this one in turn (a cycle only method bodies close).
+from donations.models.counters import CampaignProgress  # noqa: E402
+from donations.models.payments import Payment  # noqa: E402

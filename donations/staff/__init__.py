@@ -1,0 +1,1 @@
+"""Staff tools: the dashboard, CSV exports, receipt downloads, donor erasure."""
