@@ -6,7 +6,7 @@ all, so `donations.models.Donation` and the app label, tables and migrations are
 # targets); what only methods use is imported at the end of each module.
 from donations.models.stripe_linked import StripeLinked, is_older
 from donations.models.counters import CampaignProgress
-from donations.models.donations import Donation, DonationQuerySet
+from donations.models.donations import CancelReason, Donation, DonationQuerySet
 from donations.models.payments import (
     DISPUTE_CLOSED,
     DISPUTE_WITHDRAWS_MONEY,
@@ -17,11 +17,13 @@ from donations.models.payments import (
 from donations.models.refunds import Refund
 from donations.models.stripe_events import StripeEvent, StripeEventQuerySet
 from donations.models.statement_lines import StatementLine
+from donations.models.supporter_preferences import SupporterPreference
 
 __all__ = [
     "DISPUTE_CLOSED",
     "DISPUTE_WITHDRAWS_MONEY",
     "CampaignProgress",
+    "CancelReason",
     "DisputeStatus",
     "Donation",
     "DonationQuerySet",
@@ -32,5 +34,6 @@ __all__ = [
     "StripeEvent",
     "StripeEventQuerySet",
     "StripeLinked",
+    "SupporterPreference",
     "is_older",
 ]

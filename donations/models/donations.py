@@ -23,6 +23,16 @@ class DonationQuerySet(models.QuerySet):
         ).exclude(stripe_customer_id="")
 
 
+class CancelReason(models.TextChoices):
+    """Why a supporter ended a monthly gift: a short list, then their own words."""
+
+    MONEY = "money", _("My finances changed")
+    OTHER_CAUSE = "other_cause", _("I support another cause now")
+    NOT_INFORMED = "not_informed", _("I did not hear enough about what my gift does")
+    TEMPORARY = "temporary", _("I only meant to give for a while")
+    OTHER = "other", _("Another reason")
+
+
 class Donation(StripeLinked, BankTransferPledges, models.Model):
     """A donor's pledge: one gift, or a monthly subscription with many payments."""
 
@@ -114,6 +124,14 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
     # The subscription's `cancel_at`: the date Stripe ends it on (set in the portal, or by
     # Stripe itself to the period's end); null when no end is scheduled.
     cancel_at = models.DateTimeField(_("Ends on"), null=True, blank=True)
+    # A monthly gift paused by its supporter: Stripe collects nothing until this time (its
+    # `pause_collection.resumes_at`); null when not paused.
+    paused_until = models.DateTimeField(_("Paused until"), null=True, blank=True)
+    # Why the supporter ended a monthly gift, when they said (counted on the dashboard).
+    cancel_reason = models.CharField(
+        _("Reason for cancelling"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    cancel_reason_detail = models.TextField(_("Reason for cancelling, in their words"), blank=True)
     # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
     status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     # The same for `cancel_at_period_end` and `cancel_at`, which other events (an invoice paid)

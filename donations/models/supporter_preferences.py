@@ -1,0 +1,47 @@
+"""`SupporterPreference`: what one supporter (one e-mail address) chose about the mail we send:
+活動報告 (updates) or not, and since when; the language of e-mails; the name on receipts; and
+whether mail to the address was stopped (a bounce or a complaint). Receipts and payment notices
+are transactional and go out whatever the consent; updates need it (特定電子メール法)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SupporterPreferenceQuerySet(models.QuerySet):
+    def of(self, email: str):
+        """The preference row of an address (case-insensitive), made on first use."""
+        preference, _created = self.get_or_create(email=email.strip().lower())
+        return preference
+
+
+class SupporterPreference(models.Model):
+    email = models.EmailField(_("E-mail"), unique=True)  # stored lower-cased
+    updates_consent = models.BooleanField(_("Receives activity reports"), default=False)
+    updates_consent_changed_at = models.DateTimeField(
+        _("Consent to updates last changed"), null=True, blank=True
+    )
+    language = models.CharField(
+        _("Language of e-mails"),
+        max_length=10,
+        blank=True,
+        help_text=_("Empty: the language the supporter gave in."),
+    )
+    receipt_name = models.CharField(
+        _("Name on receipts"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the name given with the gift."),
+    )
+    mail_stopped_at = models.DateTimeField(_("Mail stopped"), null=True, blank=True)
+    mail_stopped_reason = models.CharField(_("Why mail stopped"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+
+    objects = SupporterPreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Supporter's preferences")
+        verbose_name_plural = _("Supporters' preferences")
+
+    def __str__(self):
+        return self.email
