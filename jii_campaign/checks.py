@@ -3,7 +3,23 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security)
+def check_webhook_secret(app_configs, **kwargs):
+    """Without its signing secret the webhook refuses every event: payments would be taken and
+    never recorded. Every command checks it but `stripe_setup`, which creates that secret."""
+    if settings.STRIPE_SECRET_KEY and not settings.STRIPE_WEBHOOK_SECRET:
+        return [
+            Error(
+                "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set.",
+                hint="Run `manage.py stripe_setup --apply`: it creates the webhook endpoint and "
+                "prints its signing secret once; put it in STRIPE_WEBHOOK_SECRET.",
+                id="jii.E001",
+            )
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)
