@@ -40,3 +40,22 @@ def test_stripe_setup_still_runs_to_make_the_secret(tmp_path):
     output = result.stdout + result.stderr
     assert "jii.E001" not in output and "SystemCheckError" not in output
     assert "Stripe" in output  # it got as far as asking Stripe (unreachable here)
+
+
+def test_the_web_process_does_not_start_without_it(tmp_path):
+    # gunicorn imports the WSGI module and runs no system checks.
+    result = subprocess.run(
+        [sys.executable, "-c", "import jii_campaign.wsgi"],
+        cwd=BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("STRIPE_")},
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "STRIPE_SECRET_KEY": "sk_test_example",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "STRIPE_WEBHOOK_SECRET is required" in result.stderr
