@@ -32,12 +32,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='donation',
             name='cancel_reason',
-            field=models.CharField(blank=True, choices=[('money', 'My finances changed'), ('other_cause', 'I support another cause now'), ('not_informed', 'I did not hear enough about what my gift does'), ('temporary', 'I only meant to give for a while'), ('other', 'Another reason')], max_length=20, verbose_name='Reason for cancelling'),
+            field=models.CharField(blank=True, choices=[('money', 'My finances changed'), ('other_cause', 'I support another cause now'), ('not_informed', 'I did not hear enough about what my gift does'), ('temporary', 'I only meant to give for a while'), ('other', 'Another reason')], db_default='', max_length=20, verbose_name='Reason for cancelling'),
         ),
         migrations.AddField(
             model_name='donation',
             name='cancel_reason_detail',
-            field=models.TextField(blank=True, verbose_name='Reason for cancelling, in their words'),
+            field=models.TextField(blank=True, db_default='', verbose_name='Reason for cancelling, in their words'),
         ),
         migrations.AddField(
             model_name='donation',

@@ -129,9 +129,15 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
     paused_until = models.DateTimeField(_("Paused until"), null=True, blank=True)
     # Why the supporter ended a monthly gift, when they said (counted on the dashboard).
     cancel_reason = models.CharField(
-        _("Reason for cancelling"), max_length=20, choices=CancelReason.choices, blank=True
+        _("Reason for cancelling"),
+        max_length=20,
+        choices=CancelReason.choices,
+        blank=True,
+        db_default="",  # rows inserted in bulk by SQL (bench_data) have none
     )
-    cancel_reason_detail = models.TextField(_("Reason for cancelling, in their words"), blank=True)
+    cancel_reason_detail = models.TextField(
+        _("Reason for cancelling, in their words"), blank=True, db_default=""
+    )
     # Time (Stripe's) of the newest event that set `status`: older events cannot undo it.
     status_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     # The same for `cancel_at_period_end` and `cancel_at`, which other events (an invoice paid)
