@@ -237,6 +237,8 @@ class FakeStripe:
                 c for c in self.portal_configurations if all(c[k] is v for k, v in wanted.items())
             ]
             return self._list(configurations, call)
+        if path.startswith("subscriptions/") and call.method in ("POST", "DELETE"):
+            return self._change_subscription(call, path.removeprefix("subscriptions/"))
         if call.method == "GET" and path.count("/") == 1:
             return self._retrieve_served(*path.split("/"))
         return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
@@ -411,6 +413,34 @@ class FakeStripe:
                 404, f"No such {kind or collection}: '{object_id}'", code="resource_missing"
             )
         return _json(obj)
+
+    # --- a supporter's changes (donations/supporters/): subscriptions updated and cancelled ---
+
+    def _change_subscription(self, call: Call, subscription_id: str) -> Response:
+        """`POST /v1/subscriptions/<id>` (pause_collection set, or cleared with "") and
+        `DELETE /v1/subscriptions/<id>` on a subscription the test `serve`d."""
+        subscription = self._served.get(subscription_id)
+        if subscription is None or subscription["object"] != "subscription":
+            return _error(
+                404, f"No such subscription: '{subscription_id}'", code="resource_missing"
+            )
+        if subscription["status"] == "canceled":
+            return _error(
+                400,
+                "A canceled subscription can only update its cancellation_details and metadata.",
+            )
+        if call.method == "DELETE":
+            subscription.update(status="canceled", canceled_at=int(time.time()))
+            return _json(subscription)
+        pause = nest(call.params).get("pause_collection")
+        if pause == "":
+            subscription["pause_collection"] = None
+        elif pause is not None:
+            subscription["pause_collection"] = {
+                "behavior": pause["behavior"],
+                "resumes_at": int(pause["resumes_at"]) if pause.get("resumes_at") else None,
+            }
+        return _json(subscription)
 
     def _list(self, objects: list, call: Call) -> Response:
         since = int(call.params.get("created[gte]", 0))

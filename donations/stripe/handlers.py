@@ -160,6 +160,11 @@ def on_subscription_updated(subscription, as_of):
     )
     if action := SUBSCRIPTION_STATUS_ACTIONS.get(subscription.get("status")):
         action(donation, as_of=as_of)
+    # --- a pause set on the supporter page (or in the Dashboard) ---
+    pause = subscription.get("pause_collection") or {}
+    resumes_at = pause.get("resumes_at")
+    donation.set_pause(StripeEvent.stripe_time(resumes_at) if resumes_at else None, as_of=as_of)
+    # ---
     cancel_at = subscription.get("cancel_at")
     donation.set_scheduled_end(
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),

@@ -1,0 +1,58 @@
+"""The supporter page's forms, each validated on the server."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import CancelReason
+from donations.supporters.changes import PAUSE_MONTHS
+
+EMAIL_MAX_LENGTH = 254
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address you donated with"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PauseForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Pause for"),
+        coerce=int,
+        choices=[(n, _("%(n)d month(s)") % {"n": n}) for n in PAUSE_MONTHS],
+        widget=forms.RadioSelect,
+        initial=1,
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you ending it? (optional)"),
+        choices=[("", _("I’d rather not say")), *CancelReason.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    detail = forms.CharField(
+        label=_("Anything you’d like to tell us (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PreferencesForm(forms.Form):
+    updates_consent = forms.BooleanField(
+        label=_("Send me activity reports (活動報告) by email"), required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language of our emails"),
+        choices=[("ja", "日本語"), ("en", "English")],
+    )
+    receipt_name = forms.CharField(
+        label=_("Name on receipts"),
+        required=False,
+        max_length=100,
+        help_text=_("Empty: the name you gave with each donation."),
+    )
