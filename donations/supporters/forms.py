@@ -1,12 +1,21 @@
 """The supporter page's forms, each validated on the server."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import CancelReason
 from donations.supporters.changes import PAUSE_MONTHS
 
 EMAIL_MAX_LENGTH = 254
+
+
+def _months(n: int) -> str:
+    return gettext("%(n)d month(s)") % {"n": n}
+
+
+months_label = lazy(_months, str)  # in the reader's language, not the one at import
 
 
 class SignInForm(forms.Form):
@@ -21,7 +30,7 @@ class PauseForm(forms.Form):
     months = forms.TypedChoiceField(
         label=_("Pause for"),
         coerce=int,
-        choices=[(n, _("%(n)d month(s)") % {"n": n}) for n in PAUSE_MONTHS],
+        choices=[(n, months_label(n)) for n in PAUSE_MONTHS],
         widget=forms.RadioSelect,
         initial=1,
     )
@@ -44,7 +53,7 @@ class CancelForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     updates_consent = forms.BooleanField(
-        label=_("Send me activity reports (活動報告) by email"), required=False
+        label=_("Send me activity reports by email"), required=False
     )
     language = forms.ChoiceField(
         label=_("Language of our emails"),

@@ -199,9 +199,13 @@ def change(request, email, pk, action):
                 return_url = settings.SITE_URL + reverse("supporters:page")
                 return redirect(changes.card_update_url(donation, return_url))
         except changes.NotAllowed:
-            return render(request, "supporters/change.html", context | {"refused": True}, 409)
+            return render(
+                request, "supporters/change.html", context | {"refused": True}, status=409
+            )
         except gateway.GatewayUnavailable:
-            return render(request, "supporters/change.html", context | {"unavailable": True}, 503)
+            return render(
+                request, "supporters/change.html", context | {"unavailable": True}, status=503
+            )
         return redirect(f"{reverse('supporters:page')}?done={action}")
     return render(request, "supporters/change.html", context)
 
