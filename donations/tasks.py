@@ -90,7 +90,11 @@ def send_receipt(payment_id: int, attempt: int = 1):
         donation = payment.donation
         if payment.receipt_sent_at or not donation.donor_email:
             return
-        context = {"payment": payment, "receipt_url": receipt_url(payment)}
+        context = {
+            "payment": payment,
+            "receipt_url": receipt_url(payment),
+            "supporter_page_url": supporter_page_url(donation.locale),
+        }
         if donation.is_monthly:
             context["manage_url"] = manage_links.manage_url(donation)
         try:
