@@ -12,7 +12,12 @@ from django.utils import timezone
 from donations.models import CancelReason, Donation, SupporterPreference
 from donations.supporters.changes import resume_date
 from tests import stripe_events as se
-from tests.fake_stripe import fake_stripe_fixture, form_fields, run_task_worker  # noqa: F401
+from tests.fake_stripe import (  # noqa: F401
+    fake_stripe_fixture,
+    form_fields,
+    run_task_worker,
+    subscription_items,
+)
 from tests.gifts import counters, deliver, small_campaign
 from tests.supporter_gifts import EMAIL, card_monthly, transfer_monthly
 from tests.test_supporter_sign_in import signed_in
@@ -26,13 +31,13 @@ def campaign():
 
 
 def stripe_subscription(fake, donation):
-    return fake.serve(
-        se.subscription(
-            donation,
-            subscription_id=donation.stripe_subscription_id,
-            customer_id=donation.stripe_customer_id,
-        )
+    subscription = se.subscription(
+        donation,
+        subscription_id=donation.stripe_subscription_id,
+        customer_id=donation.stripe_customer_id,
     )
+    items = subscription_items(donation.stripe_subscription_id, amount=donation.amount)
+    return fake.serve({**subscription, "items": items})
 
 
 def confirm(client, donation, action, **fields):
@@ -91,6 +96,44 @@ def test_resuming_clears_the_pause_in_stripe(client, campaign, fake_stripe):
     assert donation.paused_until is None
     run_task_worker()
     assert len(mail.outbox) == 1
+
+
+def test_changing_the_amount_replaces_the_price_from_the_next_charge(client, campaign, fake_stripe):
+    donation = card_monthly(campaign, amount=3000)
+    stripe_subscription(fake_stripe, donation)
+    signed_in(client)
+    response = confirm(client, donation, "amount", amount="５，０００円")
+    assert response.status_code == 302
+    [call] = fake_stripe.requests_to("POST", f"/v1/subscriptions/{donation.stripe_subscription_id}")
+    item = f"si_{donation.stripe_subscription_id}"
+    assert call.params == {
+        "items[0][id]": item,
+        "items[0][price_data][currency]": "jpy",
+        "items[0][price_data][product]": "prod_fake_monthly",
+        "items[0][price_data][unit_amount]": "5000",
+        "items[0][price_data][recurring][interval]": "month",
+        "proration_behavior": "none",
+    }
+    donation.refresh_from_db()
+    assert donation.amount == 5000
+    assert counters(campaign)["monthly_amount"] == 5000
+    assert donation.payments.get().amount == 3000  # the past month keeps its amount
+    run_task_worker()
+    [message] = mail.outbox
+    assert "¥5,000" in message.body
+
+
+def test_an_amount_outside_the_campaigns_range_is_refused(client, campaign, fake_stripe):
+    donation = card_monthly(campaign, amount=3000)
+    signed_in(client)
+    response = confirm(client, donation, "amount", amount="0.5")
+    assert response.status_code == 200  # the form again, with the error
+    assert (
+        fake_stripe.requests_to("POST", f"/v1/subscriptions/{donation.stripe_subscription_id}")
+        == []
+    )
+    donation.refresh_from_db()
+    assert donation.amount == 3000
 
 
 def test_ending_cancels_in_stripe_and_keeps_the_reason(client, campaign, fake_stripe):
@@ -161,6 +204,20 @@ def test_pause_and_resume_webhooks_agree_with_the_page(client, campaign):
     assert donation.paused_until is None
 
 
+def test_an_amount_changed_in_stripe_reaches_the_ledger_and_the_counters(client, campaign):
+    donation = card_monthly(campaign, amount=3000)
+    subscription = se.subscription(
+        donation,
+        subscription_id=donation.stripe_subscription_id,
+        customer_id=donation.stripe_customer_id,
+    )
+    items = subscription_items(donation.stripe_subscription_id, amount=4000)
+    deliver(client, "customer.subscription.updated", {**subscription, "items": items})
+    donation.refresh_from_db()
+    assert donation.amount == 4000
+    assert counters(campaign)["monthly_amount"] == 4000
+
+
 def test_locally_a_supporter_pauses_and_resumes_without_stripe(client, campaign):
     donation = card_monthly(campaign)
     signed_in(client)
@@ -170,6 +227,9 @@ def test_locally_a_supporter_pauses_and_resumes_without_stripe(client, campaign)
     assert confirm(client, donation, "resume").status_code == 302
     donation.refresh_from_db()
     assert donation.paused_until is None
+    assert confirm(client, donation, "amount", amount="4000").status_code == 302
+    donation.refresh_from_db()
+    assert donation.amount == 4000
 
 
 def test_a_monthly_transfer_shows_its_code_and_transfers_and_can_end(client, campaign):

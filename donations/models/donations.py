@@ -332,6 +332,22 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
         return True
 
     @locked_transition
+    def change_monthly_amount(self, amount, *, as_of=None):
+        """The monthly amount from the next charge on, as the subscription's price says; the
+        counters follow while the gift counts. Past payments keep their own amounts. Ordered
+        like `set_pause`, by the time of the subscription news."""
+        if not self.is_monthly or amount <= 0 or amount == self.amount:
+            return False
+        if is_older(as_of, self.cancel_at_period_end_as_of):
+            return False
+        change = (amount - self.amount) * self._counted_monthly()
+        self.amount = amount
+        self.save(update_fields=["amount", "updated_at"])
+        if change:
+            CampaignProgress.add(self.campaign_id, monthly_amount=change)
+        return True
+
+    @locked_transition
     def record_cancel_reason(self, reason, detail=""):
         """Why the supporter ended the gift, in the list's words and their own (both optional)."""
         self.cancel_reason = reason if reason in CancelReason.values else ""

@@ -143,6 +143,26 @@ def resume_subscription(subscription_id: str) -> dict:
     )
 
 
+def change_subscription_amount(subscription_id: str, amount: int) -> dict:
+    """¥`amount` a month from the next charge on: the one item's price replaced by a new price of
+    the same product, with no proration (nothing charged or credited now)."""
+    subscription = retrieve_subscription(subscription_id)
+    [item] = subscription["items"]["data"]
+    product = item["price"]["product"]
+    price_data = {
+        "currency": "jpy",
+        "product": product["id"] if isinstance(product, dict) else product,
+        "unit_amount": amount,
+        "recurring": {"interval": "month"},
+    }
+    return _call(
+        "subscription amount change",
+        client().v1.subscriptions.update,
+        subscription_id,
+        {"items": [{"id": item["id"], "price_data": price_data}], "proration_behavior": "none"},
+    )
+
+
 def cancel_subscription(subscription_id: str) -> dict:
     """Ended now: no further charge (Stripe sends customer.subscription.deleted)."""
     return _call("subscription cancel", client().v1.subscriptions.cancel, subscription_id)

@@ -126,3 +126,8 @@ def resume_subscription(donation: Donation):
     process_event(
         _event("customer.subscription.updated", _subscription(donation, pause_collection=None))
     )
+
+
+def change_amount(donation: Donation, amount: int):
+    items = {"object": "list", "data": [{"price": {"currency": "jpy", "unit_amount": amount}}]}
+    process_event(_event("customer.subscription.updated", _subscription(donation, items=items)))

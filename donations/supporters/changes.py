@@ -88,6 +88,24 @@ def resume(donation: Donation):
         _recorded(donation, "resumed")
 
 
+def change_amount(donation: Donation, amount: int):
+    """From the next charge on, within the campaign's range; no proration."""
+    campaign = donation.campaign
+    if (
+        not can_change_card_gift(donation)
+        or not campaign.min_amount <= amount <= campaign.max_amount
+    ):
+        raise NotAllowed("amount")
+    if checkout.local_mode():
+        local_checkout.change_amount(donation, amount)
+    else:
+        subscription = gateway.change_subscription_amount(donation.stripe_subscription_id, amount)
+        with transaction.atomic():
+            _applied(donation, subscription)
+    with transaction.atomic():
+        _recorded(donation, "amount")
+
+
 def cancel(donation: Donation, reason: str, detail: str):
     """Card: the subscription ends now in Stripe. Bank transfer: the pledge ends (no money
     is taken, so nothing is asked of Stripe)."""

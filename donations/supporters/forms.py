@@ -5,8 +5,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from donations.amounts import parse_yen
 from donations.models import CancelReason
 from donations.supporters.changes import PAUSE_MONTHS
+from jii_campaign.money import format_yen
 
 EMAIL_MAX_LENGTH = 254
 
@@ -34,6 +36,31 @@ class PauseForm(forms.Form):
         widget=forms.RadioSelect,
         initial=1,
     )
+
+
+class AmountForm(forms.Form):
+    amount = forms.CharField(
+        label=_("New monthly amount (¥)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_amount(self):
+        low, high = self.campaign.min_amount, self.campaign.max_amount
+        try:
+            amount = parse_yen(self.cleaned_data["amount"])
+        except ValueError:
+            amount = None
+        if amount is None or not low <= amount <= high:
+            raise forms.ValidationError(
+                _("Please enter an amount from %(low)s to %(high)s.")
+                % {"low": format_yen(low), "high": format_yen(high)}
+            )
+        return amount
 
 
 class CancelForm(forms.Form):

@@ -16,7 +16,13 @@ from donations import receipts, tasks
 from donations.models import Donation, Payment, SupporterPreference
 from donations.stripe import gateway
 from donations.supporters import changes, sign_in
-from donations.supporters.forms import CancelForm, PauseForm, PreferencesForm, SignInForm
+from donations.supporters.forms import (
+    AmountForm,
+    CancelForm,
+    PauseForm,
+    PreferencesForm,
+    SignInForm,
+)
 from donations.supporters.private import private_page, signed_in
 from jii_campaign.models import BankAccount
 from jii_campaign.ratelimits import TOO_MANY_REQUESTS, rate_limited
@@ -173,7 +179,13 @@ def _own_gift(email, pk):
     return donation
 
 
-CHANGE_FORMS = {"pause": PauseForm, "resume": None, "cancel": CancelForm, "card": None}
+CHANGE_FORMS = {
+    "pause": PauseForm,
+    "resume": None,
+    "amount": AmountForm,
+    "cancel": CancelForm,
+    "card": None,
+}
 
 
 @signed_in
@@ -184,7 +196,8 @@ def change(request, email, pk, action):
         raise Http404
     donation = _own_gift(email, pk)
     form_class = CHANGE_FORMS[action]
-    form = form_class(request.POST or None) if form_class else None
+    extra = {"campaign": donation.campaign} if form_class is AmountForm else {}
+    form = form_class(request.POST or None, **extra) if form_class else None
     context = {"donation": donation, "action": action, "form": form}
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}
@@ -193,6 +206,8 @@ def change(request, email, pk, action):
                 changes.pause(donation, data["months"])
             elif action == "resume":
                 changes.resume(donation)
+            elif action == "amount":
+                changes.change_amount(donation, data["amount"])
             elif action == "cancel":
                 changes.cancel(donation, data["reason"], data["detail"])
             else:
