@@ -20,6 +20,7 @@ from tests.fake_stripe import (  # noqa: F401
 )
 from tests.gifts import counters, deliver, small_campaign
 from tests.supporter_gifts import EMAIL, card_monthly, transfer_monthly
+from tests.test_receipts import pdf_text, squeezed
 from tests.test_supporter_sign_in import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -256,3 +257,17 @@ def test_preferences_are_saved_with_the_consent_time(client, campaign):
     preference = SupporterPreference.objects.get(email=EMAIL)
     assert preference.updates_consent and preference.updates_consent_changed_at
     assert (preference.language, preference.receipt_name) == ("en", "山田花子様")
+
+
+def test_the_name_on_receipts_is_the_one_the_supporter_chose(client, campaign):
+    payment = card_monthly(campaign).payments.get()
+    signed_in(client)
+    before = squeezed(pdf_text(client.get(f"/supporter/receipts/{payment.pk}/").content))
+    assert "山田花子" in before
+    fields = form_fields(client.get("/supporter/"), "/supporter/preferences/")
+    client.post("/supporter/preferences/", {**fields, "receipt_name": "株式会社サンプル 御中"})
+    after = squeezed(pdf_text(client.get(f"/supporter/receipts/{payment.pk}/").content))
+    assert "株式会社サンプル" in after and "山田花子" not in after
+    year = timezone.localdate(payment.paid_at).year
+    annual = squeezed(pdf_text(client.get(f"/supporter/receipts/year/{year}/").content))
+    assert "株式会社サンプル" in annual
