@@ -265,7 +265,11 @@ def test_the_name_on_receipts_is_the_one_the_supporter_chose(client, campaign):
     before = squeezed(pdf_text(client.get(f"/supporter/receipts/{payment.pk}/").content))
     assert "山田花子" in before
     fields = form_fields(client.get("/supporter/"), "/supporter/preferences/")
-    client.post("/supporter/preferences/", {**fields, "receipt_name": "株式会社サンプル 御中"})
+    saved = client.post(
+        "/supporter/preferences/",
+        {**fields, "language": "ja", "receipt_name": "株式会社サンプル 御中"},
+    )
+    assert saved.status_code == 302
     after = squeezed(pdf_text(client.get(f"/supporter/receipts/{payment.pk}/").content))
     assert "株式会社サンプル" in after and "山田花子" not in after
     year = timezone.localdate(payment.paid_at).year
