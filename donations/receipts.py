@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from donations.models import Payment
+from donations.models import Payment, SupporterPreference
 from jii_campaign.models import Organisation
 
 SALT = "donations.receipt"
@@ -28,12 +28,19 @@ def counted_payments():
     )
 
 
+def receipt_name(email, given_name):
+    """The name the supporter asked for on receipts (their page's preferences), else the name
+    given with the gift."""
+    preference = SupporterPreference.objects.filter(email=(email or "").strip().lower()).first()
+    return (preference and preference.receipt_name) or given_name
+
+
 def payment_pdf(payment) -> bytes:
     context = {
         "number": payment.receipt_number,
         "payments": [payment],
         "total": payment.net_amount,
-        "name": payment.donation.donor_name,
+        "name": receipt_name(payment.donation.donor_email, payment.donation.donor_name),
         "issued_on": timezone.localtime(payment.paid_at).date(),
     }
     return _pdf(context, payment.donation.locale)
@@ -59,7 +66,7 @@ def annual_pdf(email, year) -> bytes | None:
         "total": annual_payments(email, year).aggregate(
             total=Sum(F("amount") - F("refunded_amount"))
         )["total"],
-        "name": last.donor_name,
+        "name": receipt_name(email, last.donor_name),
         "year": year,
         # Dated by the year's last gift, so that downloading it again gives the same receipt.
         "issued_on": timezone.localtime(payments[-1].paid_at).date(),

@@ -90,7 +90,11 @@ def send_receipt(payment_id: int, attempt: int = 1):
         donation = payment.donation
         if payment.receipt_sent_at or not donation.donor_email:
             return
-        context = {"payment": payment, "receipt_url": receipt_url(payment)}
+        context = {
+            "payment": payment,
+            "receipt_url": receipt_url(payment),
+            "supporter_page_url": supporter_page_url(donation.locale),
+        }
         if donation.is_monthly:
             context["manage_url"] = manage_links.manage_url(donation)
         try:
@@ -149,3 +153,40 @@ def send_transfer_instructions(donation_id: int, attempt: int = 1):
     except Exception:
         log.exception("Transfer instructions for donation %s not sent", donation_id)
         _retry_later(send_transfer_instructions, donation_id, attempt=attempt)
+
+
+# --- the supporter page (donations/supporters/) ---------------------------------------------
+
+
+@task()
+def send_sign_in_link(email: str, url: str, locale: str, attempt: int = 1):
+    """The sign-in link, to an address that gave at least once (nothing to other addresses: the
+    page said the same either way)."""
+    donation = Donation.objects.filter(donor_email__iexact=email.strip()).first()
+    if donation is None:
+        return
+    donation.locale = locale
+    try:
+        _send("sign_in_link", donation, {"url": url, "email": email})
+    except Exception:
+        log.exception("Sign-in link not sent")
+        _retry_later(send_sign_in_link, email, url, locale, attempt=attempt)
+
+
+def supporter_page_url(locale: str) -> str:
+    with translation.override(locale):
+        return settings.SITE_URL + reverse("supporters:sign_in")
+
+
+@task()
+def send_gift_change_notice(donation_id: int, change: str, attempt: int = 1):
+    """What the supporter just changed on their page ("paused", "resumed", "cancelled")."""
+    donation = Donation.objects.select_related("campaign").get(pk=donation_id)
+    if not donation.donor_email:
+        return
+    context = {"change": change, "page_url": supporter_page_url(donation.locale)}
+    try:
+        _send("gift_changed", donation, context)
+    except Exception:
+        log.exception("Change notice for donation %s not sent", donation_id)
+        _retry_later(send_gift_change_notice, donation_id, change, attempt=attempt)

@@ -131,6 +131,8 @@ RATE_LIMITS = {
     "donate_confirm": {"ip": "40/10m", "email": "20/10m"},
     "donate_pay": {"ip": "10/10m", "email": "6/10m"},
     "manage": {"ip": "10/h", "email": "3/h"},
+    # Sign-in links to the supporter page (donations/supporters/).
+    "supporter_sign_in": {"ip": "10/h", "email": "3/h"},
     # Cheering messages and bank-transfer pledges: a person sends one or two.
     "support_message": {"ip": "5/10m"},
     "bank_pledge": {"ip": "5/h", "email": "5/h"},

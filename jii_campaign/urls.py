@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("testimonials/", include("testimonials.urls")),
     path("campaigns/<slug:slug>/messages/", include("testimonials.message_urls")),
     path("donate/", include("donations.giving.urls")),
+    path("supporter/", include("donations.supporters.urls")),
     prefix_default_language=False,
 )
 if settings.SERVE_MEDIA:

@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import call_command
 from pytest_httpserver import HTTPServer
-from stripe import PaymentIntent
+from stripe import PaymentIntent, Price
 from stripe.billing_portal import Configuration as PortalConfiguration
 from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
@@ -237,6 +237,8 @@ class FakeStripe:
                 c for c in self.portal_configurations if all(c[k] is v for k, v in wanted.items())
             ]
             return self._list(configurations, call)
+        if path.startswith("subscriptions/") and call.method in ("POST", "DELETE"):
+            return self._change_subscription(call, path.removeprefix("subscriptions/"))
         if call.method == "GET" and path.count("/") == 1:
             return self._retrieve_served(*path.split("/"))
         return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
@@ -412,6 +414,46 @@ class FakeStripe:
             )
         return _json(obj)
 
+    # --- a supporter's changes (donations/supporters/): subscriptions updated and cancelled ---
+
+    def _change_subscription(self, call: Call, subscription_id: str) -> Response:
+        """`POST /v1/subscriptions/<id>` (pause_collection set, or cleared with "") and
+        `DELETE /v1/subscriptions/<id>` on a subscription the test `serve`d."""
+        subscription = self._served.get(subscription_id)
+        if subscription is None or subscription["object"] != "subscription":
+            return _error(
+                404, f"No such subscription: '{subscription_id}'", code="resource_missing"
+            )
+        if subscription["status"] == "canceled":
+            return _error(
+                400,
+                "A canceled subscription can only update its cancellation_details and metadata.",
+            )
+        if call.method == "DELETE":
+            subscription.update(status="canceled", canceled_at=int(time.time()))
+            return _json(subscription)
+        for change in nest(call.params).get("items", []):
+            self._replace_price(subscription, change)
+        pause = nest(call.params).get("pause_collection")
+        if pause == "":
+            subscription["pause_collection"] = None
+        elif pause is not None:
+            subscription["pause_collection"] = {
+                "behavior": pause["behavior"],
+                "resumes_at": int(pause["resumes_at"]) if pause.get("resumes_at") else None,
+            }
+        return _json(subscription)
+
+    def _replace_price(self, subscription: dict, change: dict):
+        """An item's `price_data`: a new price of the product, as Stripe creates one."""
+        [item] = [i for i in subscription["items"]["data"] if i["id"] == change["id"]]
+        data = change["price_data"]
+        item["price"] = subscription_price(
+            product=data["product"],
+            unit_amount=int(data["unit_amount"]),
+            price_id=f"price_fake{self._next()}",
+        )
+
     def _list(self, objects: list, call: Call) -> Response:
         since = int(call.params.get("created[gte]", 0))
         data = [obj for obj in objects if obj.get("created", 0) >= since]
@@ -419,6 +461,60 @@ class FakeStripe:
 
     def _next(self):
         return next(self._ids)
+
+
+def subscription_price(*, product, unit_amount, price_id) -> dict:
+    """A monthly yen price, as a subscription item carries it."""
+    return shaped(
+        "price",
+        id=price_id,
+        active=True,
+        billing_scheme="per_unit",
+        created=int(time.time()),
+        currency="jpy",
+        livemode=False,
+        metadata={},
+        product=product,
+        recurring=shaped(
+            Price.Recurring, interval="month", interval_count=1, usage_type="licensed"
+        ),
+        type="recurring",
+        unit_amount=unit_amount,
+    )
+
+
+def subscription_items(subscription_id, *, amount, product="prod_fake_monthly") -> dict:
+    """The one item of a monthly subscription (with its legacy `plan` twin), as a list."""
+    now = int(time.time())
+    price = subscription_price(product=product, unit_amount=amount, price_id="price_fake_first")
+    plan = shaped(
+        "plan",
+        id=price["id"],
+        active=True,
+        amount=amount,
+        billing_scheme="per_unit",
+        created=now,
+        currency="jpy",
+        interval="month",
+        interval_count=1,
+        livemode=False,
+        product=product,
+        usage_type="licensed",
+    )
+    item = shaped(
+        "subscription_item",
+        id=f"si_{subscription_id}",
+        created=now,
+        current_period_start=now,
+        current_period_end=now + 30 * 24 * 3600,
+        discounts=[],
+        metadata={},
+        plan=plan,
+        price=price,
+        quantity=1,
+        subscription=subscription_id,
+    )
+    return {"object": "list", "data": [item], "has_more": False, "url": "/v1/subscription_items"}
 
 
 def portal_configuration(*, cancellation=True, **fields) -> dict:

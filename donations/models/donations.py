@@ -326,6 +326,48 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
             )
         return changed
 
+    @locked_transition
+    def set_pause(self, paused_until, *, as_of=None):
+        """Whether Stripe collects nothing until `paused_until` (None: collecting), as the
+        subscription says. Part of the same news as the scheduled end: an event older than the
+        one that last set it changes nothing (`set_scheduled_end` then moves that time on)."""
+        if is_older(as_of, self.cancel_at_period_end_as_of) or self.paused_until == paused_until:
+            return False
+        self.paused_until = paused_until
+        self.save(update_fields=["paused_until", "updated_at"])
+        return True
+
+    @locked_transition
+    def change_monthly_amount(self, amount, *, as_of=None):
+        """The monthly amount from the next charge on, as the subscription's price says; the
+        counters follow while the gift counts. Past payments keep their own amounts. Ordered
+        like `set_pause`, by the time of the subscription news."""
+        if not self.is_monthly or amount <= 0 or amount == self.amount:
+            return False
+        if is_older(as_of, self.cancel_at_period_end_as_of):
+            return False
+        change = (amount - self.amount) * self._counted_monthly()
+        self.amount = amount
+        self.save(update_fields=["amount", "updated_at"])
+        if change:
+            CampaignProgress.add(self.campaign_id, monthly_amount=change)
+        return True
+
+    @locked_transition
+    def record_cancel_reason(self, reason, detail=""):
+        """Why the supporter ended the gift, in the list's words and their own (both optional)."""
+        self.cancel_reason = reason if reason in CancelReason.values else ""
+        self.cancel_reason_detail = detail.strip()[:2000]
+        self.save(update_fields=["cancel_reason", "cancel_reason_detail", "updated_at"])
+        return True
+
+    def is_paused(self):
+        return bool(
+            self.paused_until
+            and self.status in (self.Status.ACTIVE, self.Status.PAST_DUE)
+            and self.paused_until > timezone.now()
+        )
+
     def scheduled_end(self):
         """Words for staff and donors: "Ends on 2027-01-31", "Ends at the end of the current
         period", or "" while the subscription runs on (or is no longer running)."""

@@ -32,6 +32,9 @@ class SupporterPreference(models.Model):
         blank=True,
         help_text=_("Empty: the name given with the gift."),
     )
+    # The last time a sign-in link opened the supporter's page: a link made before it no longer
+    # opens anything, which makes each link single-use (donations/supporters/sign_in.py).
+    signed_in_at = models.DateTimeField(_("Last signed in"), null=True, blank=True)
     mail_stopped_at = models.DateTimeField(_("Mail stopped"), null=True, blank=True)
     mail_stopped_reason = models.CharField(_("Why mail stopped"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)

@@ -120,6 +120,71 @@ def create_portal_session(customer_id: str, return_url: str) -> str:
     return session["url"]
 
 
+# --- a supporter's own changes (donations/supporters/) ------------------------------------
+
+
+def pause_subscription(subscription_id: str, resumes_at: int) -> dict:
+    """No charge until `resumes_at` (a Unix time); the invoices meanwhile are voided, not owed."""
+    return _call(
+        "subscription pause",
+        client().v1.subscriptions.update,
+        subscription_id,
+        {"pause_collection": {"behavior": "void", "resumes_at": resumes_at}},
+    )
+
+
+def resume_subscription(subscription_id: str) -> dict:
+    # An empty string unsets a parameter in Stripe's form encoding.
+    return _call(
+        "subscription resume",
+        client().v1.subscriptions.update,
+        subscription_id,
+        {"pause_collection": ""},
+    )
+
+
+def change_subscription_amount(subscription_id: str, amount: int) -> dict:
+    """¥`amount` a month from the next charge on: the one item's price replaced by a new price of
+    the same product, with no proration (nothing charged or credited now)."""
+    subscription = retrieve_subscription(subscription_id)
+    [item] = subscription["items"]["data"]
+    product = item["price"]["product"]
+    price_data = {
+        "currency": "jpy",
+        "product": product["id"] if isinstance(product, dict) else product,
+        "unit_amount": amount,
+        "recurring": {"interval": "month"},
+    }
+    return _call(
+        "subscription amount change",
+        client().v1.subscriptions.update,
+        subscription_id,
+        {"items": [{"id": item["id"], "price_data": price_data}], "proration_behavior": "none"},
+    )
+
+
+def cancel_subscription(subscription_id: str) -> dict:
+    """Ended now: no further charge (Stripe sends customer.subscription.deleted)."""
+    return _call("subscription cancel", client().v1.subscriptions.cancel, subscription_id)
+
+
+def create_card_update_session(customer_id: str, subscription_id: str, return_url: str) -> str:
+    """The customer portal opened on the one page that replaces the card of a subscription."""
+    session = _call(
+        "billing portal card update",
+        client().v1.billing_portal.sessions.create,
+        {
+            "customer": customer_id,
+            "return_url": return_url,
+            "flow_data": {
+                "type": "payment_method_update",
+                "after_completion": {"type": "redirect", "redirect": {"return_url": return_url}},
+            },
+        },
+    )
+    return session["url"]
+
+
 def verify_webhook(payload: bytes, signature: str) -> dict:
     """The event, once the Stripe-Signature header proves it came from Stripe."""
     try:

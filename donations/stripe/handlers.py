@@ -148,6 +148,17 @@ SUBSCRIPTION_STATUS_ACTIONS = {
 }
 
 
+def _monthly_amount(subscription) -> int | None:
+    """The yen charged each month by a one-item subscription (changed on the supporter page)."""
+    items = (subscription.get("items") or {}).get("data") or []
+    if len(items) != 1:
+        return None
+    price = items[0].get("price") or {}
+    if price.get("currency") != "jpy" or not price.get("unit_amount"):
+        return None
+    return int(price["unit_amount"]) * int(items[0].get("quantity") or 1)
+
+
 def on_subscription_updated(subscription, as_of):
     donation = find_donation(
         subscription.get("metadata"), stripe_subscription_id=subscription["id"]
@@ -160,6 +171,13 @@ def on_subscription_updated(subscription, as_of):
     )
     if action := SUBSCRIPTION_STATUS_ACTIONS.get(subscription.get("status")):
         action(donation, as_of=as_of)
+    # --- a pause set on the supporter page (or in the Dashboard) ---
+    pause = subscription.get("pause_collection") or {}
+    resumes_at = pause.get("resumes_at")
+    donation.set_pause(StripeEvent.stripe_time(resumes_at) if resumes_at else None, as_of=as_of)
+    if amount := _monthly_amount(subscription):
+        donation.change_monthly_amount(amount, as_of=as_of)
+    # ---
     cancel_at = subscription.get("cancel_at")
     donation.set_scheduled_end(
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),

@@ -97,3 +97,37 @@ def cancel_subscription(donation: Donation):
         "metadata": _metadata(donation),
     }
     process_event(_event("customer.subscription.deleted", subscription))
+
+
+# --- a supporter's own changes, without Stripe (donations/supporters/changes.py) ------------
+
+
+def _subscription(donation: Donation, **fields) -> dict:
+    return {
+        "id": donation.stripe_subscription_id,
+        "object": "subscription",
+        "status": "active",
+        "customer": donation.stripe_customer_id,
+        "cancel_at_period_end": donation.cancel_at_period_end,
+        "cancel_at": int(donation.cancel_at.timestamp()) if donation.cancel_at else None,
+        "metadata": _metadata(donation),
+        **fields,
+    }
+
+
+def pause_subscription(donation: Donation, resumes_at: int):
+    pause = {"behavior": "void", "resumes_at": resumes_at}
+    process_event(
+        _event("customer.subscription.updated", _subscription(donation, pause_collection=pause))
+    )
+
+
+def resume_subscription(donation: Donation):
+    process_event(
+        _event("customer.subscription.updated", _subscription(donation, pause_collection=None))
+    )
+
+
+def change_amount(donation: Donation, amount: int):
+    items = {"object": "list", "data": [{"price": {"currency": "jpy", "unit_amount": amount}}]}
+    process_event(_event("customer.subscription.updated", _subscription(donation, items=items)))
