@@ -7,6 +7,7 @@ from django.test import override_settings
 from campaigns.models import Campaign
 from jii_campaign import cache_outage, page_cache
 from seed import loader as seed
+from tests.support.fake_stripe import fake_stripe_mode
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -34,7 +35,7 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _no_stripe_by_default(settings):
-    """Local test checkout unless a test configures Stripe (see tests/fake_stripe.py)."""
+    """Local test checkout unless a test configures Stripe (see tests/support/fake_stripe.py)."""
     settings.STRIPE_SECRET_KEY = ""
     settings.LOCAL_TEST_CHECKOUT = True
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
@@ -70,7 +71,13 @@ def seeded(db):
 @pytest.fixture
 def staff_client(django_user_model):
     """A logged-in superuser (`staff`) who has given the second factor, reaching the admin over
-    HTTPS as in production. Tests about who may see what use tests/staff_personas.py."""
-    from tests.staff_personas import signed_in
+    HTTPS as in production. Tests about who may see what use tests/support/staff_personas.py."""
+    from tests.support.staff_personas import signed_in
 
     return signed_in(django_user_model.objects.create_superuser("staff", "s@example.org", None))
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """The site in Stripe mode against the validating fake API (tests/support/fake_stripe.py)."""
+    yield from fake_stripe_mode(settings)
