@@ -30,7 +30,7 @@ from werkzeug import Request, Response
 
 from donations.stripe import gateway
 from tests.support import stripe_request_types
-from tests.support.stripe_object_shapes import shaped, undeclared
+from tests.support.stripe_shapes import full_object, undeclared
 
 CHECKOUT_HOST = "https://checkout.stripe.com"
 PORTAL_HOST = "https://billing.stripe.com"
@@ -140,17 +140,17 @@ class FakeStripe:
         """Konbini: Checkout completes unpaid and the payment intent carries the voucher."""
         session = self.complete(session_id, payment_status="unpaid")
         intent = self.payment_intents[session["payment_intent"]]
-        details = shaped(
+        details = full_object(
             PaymentIntent.NextAction.KonbiniDisplayDetails,
             expires_at=int(time.time()) + 3 * 24 * 3600,
             hosted_voucher_url=voucher_url,
-            stores=shaped(PaymentIntent.NextAction.KonbiniDisplayDetails.Stores),
+            stores=full_object(PaymentIntent.NextAction.KonbiniDisplayDetails.Stores),
         )
         intent.update(
             status="requires_action",
             payment_method_types=["konbini"],
             amount_received=0,
-            next_action=shaped(
+            next_action=full_object(
                 PaymentIntent.NextAction,
                 type="konbini_display_details",
                 konbini_display_details=details,
@@ -266,19 +266,19 @@ class FakeStripe:
         )
         now = int(time.time())
         allowed = params.get("allowed_payment_method_types")
-        session = shaped(
+        session = full_object(
             "checkout.session",
             id=session_id,
             allowed_payment_method_types=allowed,
             amount_subtotal=total,
             amount_total=total,
-            automatic_tax=shaped(CheckoutSession.AutomaticTax, enabled=False),
+            automatic_tax=full_object(CheckoutSession.AutomaticTax, enabled=False),
             cancel_url=params.get("cancel_url"),
             client_reference_id=params.get("client_reference_id"),
             created=now,
             currency="jpy",
             custom_fields=[],
-            custom_text=shaped(CheckoutSession.CustomText),
+            custom_text=full_object(CheckoutSession.CustomText),
             customer_creation=params.get("customer_creation", "if_required"),
             customer_email=params.get("customer_email"),
             expires_at=now + 24 * 3600,
@@ -300,7 +300,7 @@ class FakeStripe:
         return session
 
     def _payment_intent(self, intent_id: str, session: dict) -> dict:
-        return shaped(
+        return full_object(
             "payment_intent",
             id=intent_id,
             amount=session["amount_total"],
@@ -318,7 +318,7 @@ class FakeStripe:
 
     def _create_portal_session(self, params: dict) -> dict:
         portal_id = f"bps_fake{self._next()}"
-        return shaped(
+        return full_object(
             "billing_portal.session",
             id=portal_id,
             configuration=self.portal_configurations[0]["id"],
@@ -341,7 +341,7 @@ class FakeStripe:
 
     def _create_webhook_endpoint(self, params: dict) -> dict:
         n = self._next()
-        endpoint = shaped(
+        endpoint = full_object(
             "webhook_endpoint",
             id=f"we_fake{n}",
             api_version=params.get("api_version"),
@@ -424,34 +424,34 @@ def portal_configuration(*, cancellation=True, **fields) -> dict:
     cancellation switched on (or off)."""
     features = PortalConfiguration.Features
     off = {"enabled": False}
-    return shaped(
+    return full_object(
         "billing_portal.configuration",
         id=fields.pop("id", "bpc_fake_default"),
         active=True,
-        business_profile=shaped(PortalConfiguration.BusinessProfile),
+        business_profile=full_object(PortalConfiguration.BusinessProfile),
         created=int(time.time()) - 3600,
-        features=shaped(
+        features=full_object(
             features,
-            customer_update=shaped(features.CustomerUpdate, allowed_updates=[], **off),
-            invoice_history=shaped(features.InvoiceHistory, enabled=True),
-            payment_method_update=shaped(features.PaymentMethodUpdate, enabled=True),
-            subscription_cancel=shaped(
+            customer_update=full_object(features.CustomerUpdate, allowed_updates=[], **off),
+            invoice_history=full_object(features.InvoiceHistory, enabled=True),
+            payment_method_update=full_object(features.PaymentMethodUpdate, enabled=True),
+            subscription_cancel=full_object(
                 features.SubscriptionCancel,
-                cancellation_reason=shaped(
+                cancellation_reason=full_object(
                     features.SubscriptionCancel.CancellationReason, enabled=False, options=[]
                 ),
                 enabled=cancellation,
                 mode="at_period_end",
                 proration_behavior="none",
             ),
-            subscription_pause=shaped(
+            subscription_pause=full_object(
                 features.SubscriptionPause,
-                duration=shaped(
+                duration=full_object(
                     features.SubscriptionPause.Duration, interval_options=[], type="indefinite"
                 ),
                 **off,
             ),
-            subscription_update=shaped(
+            subscription_update=full_object(
                 features.SubscriptionUpdate,
                 default_allowed_updates=[],
                 proration_behavior="none",
@@ -462,7 +462,7 @@ def portal_configuration(*, cancellation=True, **fields) -> dict:
         ),
         is_default=True,
         livemode=False,
-        login_page=shaped(PortalConfiguration.LoginPage, **off),
+        login_page=full_object(PortalConfiguration.LoginPage, **off),
         updated=int(time.time()) - 3600,
         **fields,
     )

@@ -1,9 +1,10 @@
 """Stripe event payloads shaped like API version 2026-10-28, and posting them to the webhook
 signed with the real Stripe-Signature scheme.
 
-Each object is built against the SDK's resource class of its kind (`shaped(stripe.Invoice, ...)`,
-tests/support/stripe_shapes.py): a field this version does not have, or a value of the wrong
-kind, fails the test that builds it. Only `invoice_2024_06_20` is shaped otherwise, on purpose."""
+Each object is built against the SDK's resource class of its kind
+(`partial_object(stripe.Invoice, ...)`, tests/support/stripe_shapes.py): a field this version
+does not have, or a value of the wrong kind, fails the test that builds it.
+Only `invoice_2024_06_20` is shaped otherwise, on purpose."""
 
 import json
 import time
@@ -14,7 +15,7 @@ import stripe
 
 from donations.models import Donation
 from donations.stripe import applying
-from tests.support.sdk_shapes import shaped
+from tests.support.stripe_shapes import partial_object
 
 API_VERSION = stripe.api_version  # the SDK's pinned version: "2026-10-28.endive"
 WEBHOOK_PATH = "/stripe/webhook/"
@@ -34,7 +35,7 @@ def event(
     api_version=API_VERSION,
 ) -> dict:
     """The envelope as `stripe.Event` declares it; `obj` is checked by its own builder."""
-    return shaped(
+    return partial_object(
         stripe.Event,
         {
             "id": event_id or new_id("evt"),
@@ -76,7 +77,7 @@ def checkout_session(
         payment_intent = None if monthly else f"pi_{ref}"
     if subscription == "auto":
         subscription = f"sub_{ref}" if monthly else None
-    return shaped(
+    return partial_object(
         stripe.checkout.Session,
         {
             "id": session_id or donation.stripe_checkout_session_id or new_id("cs"),
@@ -121,7 +122,7 @@ def invoice(
         "subscription": subscription_id,
         "metadata": metadata(donation) if with_metadata else {},
     }
-    return shaped(
+    return partial_object(
         stripe.Invoice,
         {
             "id": invoice_id or new_id("in"),
@@ -188,7 +189,7 @@ def subscription(
     status="active",
     cancel_at_period_end=False,
 ) -> dict:
-    return shaped(
+    return partial_object(
         stripe.Subscription,
         {
             "id": subscription_id,
@@ -206,7 +207,7 @@ def subscription(
 
 def charge(*, payment_intent, amount, amount_refunded=0, charge_id=None) -> dict:
     """A charge as `charge.refunded` sends it: amount_refunded is the running total."""
-    return shaped(
+    return partial_object(
         stripe.Charge,
         {
             "id": charge_id or new_id("ch"),
@@ -225,7 +226,7 @@ def charge(*, payment_intent, amount, amount_refunded=0, charge_id=None) -> dict
 
 def invoice_payment(*, invoice_id, payment_intent, amount) -> dict:
     """`invoice_payment.paid`: the only object tying a monthly invoice to its payment intent."""
-    return shaped(
+    return partial_object(
         stripe.InvoicePayment,
         {
             "id": new_id("inpay"),
@@ -319,7 +320,7 @@ def refund(
     its own id, amount and status (`pending`, `requires_action`, `succeeded`, `failed`,
     `canceled`)."""
     failed = status == "failed"
-    return shaped(
+    return partial_object(
         stripe.Refund,
         {
             "id": refund_id or new_id("re"),
@@ -341,7 +342,7 @@ def refund(
 def dispute_in(status: str, *, payment_intent, amount, dispute_id=None, charge_id=None) -> dict:
     """A Dispute in one of this API version's statuses, e.g. `warning_needs_response` (an
     inquiry), `needs_response`, `appeal_under_review`, `won`, `lost` or `prevented`."""
-    return shaped(
+    return partial_object(
         stripe.Dispute,
         {
             "id": dispute_id or new_id("dp"),
@@ -362,7 +363,7 @@ def dispute_in(status: str, *, payment_intent, amount, dispute_id=None, charge_i
 
 def subscription_ending(donation, *, subscription_id, cancel_at, **fields) -> dict:
     """A subscription that ends on a date (`cancel_at`, Unix time, or None when removed)."""
-    return shaped(
+    return partial_object(
         stripe.Subscription,
         {
             **subscription(donation, subscription_id=subscription_id, **fields),

@@ -8,8 +8,8 @@ from stripe.checkout import Session
 
 from donations.stripe import gateway as stripe_gateway
 from tests.support import stripe_events
-from tests.support.stripe_object_shapes import fields, shaped, undeclared
 from tests.support.stripe_request_types import API_VERSION
+from tests.support.stripe_shapes import declared, full_object, undeclared
 
 
 def answer(fake, method, path, params=None) -> dict:
@@ -66,7 +66,7 @@ def test_objects_have_every_field_the_api_returns(fake_stripe):
     session = stripe_gateway.create_checkout_session(_session_params("payment"), "key-1")
 
     # Stripe returns each field, null when unset; what the site reads is among them.
-    assert set(session) == set(fields(Session))
+    assert set(session) == set(declared(Session))
     assert session["payment_intent"] is None
     assert session["amount_total"] == 3000
     assert session["allowed_payment_method_types"] == ["card"]
@@ -122,10 +122,10 @@ def test_undeclared_fields_are_found_at_any_depth():
 
 def test_shaped_refuses_an_undeclared_field_and_a_missing_required_one():
     with pytest.raises(AssertionError, match="declares no"):
-        shaped(Session.AutomaticTax, enabled=False, colour="red")
+        full_object(Session.AutomaticTax, enabled=False, colour="red")
     with pytest.raises(AssertionError, match="always has"):
-        shaped(Session.AutomaticTax)
-    assert shaped(Session.AutomaticTax, enabled=True) == {
+        full_object(Session.AutomaticTax)
+    assert full_object(Session.AutomaticTax, enabled=True) == {
         "enabled": True,
         "liability": None,
         "provider": None,

@@ -8,7 +8,7 @@ import stripe
 from campaigns.models import Campaign
 from donations.models import Donation
 from tests.support import stripe_events as se
-from tests.support.sdk_shapes import event_problems, problems, shaped
+from tests.support.stripe_shapes import event_problems, partial_object, problems
 
 
 def donation(frequency):
@@ -92,7 +92,7 @@ def test_the_old_version_invoice_is_not_shaped_like_ours():
 
 def test_a_field_the_sdk_does_not_declare_is_refused_when_built():
     with pytest.raises(AssertionError, match="subscription: not an attribute of Invoice"):
-        shaped(stripe.Invoice, {"id": "in_1", "subscription": "sub_1"})
+        partial_object(stripe.Invoice, {"id": "in_1", "subscription": "sub_1"})
 
 
 def test_nested_objects_are_checked_as_deep_as_the_sdk_types_them():

@@ -1,8 +1,17 @@
 """What the stripe SDK declares an object of its pinned API version to hold: the annotated
-attributes of its resource classes (`stripe/_invoice.py`, `checkout/_session.py`...), read with
-`typing.get_type_hints`. The tests' Stripe objects and events are built against them, so that a
-field Stripe does not send in this version (or a value of the wrong kind) fails the test that
-builds it, instead of passing against a handler that would miss it in production."""
+attributes of its resource classes (`stripe/_invoice.py`, `checkout/_session.py`...) and their
+nested classes, read once by `declared()` with `typing.get_type_hints`.
+
+Two uses, one reading:
+- `full_object()` builds an object the way the API returns it, for the fake Stripe's answers:
+  every declared field present, null where the class allows it and nothing was given, and a loud
+  error for a field the class does not declare or a non-null one left out; `undeclared()` lists
+  the keys of any object, at any depth, that its class does not declare.
+- `partial_object()` builds the objects of the tests' webhook events, holding only the fields
+  given: refused with a field this version does not have or a value of the wrong kind
+  (`problems()`), so that the test that builds it fails instead of passing against a handler
+  that would miss it in production.
+"""
 
 import ast
 import collections
@@ -12,7 +21,6 @@ import inspect
 import sys
 import types
 import typing
-from importlib import import_module
 
 import stripe
 from stripe._list_object import ListObject
@@ -20,21 +28,114 @@ from stripe._object_classes import OBJECT_CLASSES
 from stripe._stripe_object import StripeObject, UntypedStripeObject
 
 
-def resource_class(object_name: str) -> type[StripeObject]:
-    """The SDK's class for an object's `object` value ("invoice", "checkout.session")."""
-    module, name = OBJECT_CLASSES[object_name]
-    return getattr(import_module(module), name)
+def resource_class(object_type: str) -> type[StripeObject]:
+    """The SDK's class for an object's `object` value ("invoice", "checkout.session", "list")."""
+    if object_type == "list":
+        return ListObject
+    module, name = OBJECT_CLASSES[object_type]
+    return getattr(importlib.import_module(module), name)
 
 
 @functools.cache
 def declared(cls: type) -> dict:
     """The attributes an SDK class declares, with their types: public, not class constants."""
-    hints = typing.get_type_hints(cls, globalns=dict(_names_for(cls)))
-    return {
+    # Each class in the MRO annotates with the names of its own module.
+    sdk_bases = [base for base in cls.__mro__ if base.__module__.startswith("stripe")]
+    names = collections.ChainMap(*(_names_for(base) for base in sdk_bases))
+    hints = typing.get_type_hints(cls, globalns=dict(names))
+    found = {
         name: hint
         for name, hint in hints.items()
         if not name.startswith("_") and typing.get_origin(hint) is not typing.ClassVar
     }
+    if cls is ListObject:
+        found["object"] = typing.Literal["list"]
+    return found
+
+
+# --- full objects: the fake Stripe's answers ------------------------------------------------
+
+
+def _is_optional(annotation) -> bool:
+    return type(None) in typing.get_args(annotation)
+
+
+def full_object(object_type_or_class, **values) -> dict:
+    """An object as the API returns it; nested objects are built with
+    `full_object(Class.Nested, ...)`. `object_type_or_class` is the API's name
+    ("checkout.session") or a nested class."""
+    cls = object_type_or_class
+    if isinstance(cls, str):
+        cls = resource_class(cls)
+        values["object"] = object_type_or_class
+    fields = declared(cls)
+    extra = sorted(set(values) - set(fields))
+    assert not extra, f"{cls.__qualname__} declares no {extra}"
+    missing = sorted(k for k, a in fields.items() if k not in values and not _is_optional(a))
+    assert not missing, f"{cls.__qualname__} always has {missing}: give them"
+    return {name: values.get(name) for name in fields}
+
+
+def undeclared(obj, annotation=None, path="") -> list[str]:
+    """Every key in `obj` (and in the objects inside it) that its class does not declare."""
+    if annotation is None:
+        if not isinstance(obj, dict):
+            return []
+        object_type = obj.get("object")
+        try:
+            annotation = resource_class(object_type)
+        except (KeyError, TypeError):
+            return [f"{path or '.'} (object {object_type!r} is no Stripe object type)"]
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        if isinstance(obj, dict):
+            objects = [arg for arg in args if _is_object_type(arg)]
+            named = [
+                arg for arg in objects if getattr(arg, "OBJECT_NAME", None) == obj.get("object")
+            ]
+            return undeclared(obj, (named or objects)[0], path) if objects else []
+        if isinstance(obj, list):
+            lists = [arg for arg in args if typing.get_origin(arg) is list]
+            return undeclared(obj, lists[0], path) if lists else []
+        return []
+    if origin is list and isinstance(obj, list):
+        return [
+            bad for i, item in enumerate(obj) for bad in undeclared(item, args[0], f"{path}[{i}]")
+        ]
+    if origin is ListObject or annotation is ListObject:
+        item_type = args[0] if args else None
+        found = _undeclared_keys(obj, ListObject, path)
+        for i, item in enumerate(obj.get("data", [])):
+            found += undeclared(item, item_type, f"{path}.data[{i}]")
+        return found
+    if origin is UntypedStripeObject or annotation is UntypedStripeObject:
+        return []  # metadata and other free-form hashes
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, StripeObject)
+        and declared(annotation)
+    ):
+        found = _undeclared_keys(obj, annotation, path)
+        fields = declared(annotation)
+        for key, value in obj.items():
+            if key in fields and isinstance(value, (dict, list)):
+                found += undeclared(value, fields[key], f"{path}.{key}")
+        return found
+    return []  # scalars
+
+
+def _is_object_type(annotation) -> bool:
+    origin = typing.get_origin(annotation) or annotation
+    return isinstance(origin, type) and issubclass(origin, StripeObject)
+
+
+def _undeclared_keys(obj, cls, path) -> list[str]:
+    if not isinstance(obj, dict):
+        return []
+    return [f"{path}.{key}" for key in obj if key not in declared(cls)]
+
+
+# --- partial objects: the tests' webhook events ---------------------------------------------
 
 
 def problems(value, hint=None, path="") -> list[str]:
@@ -106,7 +207,7 @@ def _list_object(value: dict, item_hint, path):
 LIST_FIELDS = {"object", "data", "has_more", "url"}
 
 
-def shaped(cls: type[StripeObject], fields: dict) -> dict:
+def partial_object(cls: type[StripeObject], fields: dict) -> dict:
     """An object of the SDK's class `cls` holding `fields` (its `object` filled in): refused
     with the fields the SDK does not declare, or whose values it types otherwise."""
     obj = {"object": cls.OBJECT_NAME, **fields} if hasattr(cls, "OBJECT_NAME") else dict(fields)
