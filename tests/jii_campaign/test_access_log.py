@@ -12,6 +12,7 @@ from donations import manage_links, receipts
 from tests.support.site_process import SiteProcess
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL"),
 ]

@@ -16,7 +16,7 @@ from tests.support.staff_personas import signed_in
 BASE_DIR = Path(__file__).resolve().parents[2]
 PAUSED = "ログインを一時停止しています"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -83,6 +83,7 @@ def test_an_image_over_the_size_limit_is_rejected(staff_client, seeded, settings
     assert "画像が大きすぎます（上限 1 MB）。" in response.content.decode()
 
 
+@pytest.mark.slow
 def test_a_large_photo_is_stored_scaled_down(staff_client, seeded):
     response = upload_hero_image(staff_client, seeded, image_file("hero.png", (4000, 3000), "PNG"))
 
@@ -93,6 +94,7 @@ def test_a_large_photo_is_stored_scaled_down(staff_client, seeded):
         assert stored.format == "PNG"
 
 
+@pytest.mark.slow
 def test_the_hero_offers_webp_and_jpeg_renditions_made_once_on_upload(staff_client, seeded):
     upload_hero_image(staff_client, seeded, image_file("hero.png", (4000, 3000), "PNG"))
     campaign = Campaign.objects.get(pk=seeded.pk)

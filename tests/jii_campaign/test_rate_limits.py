@@ -98,6 +98,7 @@ def test_pay_is_limited_and_creates_no_more_donations(seeded, settings):
     assert Donation.objects.count() == before + 2
 
 
+@pytest.mark.slow
 def test_card_testing_from_one_address_is_stopped(seeded, fake_stripe):
     # The pattern of the report: one client creating session after session.
     client = Client()

@@ -149,6 +149,7 @@ def test_a_local_debug_run_skips_it_and_says_so(settings):
     ("value", "expected"),
     [("", "/admin/second-factor/"), ("staff-only", "/staff-only/second-factor/")],
 )
+@pytest.mark.slow
 def test_the_second_factor_lives_under_the_admin_path(value, expected):
     environment = {k: v for k, v in os.environ.items() if k != "ADMIN_PATH"}
     if value:

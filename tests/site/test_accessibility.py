@@ -13,7 +13,7 @@ from donations.models import Donation
 from seed import loader as seed
 from tests.support.html_checks import PROGRAMMES
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # scripts/test installs it (package.json pins the version).

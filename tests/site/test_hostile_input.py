@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from donations.models import Donation
 from tests.support.fake_stripe import donation_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 REFUSED = 'class="error-summary" role="alert"'
 

@@ -20,7 +20,7 @@ from tests.support import stripe_events
 from tests.support.fake_stripe import donation_form, form_fields
 from tests.support.site_process import BASE_DIR, SiteProcess, TcpProxy, csrf_cookie
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 UNAVAILABLE_JA = "ただいまこのページを表示できません"
 UNAVAILABLE_EN = "The site can’t show this page right now because of a temporary problem"
 # The connection pool gives up after 1 s; the rest is slack for a busy test machine.

@@ -25,7 +25,7 @@ from tests.support.fake_stripe import donation_form
 from tests.support.html_checks import https_client
 from tests.support.site_process import BASE_DIR, SiteProcess, free_port
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 UNAVAILABLE = "Shared cache (Redis) unavailable"
 
 
@@ -162,7 +162,6 @@ def postgres_url():
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.mark.slow
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL")
 def test_gunicorn_and_the_event_worker_ride_out_a_redis_outage(redis_server, seeded, tmp_path):
     site = SiteProcess(postgres_url(), REDIS_URL=redis_server.url)

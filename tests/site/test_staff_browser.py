@@ -8,7 +8,7 @@ import pytest
 from donations.models import Donation
 from tests.support.staff_personas import authenticator, current_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 

@@ -22,7 +22,7 @@ from testimonials.models import SupportMessage
 from tests.support import stripe_events as se
 from tests.support.staff_personas import SECRETARIAT, member
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 PAYMENTS = 24
 

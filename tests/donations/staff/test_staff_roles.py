@@ -198,6 +198,7 @@ def test_administrators_read_the_staff_log_and_others_do_not(gift):
     assert client_of("secretariat").get("/admin/admin/logentry/").status_code == 403
 
 
+@pytest.mark.slow
 def test_a_fresh_database_gets_the_three_groups(tmp_path):
     """`migrate` on an empty database defines the groups with their permissions."""
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}

@@ -232,6 +232,7 @@ def colliding_pair(campaign, outcome):
     return se.event("checkout.session.completed", session), other, check
 
 
+@pytest.mark.slow
 def test_a_refund_or_dispute_delivered_with_its_payment_by_another_process_is_kept(seeded):
     outcomes = [OUTCOMES[n % len(OUTCOMES)] for n in range(PAIRS)]
     pairs = [colliding_pair(seeded, outcome) for outcome in outcomes]

@@ -19,7 +19,7 @@ from donations.stripe.event_validation import OBJECTS
 from tests.support import stripe_events as se
 from tests.support.personas import english_site
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 json_scalars = st.one_of(
     st.none(),
