@@ -2,7 +2,8 @@
 
 Threaded workers: requests are short (the campaign page is served from the cache, a webhook is a
 few statements), but a donor's checkout may wait on Stripe for up to its timeouts; with threads
-such a wait holds one thread, not a whole worker, so `/` keeps answering (tests/test_outages.py).
+such a wait holds one thread, not a whole worker, so `/` keeps answering
+(tests/site/test_outages.py).
 A worker accepts connections whether or not a thread is free, and queues them for its threads:
 8 threads keep a worker whose threads all wait on Stripe unlikely (4 made it happen in a test
 run, with 4 donors waiting). The database pool (DATABASE_POOL_MAX_SIZE) must be at least

@@ -1,7 +1,7 @@
 """The one list of environment variables (docs/environment.toml): README.md's table and
 `.env.example` written from it, and what the code reads, with the defaults it uses.
 
-`scripts/env-docs` rewrites both files; tests/test_environment_docs.py holds them, settings.py,
+`scripts/env-docs` rewrites both files; tests/site/test_environment_docs.py holds them, settings.py,
 gunicorn.conf.py and compose.yaml to the list. Standard library only: it runs without Django.
 """
 

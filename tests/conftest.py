@@ -1,12 +1,16 @@
 """Fixtures shared by every test module. Each area keeps its own helpers in its own module."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from playwright.sync_api import sync_playwright
 
 from campaigns.models import Campaign
 from jii_campaign import cache_outage, page_cache
 from seed import loader as seed
+from tests.support.fake_stripe import fake_stripe_mode
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -34,7 +38,7 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _no_stripe_by_default(settings):
-    """Local test checkout unless a test configures Stripe (see tests/fake_stripe.py)."""
+    """Local test checkout unless a test configures Stripe (see tests/support/fake_stripe.py)."""
     settings.STRIPE_SECRET_KEY = ""
     settings.LOCAL_TEST_CHECKOUT = True
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
@@ -70,7 +74,40 @@ def seeded(db):
 @pytest.fixture
 def staff_client(django_user_model):
     """A logged-in superuser (`staff`) who has given the second factor, reaching the admin over
-    HTTPS as in production. Tests about who may see what use tests/staff_personas.py."""
-    from tests.staff_personas import signed_in
+    HTTPS as in production. Tests about who may see what use tests/support/staff_personas.py."""
+    from tests.support.staff_personas import signed_in
 
     return signed_in(django_user_model.objects.create_superuser("staff", "s@example.org", None))
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """The site in Stripe mode against the validating fake API (tests/support/fake_stripe.py)."""
+    yield from fake_stripe_mode(settings)
+
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The headless Chromium shared by the browser tests (one per module)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()

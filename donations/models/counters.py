@@ -95,8 +95,8 @@ class CampaignProgress(models.Model):
         # rolled back so far (`on_commit` only promises to drop them, and runs the rest after the
         # commit, too late for a counter that must commit with its ledger rows). So this reads the
         # connection's `run_on_commit` list of (savepoint ids, callback, robust) directly;
-        # tests/test_counter_row.py::test_django_still_keeps_on_commit_callbacks_as_we_read_them
-        # fails if a Django upgrade changes that list.
+        # test_django_still_keeps_on_commit_callbacks_as_we_read_them
+        # (tests/donations/ledger/test_counter_row.py) fails if a Django upgrade changes that list.
         totals = {}
         for _sids, callback, _robust in transaction.get_connection().run_on_commit:
             if isinstance(callback, _PendingCounts) and not callback.applied:

@@ -1,0 +1,51 @@
+"""Link previews and share links: Open Graph and Twitter-card metadata with an image for the
+campaign and each programme, canonical addresses, and share links with #小さな理解."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from tests.support.html_checks import PROGRAMMES
+
+pytestmark = pytest.mark.django_db
+
+
+def meta(html, attribute, name):
+    found = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)"', html)
+    return found and found.group(1)
+
+
+def canonical(html):
+    return re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1)
+
+
+def test_the_campaign_page_carries_its_preview_and_canonical_address(client, seeded):
+    home = client.get("/").content.decode()
+    own = client.get(f"/campaigns/{seeded.slug}/").content.decode()
+    english = client.get("/en/").content.decode()
+
+    url = f"http://testserver/campaigns/{seeded.slug}/"
+    assert canonical(home) == canonical(own) == url  # "/" shows the featured campaign
+    assert canonical(english) == f"http://testserver/en/campaigns/{seeded.slug}/"
+    assert meta(home, "property", "og:title") == seeded.title_ja.replace('"', "&quot;")
+    assert meta(home, "property", "og:url") == url
+    image = meta(home, "property", "og:image")
+    assert image.startswith("http://testserver/") and image.endswith(".png")
+    assert finders.find(image.removeprefix("http://testserver/static/"))  # the file exists
+    assert meta(home, "name", "twitter:card") == "summary_large_image"
+    assert meta(home, "name", "twitter:image") == image
+
+
+@pytest.mark.parametrize("slug", list(PROGRAMMES))
+def test_each_programme_has_its_preview_and_hashtagged_share_links(client, seeded, slug):
+    html = client.get(f"/programs/{slug}/").content.decode()
+
+    url = f"http://testserver/programs/{slug}/"
+    assert canonical(html) == url
+    assert meta(html, "property", "og:title") == PROGRAMMES[slug]
+    assert meta(html, "property", "og:image").startswith("http://testserver/")
+    tweet = re.search(r'href="(https://twitter.com/intent/tweet\?[^"]+)"', html).group(1)
+    query = parse_qs(urlsplit(tweet.replace("&amp;", "&")).query)
+    assert query["text"][0].startswith("#小さな理解 ") and query["url"] == [url]

@@ -1,0 +1,44 @@
+"""The Japanese a reader sees on a page: text and readable attributes outside elements marked
+lang="ja"."""
+
+import re
+from html.parser import HTMLParser
+
+# Kana, kanji, Japanese punctuation (「」、。) and full-width forms (（）).
+JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "content", "value"}
+
+
+class _ShownText(HTMLParser):
+    """The text and the readable attributes of a page, leaving out elements marked lang="ja"."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack = []  # one flag per open element: is it (or an ancestor) marked Japanese?
+        self.parts = []
+
+    def _japanese_here(self):
+        return bool(self.stack) and self.stack[-1]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        marked = self._japanese_here() or (attrs.get("lang") or "").startswith("ja")
+        if not marked:
+            self.parts += [value or "" for name, value in attrs.items() if name in SHOWN_ATTRIBUTES]
+        if tag not in VOID:
+            self.stack.append(marked)
+
+    def handle_endtag(self, tag):
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not self._japanese_here():
+            self.parts.append(data)
+
+
+def japanese_shown(html):
+    reader = _ShownText()
+    reader.feed(html)
+    return sorted({match.group(0) for match in JAPANESE.finditer(" ".join(reader.parts))})
