@@ -65,8 +65,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def campaign(db):
+    """One small published campaign made for the test alone (tests/support/gifts.py): what
+    most tests need instead of the seed. A module may define its own."""
+    from tests.support.gifts import small_campaign
+
+    return small_campaign()
+
+
+@pytest.fixture
 def seeded(db):
-    """The seed content, as `manage.py load_seed_content` loads it."""
+    """The seed content, as `manage.py load_seed_content` loads it: only for the seed's own tests
+    and the checks of the pages as shipped."""
     seed.load()
     return Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
 

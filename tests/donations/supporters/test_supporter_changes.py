@@ -17,16 +17,11 @@ from tests.support.fake_stripe import (
     run_task_worker,
     subscription_items,
 )
-from tests.support.gifts import counters, deliver, small_campaign
+from tests.support.gifts import counters, deliver
 from tests.support.pdf_text import pdf_text, squeezed
 from tests.support.supporter_gifts import EMAIL, card_monthly, signed_in, transfer_monthly
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def campaign():
-    return small_campaign()
 
 
 def stripe_subscription(fake, donation):

@@ -9,7 +9,6 @@ from django.core import mail, signing
 
 from donations.supporters import sign_in
 from tests.support.fake_stripe import run_task_worker
-from tests.support.gifts import small_campaign
 from tests.support.supporter_gifts import (
     EMAIL,
     ask_link,
@@ -21,11 +20,6 @@ from tests.support.supporter_gifts import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def campaign():
-    return small_campaign()
 
 
 def test_a_link_signs_in_and_shows_the_gifts(client, campaign):
