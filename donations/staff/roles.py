@@ -33,6 +33,12 @@ GROUPS = {
         "jii_campaign.view_bankaccount",
         "testimonials.view_supportmessage",
         "testimonials.moderate_supportmessage",
+        # 活動報告: writes, previews, tests and sends updates (updates/admin.py), without seeing
+        # who receives them.
+        *_all_of("updates.update"),
+        "updates.preview_update",
+        "updates.send_test_update",
+        "updates.send_update",
     ],
     ACCOUNTS: [
         "donations.view_donation",
@@ -48,6 +54,8 @@ GROUPS = {
         "donations.import_statement",
         "jii_campaign.view_bankaccount",
         "jii_campaign.change_bankaccount",
+        # Who an update went to, and whose mail stopped (addresses: donors' data).
+        "updates.view_delivery",
     ],
 }
 
