@@ -63,7 +63,7 @@ def send_next(update_id: int) -> Delivery | None:
     now = timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("update__campaign")
             .filter(update_id=update_id, status=Delivery.Status.QUEUED)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
