@@ -29,7 +29,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("donations.stripe.webhook_urls")),
     # The e-mail service's tracking webhooks (updates/mail_stops.py), checked by anymail.
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include("updates.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("campaign_pages.urls")),

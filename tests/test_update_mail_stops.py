@@ -97,3 +97,9 @@ def test_a_webhook_without_the_credentials_changes_nothing(two_supporters):
     response = postmark(hard_bounce("bounces@example.jp"), credentials="someone:guessing")
     assert response.status_code in (400, 401, 403)
     assert SupporterPreference.objects.get(email="bounces@example.jp").mail_stopped_at is None
+
+
+def test_without_a_secret_the_webhook_answers_nobody(two_supporters, settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": None}
+    assert postmark(hard_bounce("bounces@example.jp")).status_code == 404
+    assert SupporterPreference.objects.get(email="bounces@example.jp").mail_stopped_at is None
