@@ -84,3 +84,16 @@ def test_recipients_are_listed_only_to_staff_who_see_donors_and_each_look_is_log
     listing = accounts.get("/admin/updates/delivery/")
     assert listing.status_code == 200 and "hanako@example.jp" in listing.content.decode()
     assert LogEntry.objects.filter(user__username="kaikei").exists()
+
+
+def test_nothing_is_sent_while_the_organisations_address_is_missing(report):
+    from jii_campaign.models import Organisation
+
+    Organisation.objects.update(address="")
+    client = signed_in(member("jimukyoku", SECRETARIAT))
+    page = client.get(f"/admin/updates/update/{report.pk}/send/").content.decode()
+    client.post(f"/admin/updates/update/{report.pk}/send/", {"audience": "consenting"})
+    run_task_worker()
+
+    assert "住所" in page and 'name="audience"' not in page
+    assert mail.outbox == [] and not report.deliveries.exists()

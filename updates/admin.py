@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from donations.models import SupporterPreference
 from donations.staff.access_records import record_access
 from jii_campaign.admin import TranslatedAdmin
+from jii_campaign.models import Organisation
 from updates import audiences, emails, sending
 from updates.models import Delivery, Update
 from updates.tasks import send_test
@@ -112,7 +113,8 @@ class UpdateAdmin(TranslatedAdmin):
         update = get_object_or_404(Update, pk=pk)
         audience = request.POST.get("audience") or request.GET.get("audience")
         choices = dict(Update.Audience.choices)
-        if request.method == "POST" and audience in choices:
+        address_missing = not Organisation.current().address
+        if request.method == "POST" and audience in choices and not address_missing:
             try:
                 count = sending.queue(update, audience)
             except sending.AlreadySent:
@@ -127,6 +129,8 @@ class UpdateAdmin(TranslatedAdmin):
             "update": update,
             "audiences": [(value, label, counts[value]) for value, label in choices.items()],
             "stopped": SupporterPreference.objects.filter(mail_stopped_at__isnull=False).count(),
+            # 特定電子メール法: every report names the sender's address.
+            "address_missing": address_missing,
             "title": _("Send “%(title)s”") % {"title": update.title},
         }
         return TemplateResponse(request, "admin/updates/update/send.html", context)

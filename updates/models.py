@@ -73,6 +73,12 @@ class Update(models.Model):
     def get_absolute_url(self):
         return reverse("updates:detail", kwargs={"slug": self.slug})
 
+    @property
+    def excerpt(self):
+        """The first paragraph of the body (in the reader's language), for the archive."""
+        paragraphs = (p.strip() for p in (self.body or "").replace("\r\n", "\n").split("\n\n"))
+        return next((p for p in paragraphs if p and not p.startswith(("## ", "- "))), "")
+
 
 class Delivery(models.Model):
     class Status(models.TextChoices):
