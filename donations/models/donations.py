@@ -95,7 +95,9 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
     locale = models.CharField(_("Language"), max_length=10, default="ja")
     # 特定電子メール法: the donor's ticked box "send me activity reports", recorded in their
     # SupporterPreference once the gift is paid (a bank transfer: once pledged).
-    updates_consent = models.BooleanField(_("Asked for activity reports"), default=False)
+    updates_consent = models.BooleanField(
+        _("Asked for activity reports"), default=False, db_default=False
+    )
     support_message = models.OneToOneField(
         "testimonials.SupportMessage",
         on_delete=models.SET_NULL,
