@@ -52,9 +52,9 @@ log = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache:version"
 # Rows of these apps and models are shown on public pages: saving one invalidates them.
-CONTENT_APPS = {"campaigns", "programs", "testimonials", "jii_campaign"}
+CONTENT_APPS = {"campaigns", "programs", "testimonials", "jii_campaign", "updates"}
 CONTENT_MODELS = {"donations.campaignprogress"}
-NOT_CONTENT = {"jii_campaign.pageversion"}
+NOT_CONTENT = {"jii_campaign.pageversion", "updates.delivery"}
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers the outer middleware (security, locale, session) set again on every response.
 NOT_STORED = {"content-length", "content-encoding", "etag", "vary"}

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "donations",
     "campaign_pages",
     "seed",
+    "updates",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,8 @@ RATE_LIMITS = {
     "bank_pledge": {"ip": "5/h", "email": "5/h"},
     # Stripe reads behind the thank-you page, per Checkout session.
     "thanks_stripe": {"session": "10/m"},
+    # One-click unsubscribe (updates/): mail clients POST once per message.
+    "unsubscribe": {"ip": "30/10m"},
 }
 # Proxies in front of the site that append to X-Forwarded-For (jii_campaign/client_ip.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -285,6 +288,27 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="JIIパートナー�
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that stops answering fails the send (retried later) instead of holding the worker.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Activity reports (updates/): a transactional e-mail service through django-anymail when
+# EMAIL_SERVICE names one (its API key in EMAIL_SERVICE_API_KEY); its tracking webhook
+# (/anymail/<service>/tracking/, HTTP basic auth EMAIL_WEBHOOK_SECRET "user:password") stops mail
+# to addresses that bounce or complain. Without it, EMAIL_URL's backend sends everything.
+EMAIL_SERVICE = env.str("EMAIL_SERVICE", default="")
+EMAIL_SERVICE_API_KEYS = {
+    "postmark": "POSTMARK_SERVER_TOKEN",
+    "sendgrid": "SENDGRID_API_KEY",
+    "mailgun": "MAILGUN_API_KEY",
+    "brevo": "BREVO_API_KEY",
+    "resend": "RESEND_API_KEY",
+}
+ANYMAIL = {"WEBHOOK_SECRET": env.str("EMAIL_WEBHOOK_SECRET", default="") or None}
+if EMAIL_SERVICE:
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_SERVICE}.EmailBackend"
+    if EMAIL_SERVICE_API_KEYS.get(EMAIL_SERVICE):
+        ANYMAIL[EMAIL_SERVICE_API_KEYS[EMAIL_SERVICE]] = env.str(
+            "EMAIL_SERVICE_API_KEY", default=""
+        )
+UPDATES_SEND_PER_MINUTE = env.int("UPDATES_SEND_PER_MINUTE", default=60)
 
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}

@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("donations.stripe.webhook_urls")),
+    # The e-mail service's tracking webhooks (updates/mail_stops.py), checked by anymail.
+    path("anymail/", include("updates.webhook_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("campaign_pages.urls")),
@@ -37,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("campaigns/<slug:slug>/messages/", include("testimonials.message_urls")),
     path("donate/", include("donations.giving.urls")),
     path("supporter/", include("donations.supporters.urls")),
+    path("updates/", include("updates.urls")),
     prefix_default_language=False,
 )
 if settings.SERVE_MEDIA:

@@ -59,7 +59,9 @@ def _record(form, campaign):
             public_name=data["public_name"],
             nickname=data["nickname"],
             locale=get_language(),
+            updates_consent=data.get("updates_consent", False),
         )
+        donation.record_updates_consent()  # a pledge asks for reports at once
         if data["message"].strip():
             attach_support_message(donation, data["message"])
         tasks.send_transfer_instructions.enqueue(donation.pk)

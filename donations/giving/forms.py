@@ -96,6 +96,11 @@ class DonationForm(forms.Form):
         ),
         required=False,
     )
+    # 特定電子メール法: asked here, unticked by default; stored once the gift is paid.
+    updates_consent = forms.BooleanField(
+        label=_("Send me activity reports by e-mail (about once a month; stop them any time)"),
+        required=False,
+    )
     agree_terms = forms.BooleanField(label=_("I agree to the Donation Terms"))
 
     def __init__(self, *args, campaign, tiers=None, **kwargs):
@@ -178,6 +183,7 @@ class BankPledgeForm(HoneypotForm):
     nickname = DonationForm.base_fields["nickname"]
     message = DonationForm.base_fields["message"]
     message_consent = DonationForm.base_fields["message_consent"]
+    updates_consent = DonationForm.base_fields["updates_consent"]
     agree_terms = DonationForm.base_fields["agree_terms"]
 
     def __init__(self, *args, campaign, **kwargs):

@@ -93,6 +93,11 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
         help_text=_("For bank transfers: the name the bank statement will show."),
     )
     locale = models.CharField(_("Language"), max_length=10, default="ja")
+    # 特定電子メール法: the donor's ticked box "send me activity reports", recorded in their
+    # SupporterPreference once the gift is paid (a bank transfer: once pledged).
+    updates_consent = models.BooleanField(
+        _("Asked for activity reports"), default=False, db_default=False
+    )
     support_message = models.OneToOneField(
         "testimonials.SupportMessage",
         on_delete=models.SET_NULL,
@@ -408,6 +413,23 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
                 self.campaign_id, monthly_supporters=change, monthly_amount=change * self.amount
             )
         self.release_support_message()
+        if self.status in (self.Status.SUCCEEDED, self.Status.ACTIVE):
+            self.record_updates_consent()
+
+    def record_updates_consent(self):
+        """The donor who ticked "send me activity reports" now receives them (never withdrawn
+        here: an unticked box on a later gift changes nothing)."""
+        if not (self.updates_consent and self.donor_email):
+            return
+        from donations.models.supporter_preferences import SupporterPreference
+
+        preference = SupporterPreference.objects.of(self.donor_email)
+        if not preference.updates_consent:
+            preference.updates_consent = True
+            preference.updates_consent_changed_at = timezone.now()
+            preference.save(
+                update_fields=["updates_consent", "updates_consent_changed_at", "updated_at"]
+            )
 
     def release_support_message(self):
         """A message left with this gift joins the moderation queue once the gift is paid."""

@@ -54,6 +54,7 @@ def pending_donation(form, token, locale: str) -> Donation:
                 "public_name": data["public_name"],
                 "nickname": data["nickname"],
                 "locale": locale,
+                "updates_consent": data.get("updates_consent", False),
             },
         )
         if created and data["message"].strip():

@@ -19,6 +19,7 @@ from testimonials.models import SupportMessage
 from tests.support import stripe_events as se
 from tests.support.html_checks import form_data, https_client
 from tests.support.staff_personas import signed_in
+from updates.models import Delivery, Update
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
@@ -49,6 +50,7 @@ NOT_ADDED_BY_HAND = {
     "donations.Payment",
     "donations.StripeEvent",
     "donations.StatementLine",  # imported from statements only
+    "updates.Delivery",  # made by sending an update
     "django_tasks_database.DBTaskResult",
     # django-axes records login attempts; staff only read and delete them (to unlock).
     "axes.AccessAttempt",
@@ -83,6 +85,9 @@ def a_row_of_every_kind(seeded, django_user_model):
     AccessFailureLog.objects.create(
         username="intruder", ip_address="192.0.2.1", user_agent="curl", path_info="/admin/login/"
     )
+    # An activity report and one delivery of it.
+    report = Update.objects.create(slug="report", title="活動報告", body="本文")
+    Delivery.objects.create(update=report, email=donation.donor_email, language="ja")
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from donations.bank import statements
 from donations.models import CampaignProgress, Donation, StatementLine
 from donations.models.transfer_pledges import REFERENCE_ALPHABET
 from testimonials.models import SupportMessage
+from tests.support.bank_pledges import pledge_form
 from tests.support.fake_stripe import form_fields, run_task_worker
 
 SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "sample-bank-statement.csv"
@@ -32,23 +33,6 @@ def pledge(campaign, amount=3000, frequency="once", **fields):
         donor_email="hanako@example.jp",
         **fields,
     )
-
-
-def pledge_form(client, campaign, **fields):
-    page = client.get(f"/donate/bank/?campaign={campaign.slug}")
-    data = form_fields(page, "/donate/bank/")
-    data.update(
-        {
-            "frequency": "once",
-            "amount": "5,000",
-            "donor_name": "佐藤 一郎",
-            "donor_email": "ichiro@example.jp",
-            "public_name": "anonymous",
-            "agree_terms": "on",
-            **fields,
-        }
-    )
-    return client.post("/donate/bank/", data)
 
 
 def assert_ledger_agrees():
