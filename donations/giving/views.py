@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Campaign
+from campaigns.payment_methods import PaymentMethod
 from donations import manage_links, tasks
 from donations.giving.forms import DonationForm, ManageForm
 from donations.models import Donation
@@ -83,7 +85,21 @@ def confirm(request):
     form = DonationForm(request.POST, campaign=_campaign(request))
     if not form.is_valid():
         return _form_page(request, form, status=400)
+    if form.cleaned_data["payment_method"] == PaymentMethod.BANK_PLEDGE:
+        return _see_other(_bank_pledge_url(form))
     return _confirm_page(request, form, token=uuid.uuid4())
+
+
+def _bank_pledge_url(form):
+    """The manual bank pledge has its own form (reference code, payer kana)."""
+    query = urlencode(
+        {
+            "campaign": form.campaign.slug,
+            "amount": form.cleaned_data["amount"],
+            "frequency": form.cleaned_data["frequency"],
+        }
+    )
+    return f"{reverse('donations:bank_pledge')}?{query}"
 
 
 @require_POST
@@ -96,6 +112,8 @@ def pay(request):
         form.add_error(None, _("Please check your details and continue to review again."))
     if not form.is_valid() or token is None:
         return _form_page(request, form, status=400)
+    if form.cleaned_data["payment_method"] == PaymentMethod.BANK_PLEDGE:
+        return _see_other(_bank_pledge_url(form))
     donation = checkout.pending_donation(form, token, get_language())
     if donation.status != Donation.Status.PENDING:
         # A confirmation page resubmitted after the donor paid (or gave up) starts nothing new.

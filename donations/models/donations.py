@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from donations.models.stripe_bank_transfers import StripeBankTransfers
 from donations.models.stripe_linked import StripeLinked, is_older
 from donations.models.transfer_pledges import BankTransferPledges
 from jii_campaign.locking import locked_transition
@@ -33,7 +34,7 @@ class CancelReason(models.TextChoices):
     OTHER = "other", _("Another reason")
 
 
-class Donation(StripeLinked, BankTransferPledges, models.Model):
+class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Model):
     """A donor's pledge: one gift, or a monthly subscription with many payments."""
 
     class Frequency(models.TextChoices):
@@ -73,6 +74,18 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
     channel = models.CharField(
         _("Received via"), max_length=20, choices=Channel.choices, default=Channel.STRIPE
     )
+    # How a one-time gift is paid (campaigns.payment_methods.PaymentMethod); empty before it
+    # was recorded and for monthly card gifts.
+    payment_method = models.CharField(_("Payment method"), max_length=20, blank=True)
+    # A Stripe bank transfer: what a partial transfer left missing, and what an over-funded one
+    # left in the donor's Stripe cash balance (not counted: the gift counts what it asked).
+    transfer_amount_missing = models.PositiveIntegerField(
+        _("Still to transfer (¥)"), null=True, blank=True
+    )
+    transfer_left_in_balance = models.PositiveIntegerField(
+        _("Transferred beyond the gift (¥)"), null=True, blank=True
+    )
+    transfer_balance_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
