@@ -149,7 +149,7 @@ STATUSES_STRIPE_CAN_CHANGE = {Donation.Status.PENDING, Donation.Status.AWAITING_
 @require_GET
 def thanks(request):
     """What is true about the donation, as Stripe (or, locally, the ledger) says."""
-    voucher_url, donation, error = "", None, False
+    voucher_url, donation, error, transfer_account = "", None, False, None
     if checkout.local_mode():
         # Without a valid token, filter(checkout_token=None) would match the offline gifts.
         token = _uuid_or_none(request.GET.get("token", ""))
@@ -164,10 +164,15 @@ def thanks(request):
             and not over_limit(request, "thanks_stripe", session=session_id)
         ):
             try:
-                donation, voucher_url = checkout.outcome_from_stripe(session_id)
+                donation, voucher_url, transfer_account = checkout.outcome_from_stripe(session_id)
             except gateway.GatewayUnavailable:
                 error = True
-    context = {"donation": donation, "voucher_url": voucher_url, "error": error}
+    context = {
+        "donation": donation,
+        "voucher_url": voucher_url,
+        "error": error,
+        "transfer_account": transfer_account,
+    }
     return render(request, "donations/thanks.html", context)
 
 

@@ -149,15 +149,24 @@ def product_name(donation: Donation) -> str:
 def outcome_from_stripe(session_id: str):
     """Ask Stripe (never the query string) how the session ended and apply it to the ledger.
     Returns (donation or None, the URL of the konbini voucher or the transfer instructions
-    or "")."""
+    or "", the virtual account to transfer to or None)."""
     session = gateway.retrieve_checkout_session(session_id)
     with transaction.atomic():
         donation = apply_checkout_session(session)
     intent = session.get("payment_intent")
-    next_step = ""
+    next_step, account = "", None
     if isinstance(intent, dict):
         action = intent.get("next_action") or {}
         konbini = action.get("konbini_display_details") or {}
         transfer = action.get("display_bank_transfer_instructions") or {}
         next_step = konbini.get("hosted_voucher_url") or transfer.get("hosted_instructions_url")
-    return donation, next_step or ""
+        account = transfer_account(transfer)
+    return donation, next_step or "", account
+
+
+def transfer_account(instructions: dict) -> dict | None:
+    """The Japanese (zengin) account Stripe gave the donor, and what is still to transfer."""
+    for address in instructions.get("financial_addresses") or []:
+        if address.get("type") == "zengin" and address.get("zengin"):
+            return {**address["zengin"], "amount_remaining": instructions.get("amount_remaining")}
+    return None
