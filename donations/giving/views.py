@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Campaign
+from campaigns.payment_methods import DELAYED as DELAYED_METHODS
 from campaigns.payment_methods import PaymentMethod
 from donations import manage_links, tasks
 from donations.giving.forms import DonationForm, ManageForm
@@ -172,6 +173,7 @@ def thanks(request):
         "voucher_url": voucher_url,
         "error": error,
         "transfer_account": transfer_account,
+        "local_mode": checkout.local_mode(),
     }
     return render(request, "donations/thanks.html", context)
 
@@ -189,14 +191,26 @@ def test_checkout(request, token):
     if not checkout.local_mode():
         raise Http404
     donation = get_object_or_404(Donation, checkout_token=token)
+    outcome = request.POST.get("outcome")
+    delayed = donation.payment_method in DELAYED_METHODS
     if request.method == "POST" and donation.status == Donation.Status.PENDING:
-        if request.POST.get("outcome") == "pay":
+        if outcome == "pay" and delayed:
+            local_checkout.issue_instructions(donation)
+            return _see_other(_thanks_url(donation))
+        if outcome == "pay":
             local_checkout.complete(donation)
         else:
             local_checkout.abandon(donation)
+    elif request.method == "POST" and donation.status == Donation.Status.AWAITING_PAYMENT:
+        if outcome == "arrive":
+            local_checkout.money_arrives(donation)
+        elif outcome == "expire":
+            local_checkout.instructions_expire(donation)
     if request.method == "POST":
         return _see_other(_thanks_url(donation))
-    return render(request, "donations/test_checkout.html", {"donation": donation})
+    method_label = PaymentMethod(donation.payment_method).label if donation.payment_method else ""
+    context = {"donation": donation, "method_label": method_label}
+    return render(request, "donations/test_checkout.html", context)
 
 
 def _manage_form_again(request):
