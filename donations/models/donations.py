@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.payment_methods import PaymentMethod
 from donations.models.stripe_bank_transfers import StripeBankTransfers
 from donations.models.stripe_linked import StripeLinked, is_older
 from donations.models.transfer_pledges import BankTransferPledges
@@ -76,7 +77,9 @@ class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Mo
     )
     # How a one-time gift is paid (campaigns.payment_methods.PaymentMethod); empty before it
     # was recorded and for monthly card gifts.
-    payment_method = models.CharField(_("Payment method"), max_length=20, blank=True)
+    payment_method = models.CharField(
+        _("Payment method"), max_length=20, blank=True, choices=PaymentMethod.choices
+    )
     # A Stripe bank transfer: what a partial transfer left missing, and what an over-funded one
     # left in the donor's Stripe cash balance (not counted: the gift counts what it asked).
     transfer_amount_missing = models.PositiveIntegerField(
@@ -332,6 +335,15 @@ class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Mo
                 ]
             )
         return changed
+
+    def way_paid(self) -> str:
+        """The way the money comes, for staff and receipts: card, PayPay, konbini, a Stripe bank
+        transfer or one to our account (a pledge), or the channel for older rows."""
+        if self.channel == self.Channel.BANK_TRANSFER:
+            return str(PaymentMethod.BANK_PLEDGE.label)
+        if self.channel == self.Channel.STRIPE and self.payment_method in PaymentMethod.values:
+            return str(PaymentMethod(self.payment_method).label)
+        return self.get_channel_display()
 
     def scheduled_end(self):
         """Words for staff and donors: "Ends on 2027-01-31", "Ends at the end of the current
