@@ -15,12 +15,12 @@ class PaymentMethod(models.TextChoices):
     BANK_PLEDGE = "bank_pledge", _("Bank transfer to our account (with a reference code)")
 
 
-# Amounts each method takes, in yen, besides the campaign's own range. Konbini: Stripe documents
-# ¥120–¥300,000. PayPay: a user may pay at most ¥500,000 in 24 hours. Cards and Stripe's bank
-# transfer: Stripe's JPY limits (at least ¥50, at most eight digits).
+# Amounts each method takes, in yen, besides the campaign's own range, as Stripe documents them:
+# konbini ¥120–¥300,000; PayPay ¥50–¥1,000,000; cards and the bank transfer Stripe's JPY limits
+# (at least ¥50, at most eight digits).
 AMOUNT_RANGES = {
     PaymentMethod.CARD: range(50, 100_000_000),
-    PaymentMethod.PAYPAY: range(1, 500_000 + 1),
+    PaymentMethod.PAYPAY: range(50, 1_000_000 + 1),
     PaymentMethod.KONBINI: range(120, 300_000 + 1),
     PaymentMethod.BANK_TRANSFER: range(50, 100_000_000),
     PaymentMethod.BANK_PLEDGE: range(1, 100_000_000),
