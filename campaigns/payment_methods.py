@@ -40,7 +40,6 @@ DELAYED = {PaymentMethod.KONBINI, PaymentMethod.BANK_TRANSFER}
 MONTHLY_METHODS = [PaymentMethod.CARD, PaymentMethod.BANK_PLEDGE]
 
 KONBINI_EXPIRES_AFTER_DAYS = 3
-BANK_TRANSFER_EXPIRES_AFTER_DAYS = 7
 
 TIMING = {
     PaymentMethod.CARD: _("Paid at once on Stripe’s page (card, Apple Pay or Google Pay)."),
@@ -49,8 +48,7 @@ TIMING = {
         "Stripe gives you a payment slip: pay at the store within %(days)d days."
     ),
     PaymentMethod.BANK_TRANSFER: _(
-        "Transfer to the account shown by Stripe within %(days)d days; your gift counts when "
-        "the money arrives."
+        "Transfer to the account shown by Stripe; your gift counts when the whole amount arrives."
     ),
     PaymentMethod.BANK_PLEDGE: _(
         "You get our account and a reference code; your gift counts when we see the transfer."
@@ -58,7 +56,6 @@ TIMING = {
 }
 EXPIRES_AFTER_DAYS = {
     PaymentMethod.KONBINI: KONBINI_EXPIRES_AFTER_DAYS,
-    PaymentMethod.BANK_TRANSFER: BANK_TRANSFER_EXPIRES_AFTER_DAYS,
 }
 
 
