@@ -78,7 +78,11 @@ class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Mo
     # How a one-time gift is paid (campaigns.payment_methods.PaymentMethod); empty before it
     # was recorded and for monthly card gifts.
     payment_method = models.CharField(
-        _("Payment method"), max_length=20, blank=True, choices=PaymentMethod.choices
+        _("Payment method"),
+        max_length=20,
+        blank=True,
+        choices=PaymentMethod.choices,
+        db_default="",  # rows inserted in bulk (bench_data) name no method
     )
     # A Stripe bank transfer: what a partial transfer left missing, and what an over-funded one
     # left in the donor's Stripe cash balance (not counted: the gift counts what it asked).
@@ -89,6 +93,7 @@ class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Mo
         _("Transferred beyond the gift (¥)"), null=True, blank=True
     )
     transfer_balance_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    payment_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )

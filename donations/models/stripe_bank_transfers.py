@@ -6,6 +6,7 @@ counted.
 
 A mixin of `Donation`: locked model methods, apart from the pledge's and the card's code."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jii_campaign.locking import locked_transition
@@ -44,6 +45,16 @@ class StripeBankTransfers:
         self.save(
             update_fields=["transfer_left_in_balance", "transfer_balance_as_of", "updated_at"]
         )
+        return True
+
+    @locked_transition
+    def claim_payment_reminder(self):
+        """The one reminder of a konbini slip or a transfer still awaited: True only for the
+        first caller, and only while the money is still awaited."""
+        if self.status != self.Status.AWAITING_PAYMENT or self.payment_reminder_sent_at:
+            return False
+        self.payment_reminder_sent_at = timezone.now()
+        self.save(update_fields=["payment_reminder_sent_at", "updated_at"])
         return True
 
     def transfer_summary(self) -> str:
