@@ -9,6 +9,7 @@ from campaigns.models import (
     FundingSource,
     ImpactTier,
 )
+from campaigns.payment_methods import PaymentMethod
 from jii_campaign.admin import HTTPS_URLS, TranslatedAdmin, translated_fields
 from jii_campaign.money import format_yen
 from jii_campaign.translated import missing_english
@@ -57,8 +58,22 @@ class FundingInline(TranslationTabularInline):
     extra = 0
 
 
+class CampaignForm(forms.ModelForm):
+    one_time_methods = forms.MultipleChoiceField(
+        label=_("Ways to pay a one-time gift"),
+        choices=PaymentMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Campaign._meta.get_field("one_time_methods").help_text,
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["one_time_methods"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(TranslatedAdmin):
+    form = CampaignForm
     list_display = [
         "title",
         "is_published",
@@ -80,7 +95,10 @@ class CampaignAdmin(TranslatedAdmin):
             _("Goals and dates"),
             {"fields": ["monthly_goal_supporters", "onetime_goal_amount", "starts_on", "ends_on"]},
         ),
-        (_("Donation form"), {"fields": ["min_amount", "max_amount", "tier_group_from"]}),
+        (
+            _("Donation form"),
+            {"fields": ["min_amount", "max_amount", "tier_group_from", "one_time_methods"]},
+        ),
         (_("Cheering messages"), {"fields": ["message_moderation"]}),
         (
             _("Give One and sharing"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from campaigns.payment_methods import default_one_time_methods
 from jii_campaign.images import ResizedImageField
 from jii_campaign.money import format_yen
 
@@ -58,6 +59,15 @@ class Campaign(models.Model):
     )
     max_amount = models.PositiveIntegerField(
         _("Maximum donation (¥)"), default=1_000_000, validators=[MaxValueValidator(99_999_999)]
+    )
+    # Which ways to pay a one-time gift the form offers (campaigns.payment_methods.PaymentMethod).
+    one_time_methods = models.JSONField(
+        _("Ways to pay a one-time gift"),
+        default=default_one_time_methods,
+        help_text=_(
+            "Each method must be enabled in Stripe first. Monthly gifts are always by card "
+            "(or a bank transfer pledge)."
+        ),
     )
     tier_group_from = models.PositiveIntegerField(
         _("Group amounts from (¥)"),

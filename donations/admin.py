@@ -88,12 +88,12 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         "refunded",
         "status",
         "frequency",
-        "channel",
+        "way_paid",
         "donor",
         "created_on",
         "campaign_short",
     ]
-    list_filter = ["status", "frequency", "channel", "campaign"]
+    list_filter = ["status", "frequency", "channel", "payment_method", "campaign"]
     search_fields = ["donor_name", "donor_email", "reference", *STRIPE_FIELDS]
     list_select_related = ["campaign"]
     date_hierarchy = "created_at"
@@ -102,6 +102,8 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         "campaign",
         "frequency",
         "channel",
+        "payment_method",
+        "transfer_note",
         "status",
         "amount",
         "locale",
@@ -121,6 +123,14 @@ class DonationAdmin(StaffViews, admin.ModelAdmin):
         cancel_transfer_pledges,
         anonymize_donors,  # donations/staff/admin_views.py
     ]
+
+    @admin.display(description=_("Payment method"), ordering="payment_method")
+    def way_paid(self, donation):
+        return donation.way_paid()
+
+    @admin.display(description=_("Bank transfer note"))
+    def transfer_note(self, donation):
+        return donation.transfer_summary() or "—"
 
     @admin.display(description=_("Scheduled end"))
     def scheduled_end(self, donation):

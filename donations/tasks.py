@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from campaigns.payment_methods import KONBINI_EXPIRES_AFTER_DAYS
 from donations import manage_links, receipts
 from donations.models import Donation, Payment
 from jii_campaign.models import BankAccount, Organisation
@@ -190,3 +191,26 @@ def send_gift_change_notice(donation_id: int, change: str, attempt: int = 1):
     except Exception:
         log.exception("Change notice for donation %s not sent", donation_id)
         _retry_later(send_gift_change_notice, donation_id, change, attempt=attempt)
+
+
+# --- reminders of delayed payments (konbini, Stripe bank transfer) ---------------------------
+
+
+@task()
+def send_payment_reminder(donation_id: int, attempt: int = 1):
+    """A konbini slip about to expire, or a transfer not yet made: where the instructions are.
+    Nothing once the money has come (or the slip expired) since the reminder was claimed."""
+    donation = Donation.objects.select_related("campaign").get(pk=donation_id)
+    if donation.status != Donation.Status.AWAITING_PAYMENT or not donation.donor_email:
+        return
+    query = f"?session_id={donation.stripe_checkout_session_id}"
+    context = {
+        "instructions_url": settings.SITE_URL + reverse("donations:thanks") + query,
+        "expires_on": timezone.localtime(donation.created_at).date()
+        + datetime.timedelta(days=KONBINI_EXPIRES_AFTER_DAYS),
+    }
+    try:
+        _send("payment_reminder", donation, context)
+    except Exception:
+        log.exception("Payment reminder for donation %s not sent", donation_id)
+        _retry_later(send_payment_reminder, donation_id, attempt=attempt)

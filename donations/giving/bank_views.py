@@ -23,7 +23,10 @@ LINK_DAYS = 60
 @require_http_methods(["GET", "POST"])
 def pledge(request):
     campaign = _campaign(request)
-    form = BankPledgeForm(request.POST or None, campaign=campaign)
+    # From the donation form's "bank transfer to our account": the amount and kind carried over.
+    carried = ("amount", "frequency")
+    initial = {key: request.GET[key] for key in carried if request.GET.get(key, "").isalnum()}
+    form = BankPledgeForm(request.POST or None, campaign=campaign, initial=initial)
     status = 200
     if request.method == "POST":
         if ratelimits.refused(

@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from campaigns import payment_methods
+from campaigns.payment_methods import PaymentMethod
 from donations.amounts import parse_yen
 from donations.models import Donation
 from jii_campaign.honeypot import HoneypotForm
@@ -36,6 +39,65 @@ def out_of_range(campaign, amount):
         "low": format_yen(low),
         "high": format_yen(high),
     }
+
+
+def offered_methods(campaign, frequency) -> list[str]:
+    """The ways to pay the campaign offers for this kind of gift, in the order staff see them."""
+    if frequency == Donation.Frequency.MONTHLY:
+        return [m.value for m in payment_methods.MONTHLY_METHODS]
+    chosen = set(campaign.one_time_methods or [PaymentMethod.CARD])
+    return [m.value for m in PaymentMethod if m.value in chosen]
+
+
+def method_limits_text(campaign, offered) -> str:
+    """Before the donor chooses: monthly gifts' methods, and each method whose amounts are
+    narrower than the campaign's."""
+    parts = [str(_("Monthly donations: card or bank transfer to our account."))]
+    for method in PaymentMethod:
+        amounts = payment_methods.AMOUNT_RANGES[method]
+        if method.value in offered and (
+            amounts[0] > campaign.min_amount or amounts[-1] < campaign.max_amount
+        ):
+            parts.append(
+                _("%(method)s: %(low)s to %(high)s.")
+                % {
+                    "method": method.label,
+                    "low": format_yen(max(amounts[0], campaign.min_amount)),
+                    "high": format_yen(min(amounts[-1], campaign.max_amount)),
+                }
+            )
+    return " ".join(parts)
+
+
+def check_payment_method(form, cleaned, amount):
+    """The method must be one the campaign offers for this kind of gift and must take the
+    amount; otherwise the donor is told which offered methods can."""
+    method = cleaned.get("payment_method") or PaymentMethod.CARD
+    offered = offered_methods(form.campaign, cleaned.get("frequency"))
+    if method not in offered:
+        if cleaned.get("frequency") == Donation.Frequency.MONTHLY:
+            message = _("Monthly donations are paid by card (or by bank transfer to our account).")
+        else:
+            message = _("Please choose one of the ways to pay shown.")
+        form.add_error("payment_method", message)
+        return
+    cleaned["payment_method"] = method
+    if payment_methods.takes(method, amount):
+        return
+    amounts = payment_methods.AMOUNT_RANGES[PaymentMethod(method)]
+    low, high = amounts[0], amounts[-1]
+    others = [str(PaymentMethod(m).label) for m in offered if payment_methods.takes(m, amount)]
+    message = _("%(method)s takes amounts from %(low)s to %(high)s.") % {
+        "method": PaymentMethod(method).label,
+        "low": format_yen(low),
+        "high": format_yen(high),
+    }
+    if others:
+        message += " " + _("For %(amount)s you can use: %(methods)s.") % {
+            "amount": format_yen(amount),
+            "methods": pgettext("between payment methods", ", ").join(others),
+        }
+    form.add_error("payment_method", message)
 
 
 def check_nickname_and_consent(form, cleaned):
@@ -102,6 +164,14 @@ class DonationForm(forms.Form):
         required=False,
     )
     agree_terms = forms.BooleanField(label=_("I agree to the Donation Terms"))
+    # Offered per campaign (Campaign.one_time_methods); an empty choice is a card.
+    payment_method = forms.ChoiceField(
+        label=_("How you’d like to pay"),
+        choices=PaymentMethod.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        initial=PaymentMethod.CARD,
+    )
 
     def __init__(self, *args, campaign, tiers=None, **kwargs):
         """`tiers`: the campaign's tiers when the caller has read them already."""
@@ -126,6 +196,21 @@ class DonationForm(forms.Form):
         self.fields["agree_terms"].error_messages["required"] = _(
             "Please agree to the Donation Terms to make a donation."
         )
+        offered = {
+            *offered_methods(campaign, Donation.Frequency.ONCE),
+            *offered_methods(campaign, Donation.Frequency.MONTHLY),
+        }
+        self.fields["payment_method"].choices = [
+            (method.value, method.label) for method in PaymentMethod if method.value in offered
+        ]
+        self.fields["payment_method"].help_text = method_limits_text(campaign, offered)
+
+    def method_label(self):
+        return PaymentMethod(self.cleaned_data.get("payment_method") or "card").label
+
+    def method_timing(self):
+        """What the confirmation page says about when the money moves."""
+        return payment_methods.timing(self.cleaned_data.get("payment_method") or "card")
 
     def clean(self):
         cleaned = super().clean()
@@ -135,6 +220,7 @@ class DonationForm(forms.Form):
                 self.add_error("other_amount" if cleaned.get("other_amount") else "tier", error)
             else:
                 cleaned["amount"] = amount
+                check_payment_method(self, cleaned, amount)
         check_nickname_and_consent(self, cleaned)
         return cleaned
 

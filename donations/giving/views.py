@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -13,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Campaign
+from campaigns.payment_methods import DELAYED as DELAYED_METHODS
+from campaigns.payment_methods import PaymentMethod
 from donations import manage_links, tasks
 from donations.giving.forms import DonationForm, ManageForm
 from donations.models import Donation
@@ -83,7 +86,21 @@ def confirm(request):
     form = DonationForm(request.POST, campaign=_campaign(request))
     if not form.is_valid():
         return _form_page(request, form, status=400)
+    if form.cleaned_data["payment_method"] == PaymentMethod.BANK_PLEDGE:
+        return _see_other(_bank_pledge_url(form))
     return _confirm_page(request, form, token=uuid.uuid4())
+
+
+def _bank_pledge_url(form):
+    """The manual bank pledge has its own form (reference code, payer kana)."""
+    query = urlencode(
+        {
+            "campaign": form.campaign.slug,
+            "amount": form.cleaned_data["amount"],
+            "frequency": form.cleaned_data["frequency"],
+        }
+    )
+    return f"{reverse('donations:bank_pledge')}?{query}"
 
 
 @require_POST
@@ -96,6 +113,8 @@ def pay(request):
         form.add_error(None, _("Please check your details and continue to review again."))
     if not form.is_valid() or token is None:
         return _form_page(request, form, status=400)
+    if form.cleaned_data["payment_method"] == PaymentMethod.BANK_PLEDGE:
+        return _see_other(_bank_pledge_url(form))
     donation = checkout.pending_donation(form, token, get_language())
     if donation.status != Donation.Status.PENDING:
         # A confirmation page resubmitted after the donor paid (or gave up) starts nothing new.
@@ -131,7 +150,7 @@ STATUSES_STRIPE_CAN_CHANGE = {Donation.Status.PENDING, Donation.Status.AWAITING_
 @require_GET
 def thanks(request):
     """What is true about the donation, as Stripe (or, locally, the ledger) says."""
-    voucher_url, donation, error = "", None, False
+    voucher_url, donation, error, transfer_account = "", None, False, None
     if checkout.local_mode():
         # Without a valid token, filter(checkout_token=None) would match the offline gifts.
         token = _uuid_or_none(request.GET.get("token", ""))
@@ -146,10 +165,16 @@ def thanks(request):
             and not over_limit(request, "thanks_stripe", session=session_id)
         ):
             try:
-                donation, voucher_url = checkout.outcome_from_stripe(session_id)
+                donation, voucher_url, transfer_account = checkout.outcome_from_stripe(session_id)
             except gateway.GatewayUnavailable:
                 error = True
-    context = {"donation": donation, "voucher_url": voucher_url, "error": error}
+    context = {
+        "donation": donation,
+        "voucher_url": voucher_url,
+        "error": error,
+        "transfer_account": transfer_account,
+        "local_mode": checkout.local_mode(),
+    }
     return render(request, "donations/thanks.html", context)
 
 
@@ -166,14 +191,26 @@ def test_checkout(request, token):
     if not checkout.local_mode():
         raise Http404
     donation = get_object_or_404(Donation, checkout_token=token)
+    outcome = request.POST.get("outcome")
+    delayed = donation.payment_method in DELAYED_METHODS
     if request.method == "POST" and donation.status == Donation.Status.PENDING:
-        if request.POST.get("outcome") == "pay":
+        if outcome == "pay" and delayed:
+            local_checkout.issue_instructions(donation)
+            return _see_other(_thanks_url(donation))
+        if outcome == "pay":
             local_checkout.complete(donation)
         else:
             local_checkout.abandon(donation)
+    elif request.method == "POST" and donation.status == Donation.Status.AWAITING_PAYMENT:
+        if outcome == "arrive":
+            local_checkout.money_arrives(donation)
+        elif outcome == "expire":
+            local_checkout.instructions_expire(donation)
     if request.method == "POST":
         return _see_other(_thanks_url(donation))
-    return render(request, "donations/test_checkout.html", {"donation": donation})
+    method_label = PaymentMethod(donation.payment_method).label if donation.payment_method else ""
+    context = {"donation": donation, "method_label": method_label}
+    return render(request, "donations/test_checkout.html", context)
 
 
 def _manage_form_again(request):

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.payment_methods import PaymentMethod
+from donations.models.stripe_bank_transfers import StripeBankTransfers
 from donations.models.stripe_linked import StripeLinked, is_older
 from donations.models.transfer_pledges import BankTransferPledges
 from jii_campaign.locking import locked_transition
@@ -33,7 +35,7 @@ class CancelReason(models.TextChoices):
     OTHER = "other", _("Another reason")
 
 
-class Donation(StripeLinked, BankTransferPledges, models.Model):
+class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Model):
     """A donor's pledge: one gift, or a monthly subscription with many payments."""
 
     class Frequency(models.TextChoices):
@@ -73,6 +75,25 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
     channel = models.CharField(
         _("Received via"), max_length=20, choices=Channel.choices, default=Channel.STRIPE
     )
+    # How a one-time gift is paid (campaigns.payment_methods.PaymentMethod); empty before it
+    # was recorded and for monthly card gifts.
+    payment_method = models.CharField(
+        _("Payment method"),
+        max_length=20,
+        blank=True,
+        choices=PaymentMethod.choices,
+        db_default="",  # rows inserted in bulk (bench_data) name no method
+    )
+    # A Stripe bank transfer: what a partial transfer left missing, and what an over-funded one
+    # left in the donor's Stripe cash balance (not counted: the gift counts what it asked).
+    transfer_amount_missing = models.PositiveIntegerField(
+        _("Still to transfer (¥)"), null=True, blank=True
+    )
+    transfer_left_in_balance = models.PositiveIntegerField(
+        _("Transferred beyond the gift (¥)"), null=True, blank=True
+    )
+    transfer_balance_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    payment_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -372,6 +393,15 @@ class Donation(StripeLinked, BankTransferPledges, models.Model):
             and self.status in (self.Status.ACTIVE, self.Status.PAST_DUE)
             and self.paused_until > timezone.now()
         )
+
+    def way_paid(self) -> str:
+        """The way the money comes, for staff and receipts: card, PayPay, konbini, a Stripe bank
+        transfer or one to our account (a pledge), or the channel for older rows."""
+        if self.channel == self.Channel.BANK_TRANSFER:
+            return str(PaymentMethod.BANK_PLEDGE.label)
+        if self.channel == self.Channel.STRIPE and self.payment_method in PaymentMethod.values:
+            return str(PaymentMethod(self.payment_method).label)
+        return self.get_channel_display()
 
     def scheduled_end(self):
         """Words for staff and donors: "Ends on 2027-01-31", "Ends at the end of the current

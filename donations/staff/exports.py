@@ -80,6 +80,8 @@ def donation_rows(donations):
         _("Name"),
         _("Email address"),
         _("Reference number"),
+        _("Payment method"),
+        _("Bank transfer note"),
     ]
     for donation in donations.annotate(received=RECEIVED).iterator(chunk_size=2000):
         yield [
@@ -94,6 +96,8 @@ def donation_rows(donations):
             donation.donor_name,
             donation.donor_email,
             donation.reference or "",
+            donation.way_paid(),
+            donation.transfer_summary(),
         ]
 
 

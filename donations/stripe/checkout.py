@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from campaigns import payment_methods
+from campaigns.payment_methods import PaymentMethod
 from donations.gift_messages import attach_support_message
 from donations.models import Donation
 from donations.stripe import gateway
 from donations.stripe.handlers import apply_checkout_session
 from jii_campaign.models import Organisation
-
-KONBINI_RANGE = range(120, 300_000 + 1)
 
 # The page language (Django's code) → Stripe Checkout's `locale`. ja and en are served today;
 # the residents' other languages are ready for the day their catalogues land.
@@ -55,6 +55,7 @@ def pending_donation(form, token, locale: str) -> Donation:
                 "nickname": data["nickname"],
                 "locale": locale,
                 "updates_consent": data.get("updates_consent", False),
+                "payment_method": data.get("payment_method") or "card",
             },
         )
         if created and data["message"].strip():
@@ -105,12 +106,36 @@ def session_params(donation: Donation) -> dict:
     else:
         params["mode"] = "payment"
         params["payment_intent_data"] = {"metadata": metadata}
-        # This API version has no `payment_method_types`: Stripe offers the methods enabled in
-        # the Dashboard that suit the session, and `allowed_payment_method_types` narrows them.
-        params["allowed_payment_method_types"] = ["card"]
-        if settings.STRIPE_KONBINI_ENABLED and donation.amount in KONBINI_RANGE:
-            params["allowed_payment_method_types"].append("konbini")
-            params["payment_method_options"] = {"konbini": {"expires_after_days": 3}}
+        params.update(one_time_method_params(donation))
+    return params
+
+
+def one_time_method_params(donation: Donation) -> dict:
+    """The one way to pay the donor chose, checked again here against the campaign's settings
+    and the amount (the form checked it too; a session never offers what the server did not
+    decide). This API version has no `payment_method_types`: `allowed_payment_method_types`
+    narrows what the Dashboard enables. Apple Pay and Google Pay come with `card`."""
+    method = donation.payment_method or PaymentMethod.CARD
+    if method not in donation.campaign.one_time_methods or not payment_methods.takes(
+        method, donation.amount
+    ):
+        method = PaymentMethod.CARD
+    if method not in payment_methods.CHECKOUT_TYPES:
+        method = PaymentMethod.CARD  # a manual pledge never reaches Checkout
+    params = {"allowed_payment_method_types": [payment_methods.CHECKOUT_TYPES[method]]}
+    if method == PaymentMethod.KONBINI:
+        params["payment_method_options"] = {
+            "konbini": {"expires_after_days": payment_methods.KONBINI_EXPIRES_AFTER_DAYS}
+        }
+    elif method == PaymentMethod.BANK_TRANSFER:
+        # Stripe gives each Customer its own virtual account and matches transfers itself.
+        params["customer_creation"] = "always"
+        params["payment_method_options"] = {
+            "customer_balance": {
+                "funding_type": "bank_transfer",
+                "bank_transfer": {"type": "jp_bank_transfer"},
+            }
+        }
     return params
 
 
@@ -124,13 +149,25 @@ def product_name(donation: Donation) -> str:
 
 def outcome_from_stripe(session_id: str):
     """Ask Stripe (never the query string) how the session ended and apply it to the ledger.
-    Returns (donation or None, konbini voucher URL or "")."""
+    Returns (donation or None, the URL of the konbini voucher or the transfer instructions
+    or "", the virtual account to transfer to or None)."""
     session = gateway.retrieve_checkout_session(session_id)
     with transaction.atomic():
         donation = apply_checkout_session(session)
     intent = session.get("payment_intent")
-    voucher = ""
+    next_step, account = "", None
     if isinstance(intent, dict):
-        details = (intent.get("next_action") or {}).get("konbini_display_details") or {}
-        voucher = details.get("hosted_voucher_url", "")
-    return donation, voucher
+        action = intent.get("next_action") or {}
+        konbini = action.get("konbini_display_details") or {}
+        transfer = action.get("display_bank_transfer_instructions") or {}
+        next_step = konbini.get("hosted_voucher_url") or transfer.get("hosted_instructions_url")
+        account = transfer_account(transfer)
+    return donation, next_step or "", account
+
+
+def transfer_account(instructions: dict) -> dict | None:
+    """The Japanese (zengin) account Stripe gave the donor, and what is still to transfer."""
+    for address in instructions.get("financial_addresses") or []:
+        if address.get("type") == "zengin" and address.get("zengin"):
+            return {**address["zengin"], "amount_remaining": instructions.get("amount_remaining")}
+    return None

@@ -102,11 +102,25 @@ REFUND = {
     "created": _time,
     "status": _text,
 }
+PARTIALLY_FUNDED_INTENT = {
+    "id": _id,
+    "metadata": _metadata,
+    "next_action": {"display_bank_transfer_instructions": {"amount_remaining": _amount}},
+}
+CASH_BALANCE_TRANSACTION = {
+    "id": _id,
+    "customer": _ref,
+    "created": _time,
+    "ending_balance": _amount,
+    "type": _text,
+}
 OBJECTS = {
     "checkout.session.completed": SESSION,
     "checkout.session.async_payment_succeeded": SESSION,
     "checkout.session.async_payment_failed": SESSION,
     "checkout.session.expired": SESSION,
+    "payment_intent.partially_funded": PARTIALLY_FUNDED_INTENT,
+    "customer_cash_balance_transaction.created": CASH_BALANCE_TRANSACTION,
     "invoice.paid": INVOICE,
     "invoice.payment_failed": INVOICE,
     "invoice_payment.paid": {

@@ -282,3 +282,14 @@ def default_portal_configuration() -> dict | None:
         {"is_default": True, "limit": 1},
     )
     return next(configurations, None)
+
+
+def default_payment_method_configuration() -> dict | None:
+    """The account's default payment method configuration: which methods Checkout may offer
+    (Apple Pay and Google Pay beside cards, PayPay, konbini, bank transfer)."""
+    configurations = _list(
+        "payment method configuration list",
+        client().v1.payment_method_configurations,
+        {"limit": 100},
+    )
+    return next((c for c in configurations if c.get("is_default")), None)

@@ -71,6 +71,38 @@ def on_session_expired(session, as_of):
         donation.expire()
 
 
+# --- Stripe's bank transfers (customer_balance) ---------------------------------------------
+
+
+def on_payment_intent_partially_funded(intent, as_of):
+    """Part of a bank transfer arrived: staff see what is missing. Nothing counts yet; the
+    session's async_payment_succeeded counts the gift once the whole amount is there."""
+    lock_stripe_objects(intent["id"])
+    donation = find_donation(intent.get("metadata"), stripe_payment_intent_id=intent["id"])
+    instructions = (intent.get("next_action") or {}).get("display_bank_transfer_instructions")
+    if donation is None or not instructions or instructions.get("amount_remaining") is None:
+        return
+    donation.link_stripe(stripe_payment_intent_id=intent["id"])
+    donation.note_transfer_missing(instructions["amount_remaining"])
+
+
+def on_cash_balance_transaction(balance_transaction, as_of):
+    """A movement in a donor's Stripe cash balance: what is left after the gift took its
+    amount was sent beyond it (kept by Stripe for the donor: staff refund or return it)."""
+    customer_id = stripe_id(balance_transaction.get("customer"))
+    if not customer_id or balance_transaction.get("ending_balance") is None:
+        return
+    donation = (
+        Donation.objects.filter(stripe_customer_id=customer_id, frequency=Donation.Frequency.ONCE)
+        .order_by("-created_at")
+        .first()
+    )
+    if donation is not None:
+        created = balance_transaction.get("created")
+        when = StripeEvent.stripe_time(created) if created else as_of
+        donation.note_cash_balance(balance_transaction["ending_balance"], when)
+
+
 # --- subscriptions and invoices ------------------------------------------------------------
 
 
@@ -260,6 +292,8 @@ HANDLERS = {
     "checkout.session.async_payment_succeeded": on_checkout_completed,
     "checkout.session.async_payment_failed": on_async_payment_failed,
     "checkout.session.expired": on_session_expired,
+    "payment_intent.partially_funded": on_payment_intent_partially_funded,
+    "customer_cash_balance_transaction.created": on_cash_balance_transaction,
     "invoice.paid": on_invoice_paid,
     "invoice.payment_failed": on_invoice_payment_failed,
     "invoice_payment.paid": on_invoice_payment_paid,

@@ -53,6 +53,39 @@ def complete(donation: Donation):
         pay_invoice(donation)
 
 
+# --- delayed methods: konbini and Stripe's bank transfer ------------------------------------
+
+
+def issue_instructions(donation: Donation):
+    """A konbini slip or a transfer account is issued: Checkout completes unpaid."""
+    process_event(
+        _event(
+            "checkout.session.completed",
+            _session(donation, status="complete", payment_status="unpaid"),
+        )
+    )
+
+
+def money_arrives(donation: Donation):
+    """The donor paid at the store or the transfer arrived, days later."""
+    process_event(
+        _event(
+            "checkout.session.async_payment_succeeded",
+            _session(donation, status="complete", payment_status="paid"),
+        )
+    )
+
+
+def instructions_expire(donation: Donation):
+    """The slip or the transfer instructions expired unpaid."""
+    process_event(
+        _event(
+            "checkout.session.async_payment_failed",
+            _session(donation, status="complete", payment_status="unpaid"),
+        )
+    )
+
+
 def pay_invoice(donation: Donation):
     """The first invoice paid. Its id is fixed, as Stripe's is, so that a double-clicked "pay"
     records it once."""

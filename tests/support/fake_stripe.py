@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 
 from django.core.management import call_command
 from pytest_httpserver import HTTPServer
-from stripe import PaymentIntent, Price
+from stripe import PaymentIntent, PaymentMethodConfiguration, Price
 from stripe.billing_portal import Configuration as PortalConfiguration
 from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
@@ -92,6 +92,7 @@ class FakeStripe:
         self.listed = {"invoices": [], "subscriptions": []}
         self.webhook_endpoints: dict[str, dict] = {}
         self.portal_configurations: list[dict] = [portal_configuration()]
+        self.payment_method_configurations: list[dict] = [payment_method_configuration()]
         self.shape_errors: list[str] = []
         self.refusals_expected = False
         self._replies: dict[str, tuple[dict, dict]] = {}
@@ -154,6 +155,60 @@ class FakeStripe:
                 PaymentIntent.NextAction,
                 type="konbini_display_details",
                 konbini_display_details=details,
+            ),
+        )
+        return session
+
+    # --- PayPay and Stripe's bank transfer (customer_balance) --------------------------------
+
+    def complete_paypay(self, session_id):
+        """PayPay: the donor approves in the app and Checkout completes paid."""
+        session = self.complete(session_id)
+        self.payment_intents[session["payment_intent"]]["payment_method_types"] = ["paypay"]
+        return session
+
+    def complete_bank_transfer(self, session_id, instructions_url, *, amount_remaining=None):
+        """Bank transfer: Checkout completes unpaid; the payment intent shows the virtual
+        account (a zengin address) and what is still to be transferred."""
+        session = self.complete(session_id, payment_status="unpaid")
+        intent = self.payment_intents[session["payment_intent"]]
+        instructions = PaymentIntent.NextAction.DisplayBankTransferInstructions
+        zengin_cls = instructions.FinancialAddress.Zengin
+        zengin = full_object(
+            zengin_cls,
+            account_holder_address=full_object(zengin_cls.AccountHolderAddress, country="JP"),
+            bank_address=full_object(zengin_cls.BankAddress, country="JP"),
+            account_holder_name="ｼﾞｴｲｱｲｱｲﾊﾟ-ﾄﾅ-ｽﾞ",
+            account_number="1234567",
+            account_type="futsu",
+            bank_code="0009",
+            bank_name="三井住友銀行",
+            branch_code="950",
+            branch_name="ストライプ支店",
+        )
+        address = full_object(
+            instructions.FinancialAddress,
+            supported_networks=["zengin"],
+            type="zengin",
+            zengin=zengin,
+        )
+        remaining = session["amount_total"] if amount_remaining is None else amount_remaining
+        intent.update(
+            status="requires_action",
+            payment_method_types=["customer_balance"],
+            amount_received=session["amount_total"] - remaining,
+            next_action=full_object(
+                PaymentIntent.NextAction,
+                type="display_bank_transfer_instructions",
+                display_bank_transfer_instructions=full_object(
+                    instructions,
+                    amount_remaining=remaining,
+                    currency="jpy",
+                    financial_addresses=[address],
+                    hosted_instructions_url=instructions_url,
+                    reference=None,
+                    type="jp_bank_transfer",
+                ),
             ),
         )
         return session
@@ -237,6 +292,8 @@ class FakeStripe:
             return self._list(configurations, call)
         if path.startswith("subscriptions/") and call.method in ("POST", "DELETE"):
             return self._change_subscription(call, path.removeprefix("subscriptions/"))
+        if call.method == "GET" and path == "payment_method_configurations":
+            return self._list(self.payment_method_configurations, call)
         if call.method == "GET" and path.count("/") == 1:
             return self._retrieve_served(*path.split("/"))
         return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
@@ -560,6 +617,40 @@ def portal_configuration(*, cancellation=True, **fields) -> dict:
         livemode=False,
         login_page=full_object(PortalConfiguration.LoginPage, **off),
         updated=int(time.time()) - 3600,
+        **fields,
+    )
+
+
+def payment_method_configuration(*, off=(), **fields) -> dict:
+    """The account's default payment method configuration: the methods this site offers are
+    available (and Apple Pay, Google Pay) unless named in `off`."""
+    cls = PaymentMethodConfiguration
+
+    def method(name, nested):
+        on = name not in off
+        preference = full_object(
+            nested.DisplayPreference,
+            overridable=None,
+            preference="on" if on else "off",
+            value="on" if on else "off",
+        )
+        return full_object(nested, available=on, display_preference=preference)
+
+    return full_object(
+        "payment_method_configuration",
+        id=fields.pop("id", "pmc_fake_default"),
+        active=True,
+        application=None,
+        apple_pay=method("apple_pay", cls.ApplePay),
+        card=method("card", cls.Card),
+        customer_balance=method("customer_balance", cls.CustomerBalance),
+        google_pay=method("google_pay", cls.GooglePay),
+        is_default=True,
+        konbini=method("konbini", cls.Konbini),
+        livemode=False,
+        name="Default",
+        parent=None,
+        paypay=method("paypay", cls.Paypay),
         **fields,
     )
 

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         try:
             changed = self.webhook_endpoint()
             self.portal_cancellation()
+            self.payment_methods()
         except gateway.GatewayUnavailable as exc:
             raise CommandError(f"Stripe refused or could not be reached: {exc.__cause__}") from exc
         if not changed:
@@ -120,3 +121,25 @@ class Command(BaseCommand):
             "Settings → Billing → Customer portal, turn on “Cancel subscriptions” (at the end of "
             "the billing period) and save."
         )
+
+    # Each way to pay, as the default payment method configuration names it.
+    WALLETS_AND_METHODS = {
+        "card": "Cards",
+        "apple_pay": "Apple Pay (also needs the site's domain registered: Settings → Payment "
+        "method domains)",
+        "google_pay": "Google Pay",
+        "paypay": "PayPay",
+        "konbini": "Konbini",
+        "customer_balance": "Bank transfer (jp_bank_transfer)",
+    }
+
+    def payment_methods(self):
+        """What Checkout can offer: a method off here is never shown, whatever a campaign asks."""
+        configuration = gateway.default_payment_method_configuration()
+        if configuration is None:
+            self.say("Payment methods: no default payment method configuration found.")
+            return
+        self.say("Payment methods (Settings → Payment methods):")
+        for key, name in self.WALLETS_AND_METHODS.items():
+            available = bool((configuration.get(key) or {}).get("available"))
+            self.say(f"  {name}: {'on' if available else 'OFF'}")

@@ -184,50 +184,6 @@ def test_english_pages_open_checkout_in_english(client, seeded, fake_stripe):
     assert product == "Donation to JII Partners"  # the organisation’s English name
 
 
-@pytest.mark.parametrize(
-    ("frequency", "amount", "konbini"),
-    [
-        ("once", "120", True),
-        ("once", "3000", True),
-        ("once", "300000", True),
-        ("once", "119", False),
-        ("once", "300001", False),
-        ("monthly", "3000", False),
-    ],
-)
-def test_konbini_is_offered_for_one_time_gifts_within_its_range(
-    client,
-    seeded,
-    fake_stripe,
-    settings,
-    frequency,
-    amount,
-    konbini,
-):
-    settings.STRIPE_KONBINI_ENABLED = True
-    seeded.min_amount = 100
-    seeded.save()
-
-    give(client, seeded, fake_stripe, frequency=frequency, tier="other", other_amount=amount)
-
-    [call] = fake_stripe.session_creates
-    methods = [v for k, v in call.params.items() if k.startswith("allowed_payment_method_types")]
-    assert methods == (["card", "konbini"] if konbini else ["card"] if frequency == "once" else [])
-    assert (call.params.get("payment_method_options[konbini][expires_after_days]") == "3") is (
-        konbini
-    )
-
-
-def test_konbini_is_not_offered_unless_enabled(client, seeded, fake_stripe, settings):
-    settings.STRIPE_KONBINI_ENABLED = False
-
-    give(client, seeded, fake_stripe)
-
-    [call] = fake_stripe.session_creates
-    assert "allowed_payment_method_types[1]" not in call.params
-    assert not [key for key in call.params if key.startswith("payment_method_options")]
-
-
 # --- Stripe failing ------------------------------------------------------------------------
 
 
