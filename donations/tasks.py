@@ -112,7 +112,11 @@ def send_failure_notice(payment_id: int, attempt: int = 1):
         _send(
             "payment_failed",
             donation,
-            {"payment": payment, "manage_url": manage_links.manage_url(donation)},
+            {
+                "payment": payment,
+                "manage_url": manage_links.manage_url(donation),
+                "card_update_url": manage_links.card_update_url(donation),
+            },
         )
     except Exception:
         log.exception("Failure notice for payment %s not sent", payment_id)

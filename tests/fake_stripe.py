@@ -330,6 +330,7 @@ class FakeStripe:
             locale=params.get("locale"),
             return_url=params.get("return_url"),
             url=f"{PORTAL_HOST}/p/session/{portal_id}",
+            flow=_portal_flow(params.get("flow_data")),
         )
 
     def _retrieve_session(self, session_id: str, params: dict) -> Response:
@@ -575,3 +576,24 @@ def run_task_worker():
     finally:
         for sig, handler in handlers.items():  # the worker installs its own
             signal.signal(sig, handler)
+
+
+# --- the customer portal's flows (failed payments recovered) ------------------------------
+
+
+def _portal_flow(flow_data: dict | None) -> dict | None:
+    """The session's `flow`, as Stripe echoes the `flow_data` it was created with."""
+    if not flow_data:
+        return None
+    after = flow_data.get("after_completion") or {"type": "portal_homepage"}
+    return {
+        "after_completion": {
+            "type": after["type"],
+            "hosted_confirmation": after.get("hosted_confirmation"),
+            "redirect": after.get("redirect"),
+        },
+        "subscription_cancel": None,
+        "subscription_update": None,
+        "subscription_update_confirm": None,
+        "type": flow_data["type"],
+    }

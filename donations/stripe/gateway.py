@@ -120,6 +120,28 @@ def create_portal_session(customer_id: str, return_url: str) -> str:
     return session["url"]
 
 
+# --- failed payments recovered: the one-click card update ---------------------------------
+
+
+def create_card_update_session(customer_id: str, return_url: str, locale: str) -> str:
+    """A customer portal session that opens straight on "update your card" (flow
+    `payment_method_update`) and, once saved, sends the supporter back to `return_url`."""
+    session = _call(
+        "billing portal card update session create",
+        client().v1.billing_portal.sessions.create,
+        {
+            "customer": customer_id,
+            "return_url": return_url,
+            "locale": locale,
+            "flow_data": {
+                "type": "payment_method_update",
+                "after_completion": {"type": "redirect", "redirect": {"return_url": return_url}},
+            },
+        },
+    )
+    return session["url"]
+
+
 def verify_webhook(payload: bytes, signature: str) -> dict:
     """The event, once the Stripe-Signature header proves it came from Stripe."""
     try:
