@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import call_command
 from pytest_httpserver import HTTPServer
-from stripe import PaymentIntent
+from stripe import PaymentIntent, PaymentMethod
 from stripe.billing_portal import Configuration as PortalConfiguration
 from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
@@ -239,6 +239,8 @@ class FakeStripe:
             return self._list(configurations, call)
         if call.method == "GET" and path.count("/") == 1:
             return self._retrieve_served(*path.split("/"))
+        if call.method == "GET" and path == "invoice_payments":
+            return self._list_invoice_payments(call, params)
         return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
 
     def _idempotent(self, call: Call, create) -> Response:
@@ -412,6 +414,56 @@ class FakeStripe:
                 404, f"No such {kind or collection}: '{object_id}'", code="resource_missing"
             )
         return _json(obj)
+
+    # --- an invoice's payments, with their payment intents (failed payments recovered) ------
+
+    def serve_failed_attempt(self, *, invoice_id, amount, error: dict) -> dict:
+        """Stripe holds a failed attempt at this invoice: an open invoice payment whose payment
+        intent carries `last_payment_error` (built with `payment_error`)."""
+        intent_id = f"pi_fake{self._next()}"
+        self.payment_intents[intent_id] = shaped(
+            "payment_intent",
+            id=intent_id,
+            amount=amount,
+            amount_capturable=0,
+            amount_received=0,
+            capture_method="automatic",
+            confirmation_method="automatic",
+            created=int(time.time()),
+            currency="jpy",
+            last_payment_error=error,
+            livemode=False,
+            metadata={},
+            payment_method_types=["card"],
+            status="requires_payment_method",
+        )
+        invoice_payment = shaped(
+            "invoice_payment",
+            id=f"inpay_fake{self._next()}",
+            amount_paid=None,
+            amount_requested=amount,
+            created=int(time.time()),
+            currency="jpy",
+            invoice=invoice_id,
+            is_default=True,
+            livemode=False,
+            payment={"type": "payment_intent", "payment_intent": intent_id},
+            status="open",
+            status_transitions={"canceled_at": None, "paid_at": None},
+        )
+        return self.serve(invoice_payment)
+
+    def _list_invoice_payments(self, call: Call, params: dict) -> Response:
+        found = [
+            copy.deepcopy(obj)
+            for obj in self._served.values()
+            if obj["object"] == "invoice_payment" and obj["invoice"] == params.get("invoice")
+        ]
+        if "data.payment.payment_intent" in params.get("expand", []):
+            for obj in found:
+                intent_id = obj["payment"]["payment_intent"]
+                obj["payment"]["payment_intent"] = self.payment_intents[intent_id]
+        return _json({"object": "list", "data": found, "has_more": False, "url": call.path})
 
     def _list(self, objects: list, call: Call) -> Response:
         since = int(call.params.get("created[gte]", 0))
@@ -597,3 +649,39 @@ def _portal_flow(flow_data: dict | None) -> dict | None:
         "subscription_update_confirm": None,
         "type": flow_data["type"],
     }
+
+
+def payment_error(code, *, decline_code=None, exp_month=12, exp_year=2030) -> dict:
+    """A payment intent's `last_payment_error` after a declined card, with the card as Stripe
+    embeds it (`payment_method.card.exp_month/exp_year`)."""
+    card = shaped(
+        PaymentMethod.Card,
+        brand="visa",
+        country="JP",
+        exp_month=exp_month,
+        exp_year=exp_year,
+        funding="credit",
+        last4="4242",
+        regulated_status="unregulated",
+    )
+    method = shaped(
+        "payment_method",
+        id=f"pm_fake_{exp_year}_{exp_month}",
+        allow_redisplay="always",
+        billing_details=shaped(
+            PaymentMethod.BillingDetails, address=None, email=None, name=None, phone=None
+        ),
+        card=card,
+        created=int(time.time()),
+        customer=None,
+        livemode=False,
+        type="card",
+    )
+    return shaped(
+        PaymentIntent.LastPaymentError,
+        code=code,
+        decline_code=decline_code,
+        message="Your card was declined.",
+        payment_method=method,
+        type="card_error",
+    )

@@ -239,3 +239,23 @@ def default_portal_configuration() -> dict | None:
         {"is_default": True, "limit": 1},
     )
     return next(configurations, None)
+
+
+# --- failed payments recovered: why an invoice's payment failed, and with which card ---------
+
+
+def invoice_payment_error(invoice_id: str) -> dict | None:
+    """The newest failed attempt at an invoice: its `last_payment_error` (decline code and
+    the card, `payment_method.card.exp_month/exp_year`). In this API version the invoice
+    names its payment intents only through its invoice payments (`invoice.payments`, which
+    events leave out), so they are listed with each payment intent expanded."""
+    payments = _call(
+        "invoice payment list",
+        client().v1.invoice_payments.list,
+        {"invoice": invoice_id, "expand": ["data.payment.payment_intent"], "limit": 10},
+    )
+    for invoice_payment in payments.get("data") or []:
+        intent = (invoice_payment.get("payment") or {}).get("payment_intent")
+        if isinstance(intent, dict) and intent.get("last_payment_error"):
+            return intent["last_payment_error"]
+    return None
