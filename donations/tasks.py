@@ -293,6 +293,8 @@ def send_card_expiry_reminder(donation_id: int, card_key: str, attempt: int = 1)
         )
         if donation.card_expiry_reminded_for == card_key or not donation.mail_allowed():
             return
+        if donation.card_key() != card_key:  # a new card came in since: nothing to remind
+            return
         if donation.status != Donation.Status.ACTIVE:
             return
         _in_mail_language(donation)

@@ -237,6 +237,8 @@ class FakeStripe:
                 c for c in self.portal_configurations if all(c[k] is v for k, v in wanted.items())
             ]
             return self._list(configurations, call)
+        if call.method == "GET" and path.startswith("subscriptions/") and params.get("expand"):
+            return self._retrieve_subscription_expanded(path.removeprefix("subscriptions/"), params)
         if call.method == "GET" and path.count("/") == 1:
             return self._retrieve_served(*path.split("/"))
         if call.method == "GET" and path == "invoice_payments":
@@ -465,6 +467,26 @@ class FakeStripe:
                 obj["payment"]["payment_intent"] = self.payment_intents[intent_id]
         return _json({"object": "list", "data": found, "has_more": False, "url": call.path})
 
+    # --- a subscription's card (cards that expire soon) -------------------------------------
+
+    def serve_card(self, subscription: dict, method: dict) -> dict:
+        """Stripe holds this subscription, charging this payment method (its
+        `default_payment_method`, which Checkout sets)."""
+        self.__dict__.setdefault("_payment_methods", {})[method["id"]] = method
+        return self.serve({**subscription, "default_payment_method": method["id"]})
+
+    def _retrieve_subscription_expanded(self, subscription_id: str, params: dict) -> Response:
+        response = self._retrieve_served("subscriptions", subscription_id)
+        if response.status_code != 200:
+            return response
+        subscription = json.loads(response.get_data())
+        if "default_payment_method" in params["expand"] and subscription.get(
+            "default_payment_method"
+        ):
+            methods = self.__dict__.get("_payment_methods", {})
+            subscription["default_payment_method"] = methods[subscription["default_payment_method"]]
+        return _json(subscription)
+
     def _list(self, objects: list, call: Call) -> Response:
         since = int(call.params.get("created[gte]", 0))
         data = [obj for obj in objects if obj.get("created", 0) >= since]
@@ -654,6 +676,18 @@ def _portal_flow(flow_data: dict | None) -> dict | None:
 def payment_error(code, *, decline_code=None, exp_month=12, exp_year=2030) -> dict:
     """A payment intent's `last_payment_error` after a declined card, with the card as Stripe
     embeds it (`payment_method.card.exp_month/exp_year`)."""
+    return shaped(
+        PaymentIntent.LastPaymentError,
+        code=code,
+        decline_code=decline_code,
+        message="Your card was declined.",
+        payment_method=card_payment_method(exp_month=exp_month, exp_year=exp_year),
+        type="card_error",
+    )
+
+
+def card_payment_method(*, exp_month, exp_year, method_id=None) -> dict:
+    """A card payment method as Stripe returns it, with its expiry."""
     card = shaped(
         PaymentMethod.Card,
         brand="visa",
@@ -664,9 +698,9 @@ def payment_error(code, *, decline_code=None, exp_month=12, exp_year=2030) -> di
         last4="4242",
         regulated_status="unregulated",
     )
-    method = shaped(
+    return shaped(
         "payment_method",
-        id=f"pm_fake_{exp_year}_{exp_month}",
+        id=method_id or f"pm_fake_{exp_year}_{exp_month}",
         allow_redisplay="always",
         billing_details=shaped(
             PaymentMethod.BillingDetails, address=None, email=None, name=None, phone=None
@@ -676,12 +710,4 @@ def payment_error(code, *, decline_code=None, exp_month=12, exp_year=2030) -> di
         customer=None,
         livemode=False,
         type="card",
-    )
-    return shaped(
-        PaymentIntent.LastPaymentError,
-        code=code,
-        decline_code=decline_code,
-        message="Your card was declined.",
-        payment_method=method,
-        type="card_error",
     )

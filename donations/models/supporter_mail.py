@@ -29,6 +29,10 @@ class SupporterMail:
         self.save(update_fields=["card_expiry_reminded_for"])
         return True
 
+    def card_key(self) -> str:
+        """The card as a reminder knows it: a new card, or a new expiry, is a new key."""
+        return f"{self.card_payment_method_id}:{self.card_exp_year}-{self.card_exp_month}"
+
     @locked_transition
     def note_card(self, *, payment_method_id: str, exp_month: int, exp_year: int):
         """The card Stripe charges, as the last payment event or retrieve showed it."""

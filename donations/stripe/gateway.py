@@ -259,3 +259,16 @@ def invoice_payment_error(invoice_id: str) -> dict | None:
         if isinstance(intent, dict) and intent.get("last_payment_error"):
             return intent["last_payment_error"]
     return None
+
+
+def subscription_card(subscription_id: str) -> dict | None:
+    """The payment method a subscription charges (`default_payment_method`, expanded: its
+    `card.exp_month/exp_year`); None when it has none of its own."""
+    subscription = _call(
+        "subscription retrieve with its card",
+        client().v1.subscriptions.retrieve,
+        subscription_id,
+        {"expand": ["default_payment_method"]},
+    )
+    method = subscription.get("default_payment_method")
+    return method if isinstance(method, dict) else None
