@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from donations.models import CancelReason, Donation, Payment
 from donations.staff.dashboard import Bar, Chart
 
 HORIZONS = (1, 3, 6, 12)  # months after the start
 MONTHS = 12
+CHART_WIDTH = 40 * MONTHS
 ENDED = (Donation.Status.CANCELED, Donation.Status.VOIDED)
 GIVING = (Donation.Status.ACTIVE, Donation.Status.PAST_DUE)
 NOT_SAID = _("Not said")
@@ -99,17 +101,28 @@ class Retention:
 
     @property
     def retention_chart(self):
-        return Chart(
-            [Bar(f"{m}", int(share or 0)) for m, share in self.overall.items()], bar_width=40
+        return chart(
+            [Bar(after_months(months), int(share or 0)) for months, share in self.overall.items()]
         )
 
     @property
     def churn_chart(self):
-        return Chart([Bar(f"{c.month:%Y-%m}", int(c.percent or 0)) for c in self.churn], 40)
+        return chart([Bar(f"{c.month:%Y-%m}", int(c.percent or 0)) for c in self.churn])
 
     @property
     def reasons_chart(self):
-        return Chart([Bar(str(label), count) for label, count in self.reasons], bar_width=80)
+        return chart([Bar(str(label), count) for label, count in self.reasons])
+
+
+def chart(bars) -> Chart:
+    """Every chart of the section as wide as twelve months' bars, so their text is one size."""
+    return Chart(bars, bar_width=CHART_WIDTH // max(1, len(bars)))
+
+
+def after_months(months) -> str:
+    return ngettext("After %(months)s month", "After %(months)s months", months) % {
+        "months": months
+    }
 
 
 def add_months(moment, months):
@@ -181,7 +194,7 @@ def build(campaign, now=None) -> Retention:
         at_risk=at_risk(campaign),
         recovered_count=sum(p.recovered_count for p in people),
         recovered_yen=sum(p.recovered_yen for p in people),
-        recurring=Chart(recurring(people, months, now), bar_width=40),
+        recurring=chart(recurring(people, months, now)),
     )
 
 
