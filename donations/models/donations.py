@@ -144,10 +144,14 @@ class Donation(StripeLinked, BankTransferPledges, SupporterMail, models.Model):
         _("Goodbye e-mail sent (ended for non-payment)"), null=True, blank=True
     )
     # The card Stripe charges, as the payment events and retrieves showed it.
-    card_payment_method_id = models.CharField(max_length=255, blank=True, editable=False)
+    card_payment_method_id = models.CharField(
+        max_length=255, blank=True, default="", db_default="", editable=False
+    )
     card_exp_month = models.PositiveSmallIntegerField(_("Card expiry month"), null=True, blank=True)
     card_exp_year = models.PositiveSmallIntegerField(_("Card expiry year"), null=True, blank=True)
-    card_expiry_reminded_for = models.CharField(max_length=300, blank=True, editable=False)
+    card_expiry_reminded_for = models.CharField(
+        max_length=300, blank=True, default="", db_default="", editable=False
+    )
     note = models.TextField(_("Notes"), blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
