@@ -273,6 +273,8 @@ def send_goodbye(donation_id: int, attempt: int = 1):
         )
         if donation.goodbye_sent_at or not donation.mail_allowed():
             return
+        if donation.status not in (Donation.Status.PAST_DUE, Donation.Status.CANCELED):
+            return  # paid after all (an unpaid subscription's invoice can still be paid)
         _in_mail_language(donation)
         try:
             _send("goodbye", donation, {"give_again_url": give_again_url(donation)})

@@ -3,6 +3,7 @@ later retry, once, and never once the money came in; a payment paid after failin
 recovered; after the last retry, a calm goodbye with a way back."""
 
 import datetime
+import time
 
 import pytest
 from django.core import mail
@@ -189,3 +190,15 @@ def test_nothing_goes_to_an_address_whose_mail_was_stopped(client):
 
     assert mails_about("まだできていません") == []
     assert mails_about("終了しました") == []
+
+
+def test_no_goodbye_when_an_unpaid_subscription_was_paid_after_all(client):
+    donation, session = failing(client)
+    unpaid = ended_subscription(donation, session, status="unpaid")
+    deliver(client, "invoice.paid", paid_invoice(donation, session, invoice_id=INVOICE))
+    deliver(client, "customer.subscription.updated", unpaid, created=int(time.time()) - 60)
+
+    run_task_worker()
+
+    assert mails_about("終了しました") == []
+    assert Donation.objects.get(pk=donation.pk).status == Donation.Status.ACTIVE
