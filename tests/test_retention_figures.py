@@ -12,7 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from donations.models import CancelReason
 from donations.staff import retention
@@ -87,10 +87,11 @@ def test_paused_at_risk_and_recovered():
 
     assert board.paused == 1
     assert [risk.donation for risk in board.at_risk] == [soon, last]
-    assert [risk.reason for risk in board.at_risk] == [
-        "カードの有効期限切れ",
-        "残高・利用可能枠の不足",
-    ]
+    with translation.override("ja"):
+        assert [risk.reason for risk in board.at_risk] == [
+            "カードの有効期限切れ",
+            "残高・利用可能枠の不足",
+        ]
     assert [risk.payment.attempt_count for risk in board.at_risk] == [2, 4]
     assert (board.recovered_count, board.recovered_yen) == (2, 7000)
 

@@ -4,6 +4,7 @@ invoice payments, for staff and for the card-expiry reminder."""
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from campaigns.models import ImpactTier
 from donations.models import Donation, Payment
@@ -107,7 +108,10 @@ def test_the_decline_reason_and_the_card_come_from_the_invoice_payments(client, 
     assert listing.refusal is None
     payment = Payment.objects.get(stripe_invoice_id="in_declined")
     assert payment.failure_code == "insufficient_funds"
-    assert payment.failure_reason() == "残高・利用可能枠の不足"
+    with translation.override("ja"):
+        assert payment.failure_reason() == "残高・利用可能枠の不足"
+    with translation.override("en"):
+        assert payment.failure_reason() == "Not enough funds or credit left on the card"
     donation.refresh_from_db()
     assert (donation.card_exp_month, donation.card_exp_year) == (1, 2027)
 
@@ -126,4 +130,5 @@ def test_stripe_unreachable_still_records_the_failure(client, fake_stripe):
 
     payment = Payment.objects.get(stripe_invoice_id="in_unknown")
     assert payment.status == Payment.Status.FAILED
-    assert payment.failure_reason() == "理由の通知なし"
+    with translation.override("ja"):
+        assert payment.failure_reason() == "理由の通知なし"
