@@ -291,7 +291,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         "paid_at",
         "receipt_sent_at",
     ]
-    list_filter = [ReceiptFilter, "status", "disputed", "dispute_status"]
+    list_filter = [ReceiptFilter, "status", "recovered", "disputed", "dispute_status"]
     search_fields = [
         "stripe_invoice_id",
         "stripe_payment_intent_id",

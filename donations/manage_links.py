@@ -26,3 +26,12 @@ def donation_id_from(token: str) -> int | None:
     except signing.BadSignature:  # includes SignatureExpired
         return None
     return int(value) if value.isdigit() else None
+
+
+def card_update_url(donation) -> str:
+    """The one-click link of a failed-payment notice: the same signed token, opening the
+    customer portal straight on the card update (giving/card_update_views.py)."""
+    token = signing.TimestampSigner(salt=SALT).sign(str(donation.pk))
+    with override(donation.locale):
+        path = reverse("donations:card_update")
+    return f"{settings.SITE_URL}{path}?{urlencode({'token': token})}"

@@ -6,6 +6,7 @@ import datetime
 import logging
 from email.headerregistry import Address
 from email.utils import parseaddr
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -113,11 +114,18 @@ def send_failure_notice(payment_id: int, attempt: int = 1):
     donation = payment.donation
     if payment.failure_notice_sent_at or not donation.donor_email:
         return
+    if not donation.mail_allowed():  # supporters who stay: a stopped address gets nothing
+        return
+    donation.locale = donation.mail_language()
     try:
         _send(
             "payment_failed",
             donation,
-            {"payment": payment, "manage_url": manage_links.manage_url(donation)},
+            {
+                "payment": payment,
+                "manage_url": manage_links.manage_url(donation),
+                "card_update_url": manage_links.card_update_url(donation),
+            },
         )
     except Exception:
         log.exception("Failure notice for payment %s not sent", payment_id)
@@ -214,3 +222,154 @@ def send_payment_reminder(donation_id: int, attempt: int = 1):
     except Exception:
         log.exception("Payment reminder for donation %s not sent", donation_id)
         _retry_later(send_payment_reminder, donation_id, attempt=attempt)
+
+
+# --- supporters who stay: the welcome, the reminders, the goodbye -----------------------------
+# Each is about the supporter's own gift (transactional: no consent needed), in the language
+# they chose for e-mails, never to an address whose mail was stopped, and sent once: the mark
+# is set under the row lock before the task returns, and a duplicated task finds it set.
+
+
+def schedule_welcome(donation: Donation):
+    if not donation.welcome_sent_at:
+        send_welcome.enqueue(donation.pk)
+
+
+def schedule_retry_reminder(payment: Payment, *, before: datetime.datetime):
+    """The second reminder, due a day before Stripe's retry (`next_payment_attempt`)."""
+    if payment.reminder_sent_at:
+        return
+    due = payment.next_payment_attempt.isoformat()
+    send_retry_reminder.using(run_after=max(before, timezone.now())).enqueue(payment.pk, due)
+
+
+def schedule_goodbye(donation: Donation):
+    if not donation.goodbye_sent_at:
+        send_goodbye.enqueue(donation.pk)
+
+
+def schedule_card_expiry_reminder(donation: Donation, card_key: str):
+    if donation.card_expiry_reminded_for != card_key:
+        send_card_expiry_reminder.enqueue(donation.pk, card_key)
+
+
+def _in_mail_language(donation: Donation) -> Donation:
+    """The donation, read for a mail: its links and words in the supporter's language of
+    e-mails (the row itself keeps the language they gave in)."""
+    donation.locale = donation.mail_language()
+    return donation
+
+
+def give_again_url(donation: Donation) -> str:
+    with translation.override(donation.locale):
+        path = reverse("donations:start")
+    query = urlencode({"campaign": donation.campaign.slug, "frequency": "monthly"})
+    return f"{settings.SITE_URL}{path}?{query}"
+
+
+def impact_of(donation: Donation):
+    """The campaign's impact tier this monthly amount reaches: the largest tier not above it."""
+    return donation.campaign.tiers.filter(amount__lte=donation.amount).order_by("-amount").first()
+
+
+@task()
+def send_welcome(donation_id: int, attempt: int = 1):
+    with transaction.atomic():
+        donation = (
+            Donation.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=donation_id)
+        )
+        if donation.welcome_sent_at or not donation.mail_allowed():
+            return
+        _in_mail_language(donation)
+        tier = impact_of(donation)
+        with translation.override(donation.locale):
+            impact = tier.impact if tier else ""  # a translated field, in the mail's language
+        context = {"impact": impact, "manage_url": manage_links.manage_url(donation)}
+        try:
+            _send("welcome", donation, context)
+        except Exception:
+            log.exception("Welcome for donation %s not sent", donation_id)
+            _retry_later(send_welcome, donation_id, attempt=attempt)
+            return
+        donation.mark_welcome_sent()
+
+
+@task()
+def send_retry_reminder(payment_id: int, due: str, attempt: int = 1):
+    """Sent only while the payment is still missing and Stripe's next retry is still the one it
+    was timed for (a newer failure reschedules it), and only once."""
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("donation__campaign")
+            .get(pk=payment_id)
+        )
+        donation = payment.donation
+        planned = payment.next_payment_attempt and payment.next_payment_attempt.isoformat()
+        if payment.reminder_sent_at or planned != due or not payment.still_failing():
+            return
+        if not donation.mail_allowed():
+            return
+        _in_mail_language(donation)
+        context = {
+            "payment": payment,
+            "next_attempt": timezone.localdate(payment.next_payment_attempt),
+            "card_update_url": manage_links.card_update_url(donation),
+            "manage_url": manage_links.manage_url(donation),
+        }
+        try:
+            _send("retry_reminder", donation, context)
+        except Exception:
+            log.exception("Retry reminder for payment %s not sent", payment_id)
+            _retry_later(send_retry_reminder, payment_id, due, attempt=attempt)
+            return
+        payment.mark_reminder_sent()
+
+
+@task()
+def send_goodbye(donation_id: int, attempt: int = 1):
+    with transaction.atomic():
+        donation = (
+            Donation.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=donation_id)
+        )
+        if donation.goodbye_sent_at or not donation.mail_allowed():
+            return
+        if donation.status not in (Donation.Status.PAST_DUE, Donation.Status.CANCELED):
+            return  # paid after all (an unpaid subscription's invoice can still be paid)
+        _in_mail_language(donation)
+        try:
+            _send("goodbye", donation, {"give_again_url": give_again_url(donation)})
+        except Exception:
+            log.exception("Goodbye for donation %s not sent", donation_id)
+            _retry_later(send_goodbye, donation_id, attempt=attempt)
+            return
+        donation.mark_goodbye_sent()
+
+
+@task()
+def send_card_expiry_reminder(donation_id: int, card_key: str, attempt: int = 1):
+    with transaction.atomic():
+        donation = (
+            Donation.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=donation_id)
+        )
+        if donation.card_expiry_reminded_for == card_key or not donation.mail_allowed():
+            return
+        if donation.card_key() != card_key:  # a new card came in since: nothing to remind
+            return
+        if donation.status != Donation.Status.ACTIVE:
+            return
+        _in_mail_language(donation)
+        context = {"card_update_url": manage_links.card_update_url(donation)}
+        try:
+            _send("card_expiring", donation, context)
+        except Exception:
+            log.exception("Card expiry reminder for donation %s not sent", donation_id)
+            _retry_later(send_card_expiry_reminder, donation_id, card_key, attempt=attempt)
+            return
+        donation.mark_card_expiry_reminded(card_key)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donations.giving import bank_views, receipt_views, views
+from donations.giving import bank_views, card_update_views, receipt_views, views
 
 app_name = "donations"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("receipt/<str:token>/", receipt_views.payment_receipt, name="receipt"),
     path("manage/", views.manage, name="manage"),
     path("manage/open/", views.manage_open, name="manage_open"),
+    path("manage/card/", card_update_views.card_update, name="card_update"),
     # The old form of manage links, with the token in the path (which access logs keep): retired;
     # the page offers a new link. gunicorn's access log drops the token (access_log.py).
     path("manage/<str:token>/", views.manage_link_retired),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.payment_methods import PaymentMethod
 from donations.models.stripe_bank_transfers import StripeBankTransfers
 from donations.models.stripe_linked import StripeLinked, is_older
+from donations.models.supporter_mail import SupporterMail
 from donations.models.transfer_pledges import BankTransferPledges
 from jii_campaign.locking import locked_transition
 from jii_campaign.money import format_yen
@@ -35,7 +36,7 @@ class CancelReason(models.TextChoices):
     OTHER = "other", _("Another reason")
 
 
-class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Model):
+class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, SupporterMail, models.Model):
     """A donor's pledge: one gift, or a monthly subscription with many payments."""
 
     class Frequency(models.TextChoices):
@@ -169,6 +170,20 @@ class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, models.Mo
     # The same for `cancel_at_period_end` and `cancel_at`, which other events (an invoice paid)
     # do not speak of.
     cancel_at_period_end_as_of = models.DateTimeField(null=True, blank=True, editable=False)
+    # --- supporters who stay (models/supporter_mail.py): each mail once ---
+    welcome_sent_at = models.DateTimeField(_("Welcome e-mail sent"), null=True, blank=True)
+    goodbye_sent_at = models.DateTimeField(
+        _("Goodbye e-mail sent (ended for non-payment)"), null=True, blank=True
+    )
+    # The card Stripe charges, as the payment events and retrieves showed it.
+    card_payment_method_id = models.CharField(
+        max_length=255, blank=True, default="", db_default="", editable=False
+    )
+    card_exp_month = models.PositiveSmallIntegerField(_("Card expiry month"), null=True, blank=True)
+    card_exp_year = models.PositiveSmallIntegerField(_("Card expiry year"), null=True, blank=True)
+    card_expiry_reminded_for = models.CharField(
+        max_length=300, blank=True, default="", db_default="", editable=False
+    )
     note = models.TextField(_("Notes"), blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donations.models.donations import Donation
+from donations.models.payment_failures import PaymentFailures
 from donations.models.stripe_linked import StripeLinked, is_older
 from jii_campaign.locking import locked_transition
 from jii_campaign.money import format_yen
@@ -66,7 +67,7 @@ class PaymentQuerySet(models.QuerySet):
         )
 
 
-class Payment(StripeLinked, models.Model):
+class Payment(StripeLinked, PaymentFailures, models.Model):
     """Money that moved: a one-time gift, or one invoice of a monthly subscription."""
 
     class Status(models.TextChoices):
@@ -97,6 +98,15 @@ class Payment(StripeLinked, models.Model):
     stripe_charge_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     receipt_sent_at = models.DateTimeField(_("Receipt email sent at"), null=True, blank=True)
     failure_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # --- a failed invoice as Stripe retries it (models/payment_failures.py) ---
+    failure_code = models.CharField(
+        _("Decline reason"), max_length=50, blank=True, default="", db_default=""
+    )
+    attempt_count = models.PositiveSmallIntegerField(_("Attempts"), default=0, db_default=0)
+    next_payment_attempt = models.DateTimeField(_("Next retry"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("Reminder sent"), null=True, blank=True)
+    # Paid after it had failed: money that a retry or a card update brought back.
+    recovered = models.BooleanField(_("Recovered after a failure"), default=False, db_default=False)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
 
     objects = PaymentQuerySet.as_manager()
@@ -179,6 +189,7 @@ class Payment(StripeLinked, models.Model):
             self.save()
             return False
         before = self.net_amount
+        self.recovered = self.status == self.Status.FAILED
         self.status = self.Status.SUCCEEDED
         self.amount = amount
         self.paid_at = paid_at or timezone.now()

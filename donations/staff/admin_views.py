@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from donations import receipts
 from donations.models import Donation
 from donations.receipts import pdf_response
-from donations.staff import anonymize, dashboard, exports
+from donations.staff import anonymize, dashboard, exports, retention
 from donations.staff.access_records import record_access
 
 DASHBOARD = "donations.view_dashboard"
@@ -58,6 +58,11 @@ class StaffViews:
                 name="donations_dashboard",
             ),
             path("export/", wrap(EXPORT, self.export_view), name="donations_export"),
+            path(
+                "dashboard/<int:campaign_id>/retention.csv",
+                wrap(EXPORT, self.retention_csv_view),
+                name="donations_retention_csv",
+            ),
             path(
                 "receipts/payment/<int:payment_id>/",
                 wrap(RECEIPTS, self.payment_receipt_view),
@@ -102,6 +107,7 @@ class StaffViews:
             "opts": self.model._meta,
             "title": _("Dashboard: %(campaign)s") % {"campaign": campaign.title},
             "board": dashboard.build(campaign),
+            "retention": retention.build(campaign),
             "campaigns": Campaign.objects.only("pk", "title"),
         }
         # Its recent gifts and waiting transfers name donors.
@@ -138,6 +144,19 @@ class StaffViews:
             "form": form,
         }
         return TemplateResponse(request, "admin/donations/export.html", context)
+
+    def retention_csv_view(self, request, campaign_id):
+        """The retention figures of the dashboard as a CSV (no names: counts and yen)."""
+        campaign = get_object_or_404(Campaign, pk=campaign_id)
+        rows = retention.csv_rows(retention.build(campaign))
+        response = StreamingHttpResponse(
+            exports.csv_lines(rows, translation.get_language()),
+            content_type="text/csv; charset=utf-8",
+        )
+        name = f"retention-{campaign.slug}-{timezone.localdate():%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        record_access(request, _("Exported %(file)s (%(filters)s)") % {"file": name, "filters": ""})
+        return response
 
     def payment_receipt_view(self, request, payment_id):
         payment = get_object_or_404(receipts.counted_payments(), pk=payment_id)

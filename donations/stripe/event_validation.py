@@ -84,6 +84,10 @@ INVOICE = {
     "amount_due": _amount,
     "status_transitions": {"paid_at": _time},
     "parent": {"subscription_details": {"subscription": _ref, "metadata": _metadata}},
+    # failed payments recovered: the attempt's number and Stripe's next retry
+    "attempt_count": lambda value: value is None or (_int(value) and 0 <= value < 1000),
+    "next_payment_attempt": _time,
+    "billing_reason": _text,
 }
 SUBSCRIPTION = {
     "id": _id,
@@ -92,6 +96,7 @@ SUBSCRIPTION = {
     "status": _text,
     "cancel_at_period_end": _flag,
     "cancel_at": _time,
+    "cancellation_details": {"reason": _text},  # ended for non-payment: the goodbye
 }
 DISPUTE = {"id": _id, "charge": _ref, "payment_intent": _ref, "status": _text, "amount": _amount}
 REFUND = {

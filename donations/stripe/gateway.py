@@ -168,14 +168,19 @@ def cancel_subscription(subscription_id: str) -> dict:
     return _call("subscription cancel", client().v1.subscriptions.cancel, subscription_id)
 
 
-def create_card_update_session(customer_id: str, subscription_id: str, return_url: str) -> str:
-    """The customer portal opened on the one page that replaces the card of a subscription."""
+# --- the one-click card update (the supporter page; a failed payment's notice) ---------------
+
+
+def create_card_update_session(customer_id: str, return_url: str, locale: str = "auto") -> str:
+    """A customer portal session that opens straight on "update your card" (flow
+    `payment_method_update`) and, once saved, sends the supporter back to `return_url`."""
     session = _call(
-        "billing portal card update",
+        "billing portal card update session create",
         client().v1.billing_portal.sessions.create,
         {
             "customer": customer_id,
             "return_url": return_url,
+            "locale": locale,
             "flow_data": {
                 "type": "payment_method_update",
                 "after_completion": {"type": "redirect", "redirect": {"return_url": return_url}},
@@ -293,3 +298,36 @@ def default_payment_method_configuration() -> dict | None:
         {"limit": 100},
     )
     return next((c for c in configurations if c.get("is_default")), None)
+
+
+# --- failed payments recovered: why an invoice's payment failed, and with which card ---------
+
+
+def invoice_payment_error(invoice_id: str) -> dict | None:
+    """The newest failed attempt at an invoice: its `last_payment_error` (decline code and
+    the card, `payment_method.card.exp_month/exp_year`). In this API version the invoice
+    names its payment intents only through its invoice payments (`invoice.payments`, which
+    events leave out), so they are listed with each payment intent expanded."""
+    payments = _call(
+        "invoice payment list",
+        client().v1.invoice_payments.list,
+        {"invoice": invoice_id, "expand": ["data.payment.payment_intent"], "limit": 10},
+    )
+    for invoice_payment in payments.get("data") or []:
+        intent = (invoice_payment.get("payment") or {}).get("payment_intent")
+        if isinstance(intent, dict) and intent.get("last_payment_error"):
+            return intent["last_payment_error"]
+    return None
+
+
+def subscription_card(subscription_id: str) -> dict | None:
+    """The payment method a subscription charges (`default_payment_method`, expanded: its
+    `card.exp_month/exp_year`); None when it has none of its own."""
+    subscription = _call(
+        "subscription retrieve with its card",
+        client().v1.subscriptions.retrieve,
+        subscription_id,
+        {"expand": ["default_payment_method"]},
+    )
+    method = subscription.get("default_payment_method")
+    return method if isinstance(method, dict) else None

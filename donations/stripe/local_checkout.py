@@ -97,6 +97,7 @@ def pay_invoice(donation: Donation):
         "customer": f"cus_local_{ref}",
         "amount_paid": donation.amount,
         "amount_due": donation.amount,
+        "billing_reason": "subscription_create",
         "currency": "jpy",
         "status": "paid",
         "status_transitions": {"paid_at": now},

@@ -7,7 +7,7 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from donations import tasks
 from donations.models import Donation
@@ -130,5 +130,7 @@ def card_update_url(donation: Donation, return_url: str) -> str:
     if not can_change_card_gift(donation) or checkout.local_mode():
         raise NotAllowed("card")
     return gateway.create_card_update_session(
-        donation.stripe_customer_id, donation.stripe_subscription_id, return_url
+        donation.stripe_customer_id,
+        return_url,
+        checkout.checkout_locale(translation.get_language()),  # the page's language
     )

@@ -74,7 +74,7 @@ def test_english_emails_show_no_japanese(client):
     client.post("/en/donate/manage/", {"email": donation.donor_email})
     run_task_worker()
 
-    assert len(mail.outbox) == 2  # the receipt and the manage links
+    assert len(mail.outbox) == 3  # the receipt, the welcome and the manage links
     for message in mail.outbox:
         assert JAPANESE.findall(message.subject + message.body) == [], message.subject
 

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 
 from django.core.management import call_command
 from pytest_httpserver import HTTPServer
-from stripe import PaymentIntent, PaymentMethodConfiguration, Price
+from stripe import PaymentIntent, PaymentMethod, PaymentMethodConfiguration, Price
 from stripe.billing_portal import Configuration as PortalConfiguration
 from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
@@ -294,8 +294,12 @@ class FakeStripe:
             return self._change_subscription(call, path.removeprefix("subscriptions/"))
         if call.method == "GET" and path == "payment_method_configurations":
             return self._list(self.payment_method_configurations, call)
+        if call.method == "GET" and path.startswith("subscriptions/") and params.get("expand"):
+            return self._retrieve_subscription_expanded(path.removeprefix("subscriptions/"), params)
         if call.method == "GET" and path.count("/") == 1:
             return self._retrieve_served(*path.split("/"))
+        if call.method == "GET" and path == "invoice_payments":
+            return self._list_invoice_payments(call, params)
         return _error(404, f"Unrecognized request URL ({call.method}: {call.path})")
 
     def _idempotent(self, call: Call, create) -> Response:
@@ -387,6 +391,7 @@ class FakeStripe:
             locale=params.get("locale"),
             return_url=params.get("return_url"),
             url=f"{PORTAL_HOST}/p/session/{portal_id}",
+            flow=_portal_flow(params.get("flow_data")),
         )
 
     def _retrieve_session(self, session_id: str, params: dict) -> Response:
@@ -508,6 +513,76 @@ class FakeStripe:
             unit_amount=int(data["unit_amount"]),
             price_id=f"price_fake{self._next()}",
         )
+
+    # --- an invoice's payments, with their payment intents (failed payments recovered) ------
+
+    def serve_failed_attempt(self, *, invoice_id, amount, error: dict) -> dict:
+        """Stripe holds a failed attempt at this invoice: an open invoice payment whose payment
+        intent carries `last_payment_error` (built with `payment_error`)."""
+        intent_id = f"pi_fake{self._next()}"
+        self.payment_intents[intent_id] = full_object(
+            "payment_intent",
+            id=intent_id,
+            amount=amount,
+            amount_capturable=0,
+            amount_received=0,
+            capture_method="automatic",
+            confirmation_method="automatic",
+            created=int(time.time()),
+            currency="jpy",
+            last_payment_error=error,
+            livemode=False,
+            metadata={},
+            payment_method_types=["card"],
+            status="requires_payment_method",
+        )
+        invoice_payment = full_object(
+            "invoice_payment",
+            id=f"inpay_fake{self._next()}",
+            amount_paid=None,
+            amount_requested=amount,
+            created=int(time.time()),
+            currency="jpy",
+            invoice=invoice_id,
+            is_default=True,
+            livemode=False,
+            payment={"type": "payment_intent", "payment_intent": intent_id},
+            status="open",
+            status_transitions={"canceled_at": None, "paid_at": None},
+        )
+        return self.serve(invoice_payment)
+
+    def _list_invoice_payments(self, call: Call, params: dict) -> Response:
+        found = [
+            copy.deepcopy(obj)
+            for obj in self._served.values()
+            if obj["object"] == "invoice_payment" and obj["invoice"] == params.get("invoice")
+        ]
+        if "data.payment.payment_intent" in params.get("expand", []):
+            for obj in found:
+                intent_id = obj["payment"]["payment_intent"]
+                obj["payment"]["payment_intent"] = self.payment_intents[intent_id]
+        return _json({"object": "list", "data": found, "has_more": False, "url": call.path})
+
+    # --- a subscription's card (cards that expire soon) -------------------------------------
+
+    def serve_card(self, subscription: dict, method: dict) -> dict:
+        """Stripe holds this subscription, charging this payment method (its
+        `default_payment_method`, which Checkout sets)."""
+        self.__dict__.setdefault("_payment_methods", {})[method["id"]] = method
+        return self.serve({**subscription, "default_payment_method": method["id"]})
+
+    def _retrieve_subscription_expanded(self, subscription_id: str, params: dict) -> Response:
+        response = self._retrieve_served("subscriptions", subscription_id)
+        if response.status_code != 200:
+            return response
+        subscription = json.loads(response.get_data())
+        if "default_payment_method" in params["expand"] and subscription.get(
+            "default_payment_method"
+        ):
+            methods = self.__dict__.get("_payment_methods", {})
+            subscription["default_payment_method"] = methods[subscription["default_payment_method"]]
+        return _json(subscription)
 
     def _list(self, objects: list, call: Call) -> Response:
         since = int(call.params.get("created[gte]", 0))
@@ -760,3 +835,64 @@ def run_task_worker():
     finally:
         for sig, handler in handlers.items():  # the worker installs its own
             signal.signal(sig, handler)
+
+
+# --- the customer portal's flows (failed payments recovered) ------------------------------
+
+
+def _portal_flow(flow_data: dict | None) -> dict | None:
+    """The session's `flow`, as Stripe echoes the `flow_data` it was created with."""
+    if not flow_data:
+        return None
+    after = flow_data.get("after_completion") or {"type": "portal_homepage"}
+    return {
+        "after_completion": {
+            "type": after["type"],
+            "hosted_confirmation": after.get("hosted_confirmation"),
+            "redirect": after.get("redirect"),
+        },
+        "subscription_cancel": None,
+        "subscription_update": None,
+        "subscription_update_confirm": None,
+        "type": flow_data["type"],
+    }
+
+
+def payment_error(code, *, decline_code=None, exp_month=12, exp_year=2030) -> dict:
+    """A payment intent's `last_payment_error` after a declined card, with the card as Stripe
+    embeds it (`payment_method.card.exp_month/exp_year`)."""
+    return full_object(
+        PaymentIntent.LastPaymentError,
+        code=code,
+        decline_code=decline_code,
+        message="Your card was declined.",
+        payment_method=card_payment_method(exp_month=exp_month, exp_year=exp_year),
+        type="card_error",
+    )
+
+
+def card_payment_method(*, exp_month, exp_year, method_id=None) -> dict:
+    """A card payment method as Stripe returns it, with its expiry."""
+    card = full_object(
+        PaymentMethod.Card,
+        brand="visa",
+        country="JP",
+        exp_month=exp_month,
+        exp_year=exp_year,
+        funding="credit",
+        last4="4242",
+        regulated_status="unregulated",
+    )
+    return full_object(
+        "payment_method",
+        id=method_id or f"pm_fake_{exp_year}_{exp_month}",
+        allow_redisplay="always",
+        billing_details=full_object(
+            PaymentMethod.BillingDetails, address=None, email=None, name=None, phone=None
+        ),
+        card=card,
+        created=int(time.time()),
+        customer=None,
+        livemode=False,
+        type="card",
+    )
