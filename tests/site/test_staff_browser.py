@@ -55,7 +55,7 @@ def test_the_donations_list_shows_its_key_columns_at_1280_px(staff_page, seeded)
         "amount_yen",
         "status",
         "frequency",
-        "channel",
+        "way_paid",
         "donor",
         "created_on",
     ]:
