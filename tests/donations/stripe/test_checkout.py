@@ -26,7 +26,14 @@ from tests.support.gifts import campaign_with_earlier_gifts
 
 @pytest.fixture
 def campaign(db):
-    """A small campaign of the test's own whose counters already moved (tests/support/gifts.py)."""
+    """A small campaign of the test's own whose counters already moved (tests/support/gifts.py),
+    run by a made-up organisation whose short name reaches Checkout."""
+    Organisation.objects.create(
+        name_ja="特定非営利活動法人テスト交流会",
+        short_name_ja="テスト交流会",
+        short_name_en="Test Exchange",
+        email="info@example.org",
+    )
     return campaign_with_earlier_gifts()
 
 
@@ -132,7 +139,7 @@ def test_one_time_checkout_request_in_yen(client, campaign, fake_stripe):
         "line_items[0][price_data][currency]": "jpy",
         # JPY is zero-decimal: ¥3,000 is 3000, not 300000.
         "line_items[0][price_data][unit_amount]": "3000",
-        "line_items[0][price_data][product_data][name]": "JIIパートナーズ へのご寄付",
+        "line_items[0][price_data][product_data][name]": "テスト交流会 へのご寄付",
         "success_url": "http://testserver/donate/thanks/?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": "http://testserver/donate/?canceled=1",
         "locale": "ja",
@@ -165,7 +172,7 @@ def test_monthly_checkout_request_is_a_monthly_subscription(client, campaign, fa
     assert params["line_items[0][price_data][currency]"] == "jpy"
     assert params["line_items[0][price_data][recurring][interval]"] == "month"
     assert params["line_items[0][price_data][product_data][name]"] == (
-        "JIIパートナーズ へのマンスリー寄付"
+        "テスト交流会 へのマンスリー寄付"
     )
     assert params["submit_type"] == "donate"
     assert params["subscription_data[metadata][donation_id]"] == str(donation.pk)
@@ -180,12 +187,6 @@ def test_monthly_checkout_request_is_a_monthly_subscription(client, campaign, fa
 
 
 def test_english_pages_open_checkout_in_english(client, campaign, fake_stripe):
-    Organisation.objects.create(
-        name_ja="特定非営利活動法人テスト交流会",
-        short_name_ja="テスト交流会",
-        short_name_en="Test Exchange",
-        email="info@example.org",
-    )
     donation, _ = give(client, campaign, fake_stripe, prefix="/en")
 
     [call] = fake_stripe.session_creates
