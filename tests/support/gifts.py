@@ -50,3 +50,41 @@ def counters(campaign) -> dict:
 
 def raised(amount) -> dict:
     return {**NOTHING, "onetime_raised": amount}
+
+
+# --- seedless-stripe: a campaign donors can give to through the form ---
+
+
+def tiers(campaign, *amounts):
+    """The form's suggested amounts for `campaign` (3,000, 5,000 and 10,000 yen unless told)."""
+    from campaigns.models import ImpactTier
+
+    for order, amount in enumerate(amounts or (3000, 5000, 10000)):
+        ImpactTier.objects.create(
+            campaign=campaign, amount=amount, impact=f"{amount} yen of help", order=order
+        )
+    return campaign
+
+
+def giving_campaign(slug="truth") -> Campaign:
+    """A small published campaign with suggested amounts of 3,000, 5,000 and 10,000 yen."""
+    return tiers(small_campaign(slug))
+
+
+def offline_gift(campaign, amount=8000, frequency="once"):
+    """A gift staff recorded by hand (a bank transfer): it counts at once and has no checkout
+    token."""
+    from donations.models import Donation
+
+    return Donation.record_offline(
+        campaign=campaign, frequency=frequency, amount=amount, donor_name="佐藤 一郎"
+    )
+
+
+def campaign_with_earlier_gifts(slug="truth") -> Campaign:
+    """A giving campaign whose counters already moved: one gift of 8,000 yen and one monthly
+    supporter of 2,000 yen, both recorded by staff."""
+    campaign = giving_campaign(slug)
+    offline_gift(campaign, amount=8000)
+    offline_gift(campaign, amount=2000, frequency="monthly")
+    return campaign

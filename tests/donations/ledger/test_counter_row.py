@@ -7,6 +7,14 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from donations.models import CampaignProgress
+from tests.support.gifts import campaign_with_earlier_gifts
+
+
+@pytest.fixture
+def campaign(db):
+    """A small campaign of the test's own whose counters already moved (tests/support/gifts.py)."""
+    return campaign_with_earlier_gifts()
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,42 +43,42 @@ def can_lock_counter_row_elsewhere(campaign):
     return outcome == [True]
 
 
-def test_the_counter_row_stays_free_until_the_end_of_the_transaction(seeded):
-    before = raised(seeded)
+def test_the_counter_row_stays_free_until_the_end_of_the_transaction(campaign):
+    before = raised(campaign)
     with CampaignProgress.deferred():
-        CampaignProgress.add(seeded.pk, onetime_raised=3000)
-        assert can_lock_counter_row_elsewhere(seeded)
-    assert raised(seeded) == before + 3000
+        CampaignProgress.add(campaign.pk, onetime_raised=3000)
+        assert can_lock_counter_row_elsewhere(campaign)
+    assert raised(campaign) == before + 3000
 
     with transaction.atomic():
-        CampaignProgress.add(seeded.pk, onetime_raised=3000)
-        assert not can_lock_counter_row_elsewhere(seeded)  # without deferral it queues
+        CampaignProgress.add(campaign.pk, onetime_raised=3000)
+        assert not can_lock_counter_row_elsewhere(campaign)  # without deferral it queues
 
 
-def test_a_change_in_a_rolled_back_savepoint_never_counts(seeded):
-    before = raised(seeded)
+def test_a_change_in_a_rolled_back_savepoint_never_counts(campaign):
+    before = raised(campaign)
     with CampaignProgress.deferred():
-        CampaignProgress.add(seeded.pk, onetime_raised=1000)
+        CampaignProgress.add(campaign.pk, onetime_raised=1000)
         try:
             with transaction.atomic():
-                CampaignProgress.add(seeded.pk, onetime_raised=50_000)
+                CampaignProgress.add(campaign.pk, onetime_raised=50_000)
                 raise RuntimeError("this part rolls back")
         except RuntimeError:
             pass
         with CampaignProgress.deferred():  # nested: applied once, with the outer block
-            CampaignProgress.add(seeded.pk, onetime_raised=200)
-        CampaignProgress.add(seeded.pk, onetime_raised=30)
+            CampaignProgress.add(campaign.pk, onetime_raised=200)
+        CampaignProgress.add(campaign.pk, onetime_raised=30)
 
-    assert raised(seeded) == before + 1230
+    assert raised(campaign) == before + 1230
 
 
-def test_nothing_counts_when_the_deferred_block_fails(seeded):
-    before = raised(seeded)
+def test_nothing_counts_when_the_deferred_block_fails(campaign):
+    before = raised(campaign)
     with pytest.raises(RuntimeError), CampaignProgress.deferred():
-        CampaignProgress.add(seeded.pk, onetime_raised=1000)
+        CampaignProgress.add(campaign.pk, onetime_raised=1000)
         raise RuntimeError("the event could not be applied")
 
-    assert raised(seeded) == before
+    assert raised(campaign) == before
 
 
 def test_django_still_keeps_on_commit_callbacks_as_we_read_them():

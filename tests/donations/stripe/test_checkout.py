@@ -14,12 +14,28 @@ from django.test import Client
 from donations.models import CampaignProgress, Donation, Payment
 from donations.stripe import gateway
 from donations.stripe.checkout import checkout_locale
+from jii_campaign.models import Organisation
 from tests.support import stripe_events
 from tests.support.fake_stripe import (
     confirm_and_pay,
     donation_form,
     form_fields,
 )
+from tests.support.gifts import campaign_with_earlier_gifts
+
+
+@pytest.fixture
+def campaign(db):
+    """A small campaign of the test's own whose counters already moved (tests/support/gifts.py),
+    run by a made-up organisation whose short name reaches Checkout."""
+    Organisation.objects.create(
+        name_ja="特定非営利活動法人テスト交流会",
+        short_name_ja="テスト交流会",
+        short_name_en="Test Exchange",
+        email="info@example.org",
+    )
+    return campaign_with_earlier_gifts()
+
 
 pytestmark = pytest.mark.django_db
 UNAVAILABLE = "ただいま決済サービスにつながりません。ご入力の内容はそのまま残っています。"
@@ -41,9 +57,9 @@ def progress(campaign):
 # --- the confirmed step --------------------------------------------------------------------
 
 
-def test_pay_refuses_a_post_without_csrf_token(seeded, fake_stripe):
+def test_pay_refuses_a_post_without_csrf_token(campaign, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
-    fields = {**donation_form(seeded), "token": "0b6f3c1e-5d0a-4c8e-9d55-3f1f0a1c2b3d"}
+    fields = {**donation_form(campaign), "token": "0b6f3c1e-5d0a-4c8e-9d55-3f1f0a1c2b3d"}
     before = Donation.objects.count()
 
     response = browser.post("/donate/pay/", fields)
@@ -53,10 +69,10 @@ def test_pay_refuses_a_post_without_csrf_token(seeded, fake_stripe):
     assert fake_stripe.calls == []
 
 
-def test_confirmed_form_creates_a_pending_donation_and_goes_to_checkout(seeded, fake_stripe):
+def test_confirmed_form_creates_a_pending_donation_and_goes_to_checkout(campaign, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
 
-    response, fields = confirm_and_pay(browser, donation_form(seeded, donor_name="田中 太郎"))
+    response, fields = confirm_and_pay(browser, donation_form(campaign, donor_name="田中 太郎"))
 
     donation = Donation.objects.get(checkout_token=fields["token"])
     assert response.status_code == 303
@@ -66,9 +82,9 @@ def test_confirmed_form_creates_a_pending_donation_and_goes_to_checkout(seeded, 
     assert (donation.amount, donation.frequency, donation.donor_name) == (3000, "once", "田中 太郎")
 
 
-def test_double_submit_makes_one_donation_and_one_session(seeded, fake_stripe):
+def test_double_submit_makes_one_donation_and_one_session(campaign, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
-    first, fields = confirm_and_pay(browser, donation_form(seeded))
+    first, fields = confirm_and_pay(browser, donation_form(campaign))
     before = Donation.objects.count()
 
     second = browser.post("/donate/pay/", fields)
@@ -83,9 +99,9 @@ def test_double_submit_makes_one_donation_and_one_session(seeded, fake_stripe):
 
 
 def test_resubmitting_an_old_confirmation_after_paying_shows_the_thanks_page(
-    client, seeded, fake_stripe
+    client, campaign, fake_stripe
 ):
-    _, fields = confirm_and_pay(client, donation_form(seeded))
+    _, fields = confirm_and_pay(client, donation_form(campaign))
     donation = Donation.objects.get(checkout_token=fields["token"])
     fake_stripe.complete(donation.stripe_checkout_session_id)
     client.get("/donate/thanks/", {"session_id": donation.stripe_checkout_session_id})
@@ -98,10 +114,10 @@ def test_resubmitting_an_old_confirmation_after_paying_shows_the_thanks_page(
     assert "¥3,000 のご寄付を受け付けました" in client.get(again["Location"]).content.decode()
 
 
-def test_pay_without_a_valid_token_creates_nothing(client, seeded, fake_stripe):
+def test_pay_without_a_valid_token_creates_nothing(client, campaign, fake_stripe):
     before = Donation.objects.count()
 
-    response = client.post("/donate/pay/", {**donation_form(seeded), "token": "not-a-uuid"})
+    response = client.post("/donate/pay/", {**donation_form(campaign), "token": "not-a-uuid"})
 
     assert response.status_code == 400
     assert Donation.objects.count() == before
@@ -111,19 +127,19 @@ def test_pay_without_a_valid_token_creates_nothing(client, seeded, fake_stripe):
 # --- exactly what Stripe is asked ----------------------------------------------------------
 
 
-def test_one_time_checkout_request_in_yen(client, seeded, fake_stripe):
-    donation, _ = give(client, seeded, fake_stripe)
+def test_one_time_checkout_request_in_yen(client, campaign, fake_stripe):
+    donation, _ = give(client, campaign, fake_stripe)
 
     [call] = fake_stripe.session_creates
     pk = str(donation.pk)
-    meta = {"donation_id": pk, "campaign": seeded.slug, "frequency": "once"}
+    meta = {"donation_id": pk, "campaign": campaign.slug, "frequency": "once"}
     assert call.params == {
         "mode": "payment",
         "line_items[0][quantity]": "1",
         "line_items[0][price_data][currency]": "jpy",
         # JPY is zero-decimal: ¥3,000 is 3000, not 300000.
         "line_items[0][price_data][unit_amount]": "3000",
-        "line_items[0][price_data][product_data][name]": "JIIパートナーズ へのご寄付",
+        "line_items[0][price_data][product_data][name]": "テスト交流会 へのご寄付",
         "success_url": "http://testserver/donate/thanks/?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": "http://testserver/donate/?canceled=1",
         "locale": "ja",
@@ -139,15 +155,15 @@ def test_one_time_checkout_request_in_yen(client, seeded, fake_stripe):
     assert call.idempotency_key == f"checkout-{donation.checkout_token}-0"
 
 
-def test_typed_amount_reaches_stripe_as_the_same_integer(client, seeded, fake_stripe):
-    give(client, seeded, fake_stripe, tier="other", other_amount="¥12,345")
+def test_typed_amount_reaches_stripe_as_the_same_integer(client, campaign, fake_stripe):
+    give(client, campaign, fake_stripe, tier="other", other_amount="¥12,345")
 
     [call] = fake_stripe.session_creates
     assert call.params["line_items[0][price_data][unit_amount]"] == "12345"
 
 
-def test_monthly_checkout_request_is_a_monthly_subscription(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe, frequency="monthly", tier="5000")
+def test_monthly_checkout_request_is_a_monthly_subscription(client, campaign, fake_stripe):
+    donation, session = give(client, campaign, fake_stripe, frequency="monthly", tier="5000")
 
     [call] = fake_stripe.session_creates
     params = call.params
@@ -156,7 +172,7 @@ def test_monthly_checkout_request_is_a_monthly_subscription(client, seeded, fake
     assert params["line_items[0][price_data][currency]"] == "jpy"
     assert params["line_items[0][price_data][recurring][interval]"] == "month"
     assert params["line_items[0][price_data][product_data][name]"] == (
-        "JIIパートナーズ へのマンスリー寄付"
+        "テスト交流会 へのマンスリー寄付"
     )
     assert params["submit_type"] == "donate"
     assert params["subscription_data[metadata][donation_id]"] == str(donation.pk)
@@ -170,8 +186,8 @@ def test_monthly_checkout_request_is_a_monthly_subscription(client, seeded, fake
     assert session["amount_total"] == 5000
 
 
-def test_english_pages_open_checkout_in_english(client, seeded, fake_stripe):
-    donation, _ = give(client, seeded, fake_stripe, prefix="/en")
+def test_english_pages_open_checkout_in_english(client, campaign, fake_stripe):
+    donation, _ = give(client, campaign, fake_stripe, prefix="/en")
 
     [call] = fake_stripe.session_creates
     assert donation.locale == "en"
@@ -181,7 +197,7 @@ def test_english_pages_open_checkout_in_english(client, seeded, fake_stripe):
     )
     assert call.params["cancel_url"] == "http://testserver/en/donate/?canceled=1"
     product = call.params["line_items[0][price_data][product_data][name]"]
-    assert product == "Donation to JII Partners"  # the organisation’s English name
+    assert product == "Donation to Test Exchange"  # the organisation’s English name
 
 
 # --- Stripe failing ------------------------------------------------------------------------
@@ -189,12 +205,12 @@ def test_english_pages_open_checkout_in_english(client, seeded, fake_stripe):
 
 def test_a_passing_stripe_error_is_retried_with_the_same_idempotency_key(
     client,
-    seeded,
+    campaign,
     fake_stripe,
 ):
     fake_stripe.fail_next(500)
 
-    give(client, seeded, fake_stripe)
+    give(client, campaign, fake_stripe)
 
     first, retry = fake_stripe.session_creates
     assert first.idempotency_key == retry.idempotency_key
@@ -214,11 +230,11 @@ def assert_calm_error_with_form_kept(response, fields):
 
 
 def test_stripe_erroring_shows_a_calm_error_and_keeps_the_pending_donation(
-    client, seeded, fake_stripe
+    client, campaign, fake_stripe
 ):
     fake_stripe.fail_next(500, times=3)  # the first try and both of the SDK's retries
 
-    response, fields = confirm_and_pay(client, donation_form(seeded))
+    response, fields = confirm_and_pay(client, donation_form(campaign))
 
     assert_calm_error_with_form_kept(response, fields)
     donation = Donation.objects.get(checkout_token=fields["token"])
@@ -235,19 +251,19 @@ def test_stripe_erroring_shows_a_calm_error_and_keeps_the_pending_donation(
     assert len(fake_stripe.sessions) == 1
 
 
-def test_stripe_unreachable_shows_a_calm_error(client, seeded, fake_stripe):
+def test_stripe_unreachable_shows_a_calm_error(client, campaign, fake_stripe):
     fake_stripe.stop()
 
-    response, fields = confirm_and_pay(client, donation_form(seeded))
+    response, fields = confirm_and_pay(client, donation_form(campaign))
 
     assert_calm_error_with_form_kept(response, fields)
     assert Donation.objects.get(checkout_token=fields["token"]).status == "pending"
 
 
-def test_english_donors_get_the_calm_error_in_english(client, seeded, fake_stripe):
+def test_english_donors_get_the_calm_error_in_english(client, campaign, fake_stripe):
     fake_stripe.fail_next(500, times=3)
 
-    response, _ = confirm_and_pay(client, donation_form(seeded), prefix="/en")
+    response, _ = confirm_and_pay(client, donation_form(campaign), prefix="/en")
 
     assert response.status_code == 503
     calm = (
@@ -258,14 +274,14 @@ def test_english_donors_get_the_calm_error_in_english(client, seeded, fake_strip
 
 
 def test_stripe_hanging_shows_the_calm_error_before_the_web_server_gives_up(
-    client, seeded, fake_stripe, monkeypatch
+    client, campaign, fake_stripe, monkeypatch
 ):
     # The real limits allow three tries within gunicorn's 30 s; shortened here to keep this quick.
     monkeypatch.setattr(gateway, "TIMEOUT", (1, 0.3))
     gateway._client.cache_clear()
     fake_stripe.hang_next(3, times=3)
 
-    response, fields = confirm_and_pay(client, donation_form(seeded))
+    response, fields = confirm_and_pay(client, donation_form(campaign))
 
     assert_calm_error_with_form_kept(response, fields)
 
@@ -273,10 +289,10 @@ def test_stripe_hanging_shows_the_calm_error_before_the_web_server_gives_up(
 # --- back from Checkout --------------------------------------------------------------------
 
 
-def test_thanks_page_asks_stripe_and_records_the_gift(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe)
+def test_thanks_page_asks_stripe_and_records_the_gift(client, campaign, fake_stripe):
+    donation, session = give(client, campaign, fake_stripe)
     fake_stripe.complete(session["id"])
-    before = progress(seeded)
+    before = progress(campaign)
 
     response = client.get("/donate/thanks/", {"session_id": session["id"]})
 
@@ -285,26 +301,26 @@ def test_thanks_page_asks_stripe_and_records_the_gift(client, seeded, fake_strip
     assert "¥3,000 のご寄付を受け付けました" in html
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
-    assert progress(seeded)["onetime_raised"] == before["onetime_raised"] + 3000
+    assert progress(campaign)["onetime_raised"] == before["onetime_raised"] + 3000
     [retrieve] = fake_stripe.requests_to("GET", f"/v1/checkout/sessions/{session['id']}")
     assert retrieve.params == {"expand[0]": "payment_intent"}
 
 
-def test_reloading_the_thanks_page_counts_the_gift_once(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe)
+def test_reloading_the_thanks_page_counts_the_gift_once(client, campaign, fake_stripe):
+    donation, session = give(client, campaign, fake_stripe)
     fake_stripe.complete(session["id"])
-    before = progress(seeded)
+    before = progress(campaign)
 
     for _ in range(3):
         client.get("/donate/thanks/", {"session_id": session["id"]})
 
     assert Payment.objects.filter(donation=donation).count() == 1
-    assert progress(seeded)["onetime_raised"] == before["onetime_raised"] + 3000
+    assert progress(campaign)["onetime_raised"] == before["onetime_raised"] + 3000
 
 
-def test_thanks_page_trusts_no_query_parameter_but_the_session_id(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe)  # left open: not paid
-    before = progress(seeded)
+def test_thanks_page_trusts_no_query_parameter_but_the_session_id(client, campaign, fake_stripe):
+    donation, session = give(client, campaign, fake_stripe)  # left open: not paid
+    before = progress(campaign)
 
     response = client.get(
         "/donate/thanks/",
@@ -321,12 +337,12 @@ def test_thanks_page_trusts_no_query_parameter_but_the_session_id(client, seeded
     assert "決済の完了をまだ確認できていません" in response.content.decode()
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PENDING
-    assert progress(seeded) == before
+    assert progress(campaign) == before
 
 
-def test_a_forged_session_id_marks_nothing_paid(client, seeded, fake_stripe):
-    donation, _ = give(client, seeded, fake_stripe)
-    before = progress(seeded)
+def test_a_forged_session_id_marks_nothing_paid(client, campaign, fake_stripe):
+    donation, _ = give(client, campaign, fake_stripe)
+    before = progress(campaign)
 
     response = client.get("/donate/thanks/", {"session_id": "cs_test_forged"})
 
@@ -334,12 +350,12 @@ def test_a_forged_session_id_marks_nothing_paid(client, seeded, fake_stripe):
     assert "ご寄付ありがとうございます" not in response.content.decode()
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PENDING
-    assert progress(seeded) == before
+    assert progress(campaign) == before
 
 
 @pytest.mark.parametrize("session_id", ["not-a-session", "../../v1/customers", "pi_123"])
 def test_thanks_page_asks_stripe_only_about_checkout_session_ids(
-    client, seeded, fake_stripe, session_id
+    client, campaign, fake_stripe, session_id
 ):
     response = client.get("/donate/thanks/", {"session_id": session_id})
 
@@ -347,11 +363,13 @@ def test_thanks_page_asks_stripe_only_about_checkout_session_ids(
     assert [call for call in fake_stripe.calls if call.method == "GET"] == []
 
 
-def test_konbini_thanks_page_shows_the_voucher_and_counts_nothing_yet(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe)
+def test_konbini_thanks_page_shows_the_voucher_and_counts_nothing_yet(
+    client, campaign, fake_stripe
+):
+    donation, session = give(client, campaign, fake_stripe)
     voucher = "https://payments.stripe.com/konbini/voucher/test_abc"
     fake_stripe.complete_konbini(session["id"], voucher)
-    before = progress(seeded)
+    before = progress(campaign)
 
     response = client.get("/donate/thanks/", {"session_id": session["id"]})
 
@@ -360,11 +378,11 @@ def test_konbini_thanks_page_shows_the_voucher_and_counts_nothing_yet(client, se
     assert f'href="{voucher}"' in html
     donation.refresh_from_db()
     assert donation.status == Donation.Status.AWAITING_PAYMENT
-    assert progress(seeded) == before
+    assert progress(campaign) == before
 
 
-def test_monthly_thanks_page_does_not_revive_a_past_due_subscription(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe, frequency="monthly")
+def test_monthly_thanks_page_does_not_revive_a_past_due_subscription(client, campaign, fake_stripe):
+    donation, session = give(client, campaign, fake_stripe, frequency="monthly")
     # The donor gave last month; this month's charge has failed.
     session = fake_stripe.complete(session["id"], created=int(time.time()) - 35 * 24 * 3600)
     client.get("/donate/thanks/", {"session_id": session["id"]})
@@ -380,14 +398,14 @@ def test_monthly_thanks_page_does_not_revive_a_past_due_subscription(client, see
         ).status_code
         == 200
     )
-    before = progress(seeded)
+    before = progress(campaign)
 
     # The donor opens the thank-you address again from the browser history.
     client.get("/donate/thanks/", {"session_id": session["id"]})
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAST_DUE
-    assert progress(seeded) == before
+    assert progress(campaign) == before
 
 
 # --- end to end ----------------------------------------------------------------------------
@@ -401,11 +419,11 @@ def shown_now(client, progress_block):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_form_to_checkout_to_webhook_moves_the_campaign_page(seeded, fake_stripe):
+def test_form_to_checkout_to_webhook_moves_the_campaign_page(campaign, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
-    raised = CampaignProgress.objects.get(pk=seeded.pk).onetime_raised
+    raised = CampaignProgress.objects.get(pk=campaign.pk).onetime_raised
     assert shown_now(browser, "onetime") == f"¥{raised:,}"
-    _, fields = confirm_and_pay(browser, donation_form(seeded, tier="10000"))
+    _, fields = confirm_and_pay(browser, donation_form(campaign, tier="10000"))
     donation = Donation.objects.get(checkout_token=fields["token"])
     session = fake_stripe.complete(donation.stripe_checkout_session_id)
 
@@ -417,9 +435,9 @@ def test_form_to_checkout_to_webhook_moves_the_campaign_page(seeded, fake_stripe
     assert shown_now(browser, "onetime") == f"¥{raised + 10000:,}"
 
 
-def test_sessions_can_be_listed_back_for_reconciliation(client, seeded, fake_stripe):
-    first, _ = give(client, seeded, fake_stripe)
-    second, _ = give(client, seeded, fake_stripe, frequency="monthly")
+def test_sessions_can_be_listed_back_for_reconciliation(client, campaign, fake_stripe):
+    first, _ = give(client, campaign, fake_stripe)
+    second, _ = give(client, campaign, fake_stripe, frequency="monthly")
 
     listed = list(gateway.list_checkout_sessions(created_since=0))
 
@@ -431,10 +449,10 @@ def test_sessions_can_be_listed_back_for_reconciliation(client, seeded, fake_str
     assert call.params == {"created[gte]": "0", "limit": "100"}
 
 
-def test_gift_recorded_from_the_thanks_page_is_found_by_its_webhooks(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe, tier="5000")
+def test_gift_recorded_from_the_thanks_page_is_found_by_its_webhooks(client, campaign, fake_stripe):
+    donation, session = give(client, campaign, fake_stripe, tier="5000")
     session = fake_stripe.complete(session["id"])
-    before = progress(seeded)
+    before = progress(campaign)
     client.get("/donate/thanks/", {"session_id": session["id"]})
 
     late = stripe_events.post_event(
@@ -447,15 +465,15 @@ def test_gift_recorded_from_the_thanks_page_is_found_by_its_webhooks(client, see
 
     assert late.status_code == refunded.status_code == 200
     assert Payment.objects.get(donation=donation).refunded_amount == 5000
-    assert progress(seeded) == before
+    assert progress(campaign) == before
 
 
 @pytest.mark.django_db(transaction=True)
-def test_monthly_form_to_checkout_to_webhooks_adds_a_supporter(seeded, fake_stripe):
+def test_monthly_form_to_checkout_to_webhooks_adds_a_supporter(campaign, fake_stripe):
     browser = Client(enforce_csrf_checks=True)
-    supporters = CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters
+    supporters = CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters
     assert shown_now(browser, "monthly") == f"{supporters}人"
-    _, fields = confirm_and_pay(browser, donation_form(seeded, frequency="monthly"))
+    _, fields = confirm_and_pay(browser, donation_form(campaign, frequency="monthly"))
     donation = Donation.objects.get(checkout_token=fields["token"])
     session = fake_stripe.complete(donation.stripe_checkout_session_id)
     first_invoice = stripe_events.invoice(
@@ -477,9 +495,9 @@ def test_monthly_form_to_checkout_to_webhooks_adds_a_supporter(seeded, fake_stri
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_double_click_makes_one_donation(live_server, seeded, fake_stripe):
+def test_simultaneous_double_click_makes_one_donation(live_server, campaign, fake_stripe):
     browser = Client()
-    page = browser.post("/donate/confirm/", donation_form(seeded))
+    page = browser.post("/donate/confirm/", donation_form(campaign))
     fields = form_fields(page, "/donate/pay/")
     cookie = f"csrftoken={browser.cookies['csrftoken'].value}"
     before = Donation.objects.count()
@@ -518,8 +536,8 @@ class _Refuse(urllib.request.HTTPRedirectHandler):
 _NO_REDIRECTS = urllib.request.build_opener(_Refuse)
 
 
-def test_invoices_and_subscriptions_can_be_listed_back(client, seeded, fake_stripe):
-    donation, session = give(client, seeded, fake_stripe, frequency="monthly")
+def test_invoices_and_subscriptions_can_be_listed_back(client, campaign, fake_stripe):
+    donation, session = give(client, campaign, fake_stripe, frequency="monthly")
     session = fake_stripe.complete(session["id"])
     ids = {"subscription_id": session["subscription"], "customer_id": session["customer"]}
     old = stripe_events.invoice(donation, **ids)

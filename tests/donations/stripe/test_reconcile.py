@@ -3,6 +3,7 @@
 import datetime
 import time
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -13,12 +14,21 @@ from tests.support.fake_stripe import (
     confirm_and_pay,
     donation_form,
 )
+from tests.support.gifts import giving_campaign, offline_gift
+
+
+@pytest.fixture
+def campaign(db):
+    """A small campaign of the test's own, with the form's suggested amounts."""
+    return giving_campaign()
+
 
 SINCE = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
 
 
-def test_a_paid_session_whose_webhook_never_came_is_counted_once(client, seeded, fake_stripe):
-    confirm_and_pay(client, donation_form(seeded, tier="5000"))
+def test_a_paid_session_whose_webhook_never_came_is_counted_once(client, campaign, fake_stripe):
+    earlier = offline_gift(campaign, amount=8000)
+    confirm_and_pay(client, donation_form(campaign, tier="5000"))
     donation = Donation.objects.get(donor_email="hanako@example.jp")
     fake_stripe.complete(donation.stripe_checkout_session_id)  # paid, but no webhook arrives
 
@@ -28,11 +38,12 @@ def test_a_paid_session_whose_webhook_never_came_is_counted_once(client, seeded,
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
     assert donation.payments.count() == 1
-    assert CampaignProgress.objects.get(pk=seeded.pk).onetime_raised == 23_000 + 5_000
+    assert CampaignProgress.objects.get(pk=campaign.pk).onetime_raised == earlier.amount + 5_000
 
 
-def test_a_missed_invoice_and_a_missed_cancellation_are_applied(client, seeded, fake_stripe):
-    confirm_and_pay(client, donation_form(seeded, frequency="monthly", tier="3000"))
+def test_a_missed_invoice_and_a_missed_cancellation_are_applied(client, campaign, fake_stripe):
+    offline_gift(campaign, amount=2000, frequency="monthly")  # one supporter before this one
+    confirm_and_pay(client, donation_form(campaign, frequency="monthly", tier="3000"))
     donation = Donation.objects.get(donor_email="hanako@example.jp")
     session = fake_stripe.complete(donation.stripe_checkout_session_id)
     invoice = se.invoice(donation, subscription_id=session["subscription"])
@@ -42,21 +53,21 @@ def test_a_missed_invoice_and_a_missed_cancellation_are_applied(client, seeded, 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
     assert donation.payments.get().stripe_invoice_id == invoice["id"]
-    assert CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters == 2
+    assert CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters == 2
 
     canceled = se.subscription(donation, subscription_id=session["subscription"], status="canceled")
     fake_stripe.listed["subscriptions"].append(canceled)
     call_command("reconcile_stripe", "--since", SINCE)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.CANCELED
-    assert CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters == 1
+    assert CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters == 1
     call_command("recount_progress", "--check")
 
 
-def monthly_supporter_seen_lapsing(client, fake_stripe, seeded, **change):
+def monthly_supporter_seen_lapsing(client, fake_stripe, campaign, **change):
     """A monthly donor whose webhooks all arrived, the newest (an hour after Checkout) saying
     `change`; Stripe's list still shows the subscription as it was when it started."""
-    confirm_and_pay(client, donation_form(seeded, frequency="monthly", tier="3000"))
+    confirm_and_pay(client, donation_form(campaign, frequency="monthly", tier="3000"))
     donation = Donation.objects.get(donor_email="hanako@example.jp")
     session = fake_stripe.complete(donation.stripe_checkout_session_id)
     started = int(time.time()) - 3600
@@ -72,21 +83,23 @@ def monthly_supporter_seen_lapsing(client, fake_stripe, seeded, **change):
     return donation
 
 
-def test_an_older_snapshot_does_not_revive_a_lapsed_subscription(client, seeded, fake_stripe):
-    donation = monthly_supporter_seen_lapsing(client, fake_stripe, seeded, status="past_due")
-    supporters = CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters
+def test_an_older_snapshot_does_not_revive_a_lapsed_subscription(client, campaign, fake_stripe):
+    donation = monthly_supporter_seen_lapsing(client, fake_stripe, campaign, status="past_due")
+    supporters = CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters
 
     call_command("reconcile_stripe", "--since", SINCE)
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAST_DUE
-    assert CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters == supporters
+    assert CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters == supporters
     call_command("recount_progress", "--check")
 
 
-def test_an_older_snapshot_does_not_undo_a_cancellation_at_period_end(client, seeded, fake_stripe):
+def test_an_older_snapshot_does_not_undo_a_cancellation_at_period_end(
+    client, campaign, fake_stripe
+):
     donation = monthly_supporter_seen_lapsing(
-        client, fake_stripe, seeded, cancel_at_period_end=True
+        client, fake_stripe, campaign, cancel_at_period_end=True
     )
 
     call_command("reconcile_stripe", "--since", SINCE)

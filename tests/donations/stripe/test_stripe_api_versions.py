@@ -11,8 +11,16 @@ from django.urls import reverse
 
 from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from tests.support import stripe_events as se
+from tests.support.gifts import campaign_with_earlier_gifts
 from tests.support.stripe_events import pending
 from tests.support.webhook_checks import NOTHING, deliver, monthly, moved, receipts_queued
+
+
+@pytest.fixture
+def campaign(db):
+    """A small campaign of the test's own whose counters already moved (tests/support/gifts.py)."""
+    return campaign_with_earlier_gifts()
+
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +29,8 @@ ACTION = "apply_held_events"
 
 
 @pytest.fixture
-def baseline(seeded):
-    return CampaignProgress.objects.get(pk=seeded.pk).as_dict()
+def baseline(campaign):
+    return CampaignProgress.objects.get(pk=campaign.pk).as_dict()
 
 
 def old_invoice_paid(client, donation, *, invoice_id=None, api_version=se.OLD_API_VERSION):
@@ -65,9 +73,9 @@ def press_apply(staff_client, *events):
 
 
 def test_an_invoice_paid_of_another_version_is_recorded_and_held_not_applied(
-    client, seeded, baseline, caplog
+    client, campaign, baseline, caplog
 ):
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
 
     with caplog.at_level(logging.ERROR, logger="donations.stripe.recording"):
         evt = old_invoice_paid(client, donation)
@@ -79,7 +87,7 @@ def test_an_invoice_paid_of_another_version_is_recorded_and_held_not_applied(
     assert not Payment.objects.filter(donation=donation).exists()
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PENDING
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1
     assert evt["id"] in errors[0]
@@ -89,19 +97,21 @@ def test_an_invoice_paid_of_another_version_is_recorded_and_held_not_applied(
 
 
 @pytest.mark.parametrize("version", ["2099-01-01.zeta", "not a version", None])
-def test_an_unknown_or_missing_version_is_acknowledged_and_held(client, seeded, baseline, version):
-    donation = pending(seeded, frequency="monthly")
+def test_an_unknown_or_missing_version_is_acknowledged_and_held(
+    client, campaign, baseline, version
+):
+    donation = pending(campaign, frequency="monthly")
 
     evt = old_invoice_paid(client, donation, api_version=version)
 
     record = StripeEvent.objects.get(event_id=evt["id"])
     assert record.held
     assert record.api_version == (version or "")
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_the_event_worker_leaves_held_events_alone(client, seeded):
-    donation = pending(seeded, frequency="monthly")
+def test_the_event_worker_leaves_held_events_alone(client, campaign):
+    donation = pending(campaign, frequency="monthly")
     evt = old_invoice_paid(client, donation)
 
     out = io.StringIO()
@@ -113,8 +123,8 @@ def test_the_event_worker_leaves_held_events_alone(client, seeded):
     assert not StripeEvent.objects.queued().exists()
 
 
-def test_a_current_version_event_is_not_held(client, seeded, baseline):
-    donation = pending(seeded, frequency="monthly")
+def test_a_current_version_event_is_not_held(client, campaign, baseline):
+    donation = pending(campaign, frequency="monthly")
     session = se.checkout_session(donation)
 
     evt = deliver(client, "checkout.session.completed", session)
@@ -123,13 +133,13 @@ def test_a_current_version_event_is_not_held(client, seeded, baseline):
     assert record.api_version == se.API_VERSION
     assert not record.held
     assert record.processed_at is not None
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
 
 def test_a_refund_of_another_version_waits_for_staff_even_once_its_payment_comes(
-    client, seeded, baseline, staff_client, fake_stripe
+    client, campaign, baseline, staff_client, fake_stripe
 ):
-    donation = pending(seeded)
+    donation = pending(campaign)
     session = se.checkout_session(donation)
     refund = se.charge(payment_intent=session["payment_intent"], amount=3000, amount_refunded=3000)
     evt = se.event("charge.refunded", refund, api_version=se.OLD_API_VERSION)
@@ -139,23 +149,23 @@ def test_a_refund_of_another_version_waits_for_staff_even_once_its_payment_comes
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
-    assert moved(seeded, baseline) == {**NOTHING, "onetime_raised": 3000}
+    assert moved(campaign, baseline) == {**NOTHING, "onetime_raised": 3000}
 
     fake_stripe.serve(refund)
     press_apply(staff_client, evt)
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.REFUNDED
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
 # --- what staff see ------------------------------------------------------------------------
 
 
 def test_staff_find_held_events_under_their_own_filter_with_what_to_do(
-    client, seeded, staff_client
+    client, campaign, staff_client
 ):
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
     held = old_invoice_paid(client, donation)
     current = deliver(client, "checkout.session.completed", se.checkout_session(donation))
 
@@ -168,11 +178,11 @@ def test_staff_find_held_events_under_their_own_filter_with_what_to_do(
     assert "?version=held" in everything  # the filter, on every page of the list
 
 
-def test_the_dashboard_counts_held_events(client, seeded, staff_client):
-    dashboard = reverse("admin:donations_dashboard", args=[seeded.pk])
+def test_the_dashboard_counts_held_events(client, campaign, staff_client):
+    dashboard = reverse("admin:donations_dashboard", args=[campaign.pk])
     assert 'held-events-count">0<' in staff_client.get(dashboard).content.decode()
 
-    old_invoice_paid(client, pending(seeded, frequency="monthly"))
+    old_invoice_paid(client, pending(campaign, frequency="monthly"))
 
     page = staff_client.get(dashboard).content.decode()
     assert 'held-events-count">1<' in page
@@ -183,9 +193,9 @@ def test_the_dashboard_counts_held_events(client, seeded, staff_client):
 
 
 def test_staff_apply_a_held_invoice_from_stripe_once(
-    client, seeded, baseline, staff_client, fake_stripe
+    client, campaign, baseline, staff_client, fake_stripe
 ):
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
     evt = old_invoice_paid(client, donation)
     invoice_id = evt["data"]["object"]["id"]
     fake_stripe.serve(current_invoice(donation, evt))
@@ -200,7 +210,7 @@ def test_staff_apply_a_held_invoice_from_stripe_once(
     assert receipts_queued() == 1
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
     record = StripeEvent.objects.get(event_id=evt["id"])
     assert not record.held
     assert record.processed_at is not None
@@ -209,9 +219,9 @@ def test_staff_apply_a_held_invoice_from_stripe_once(
 
 
 def test_a_held_payment_already_recorded_another_way_is_not_counted_twice(
-    client, seeded, baseline, staff_client, fake_stripe
+    client, campaign, baseline, staff_client, fake_stripe
 ):
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
     evt = old_invoice_paid(client, donation)
     current = fake_stripe.serve(current_invoice(donation, evt))
     deliver(client, "invoice.paid", current)  # the endpoint was fixed; Stripe sent it again
@@ -219,14 +229,14 @@ def test_a_held_payment_already_recorded_another_way_is_not_counted_twice(
     press_apply(staff_client, evt)
 
     assert Payment.objects.filter(donation=donation).count() == 1
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
     assert not StripeEvent.objects.held().exists()
 
 
 def test_when_stripe_cannot_be_reached_the_event_stays_held(
-    client, seeded, baseline, staff_client, fake_stripe
+    client, campaign, baseline, staff_client, fake_stripe
 ):
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
     evt = old_invoice_paid(client, donation)
     fake_stripe.stop()
 
@@ -234,10 +244,10 @@ def test_when_stripe_cannot_be_reached_the_event_stays_held(
 
     assert '<li class="warning">' in page  # could not be fetched: try again later
     assert StripeEvent.objects.get(event_id=evt["id"]).held
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_staff_who_may_only_look_cannot_apply(client, seeded, django_user_model, fake_stripe):
+def test_staff_who_may_only_look_cannot_apply(client, campaign, django_user_model, fake_stripe):
     from django.contrib.auth.models import Permission
 
     from tests.support.html_checks import https_client
@@ -246,7 +256,7 @@ def test_staff_who_may_only_look_cannot_apply(client, seeded, django_user_model,
     viewer.user_permissions.add(Permission.objects.get(codename="view_stripeevent"))
     viewer_client = https_client()
     viewer_client.force_login(viewer)
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
     evt = old_invoice_paid(client, donation)
     fake_stripe.serve(current_invoice(donation, evt))
 
@@ -257,8 +267,8 @@ def test_staff_who_may_only_look_cannot_apply(client, seeded, django_user_model,
     assert not fake_stripe.requests_to("GET", f"/v1/invoices/{evt['data']['object']['id']}")
 
 
-def test_the_command_applies_held_events(client, seeded, baseline, fake_stripe):
-    donation = pending(seeded, frequency="monthly")
+def test_the_command_applies_held_events(client, campaign, baseline, fake_stripe):
+    donation = pending(campaign, frequency="monthly")
     evt = old_invoice_paid(client, donation)
     fake_stripe.serve(current_invoice(donation, evt))
 
@@ -267,14 +277,14 @@ def test_the_command_applies_held_events(client, seeded, baseline, fake_stripe):
     call_command("apply_stripe_events", held=True, stdout=out)
 
     assert Payment.objects.filter(donation=donation).count() == 1
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
     assert "1 held Stripe event(s) fetched again from Stripe and applied" in out.getvalue()
 
 
 def test_a_held_subscription_change_is_applied_as_stripe_has_it_now(
-    client, seeded, staff_client, fake_stripe
+    client, campaign, staff_client, fake_stripe
 ):
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
     session = se.checkout_session(donation)
     deliver(client, "checkout.session.completed", session, created=int(time.time()) - 60)
     old = se.subscription(
@@ -291,9 +301,9 @@ def test_a_held_subscription_change_is_applied_as_stripe_has_it_now(
 
 
 def test_an_object_stripe_answers_unusably_is_not_applied(
-    client, seeded, baseline, staff_client, fake_stripe
+    client, campaign, baseline, staff_client, fake_stripe
 ):
-    donation = pending(seeded, frequency="monthly")
+    donation = pending(campaign, frequency="monthly")
     evt = old_invoice_paid(client, donation)
     fake_stripe.serve({**current_invoice(donation, evt), "amount_paid": 10**9})  # nine digits
 
@@ -302,4 +312,4 @@ def test_an_object_stripe_answers_unusably_is_not_applied(
     assert '<li class="warning">' in page
     assert StripeEvent.objects.get(event_id=evt["id"]).held
     assert not Payment.objects.filter(donation=donation).exists()
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING

@@ -14,7 +14,15 @@ from donations.models import CampaignProgress, Donation, Payment, StripeEvent
 from donations.stripe.applying import process_event
 from tests.support import parallel_delivery
 from tests.support import stripe_events as se
+from tests.support.gifts import campaign_with_earlier_gifts
 from tests.support.stripe_events import pending
+
+
+@pytest.fixture
+def campaign(db):
+    """A small campaign of the test's own whose counters already moved (tests/support/gifts.py)."""
+    return campaign_with_earlier_gifts()
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 6  # stays below the connection pool's size (10)
@@ -50,9 +58,9 @@ def counters(campaign):
     return stored
 
 
-def test_same_event_delivered_by_several_processes_counts_once(live_server, seeded):
-    before = counters(seeded)
-    donation = pending(seeded, amount=10000)
+def test_same_event_delivered_by_several_processes_counts_once(live_server, campaign):
+    before = counters(campaign)
+    donation = pending(campaign, amount=10000)
     evt = se.event("checkout.session.completed", se.checkout_session(donation))
     statuses = []
     url = live_server.url + se.WEBHOOK_PATH
@@ -62,34 +70,34 @@ def test_same_event_delivered_by_several_processes_counts_once(live_server, seed
     assert statuses == [200] * THREADS
     assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
     all_at_once([se.apply_queued] * THREADS)  # several event workers, too
-    assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + 10000
+    assert counters(campaign)["onetime_raised"] == before["onetime_raised"] + 10000
     assert Payment.objects.filter(donation=donation).count() == 1
     assert DBTaskResult.objects.filter(task_path="donations.tasks.send_receipt").count() == 1
 
 
-def test_several_event_workers_apply_each_recorded_event_once(live_server, seeded):
-    before = counters(seeded)
-    donations = [pending(seeded, amount=1000 + i) for i in range(24)]
+def test_several_event_workers_apply_each_recorded_event_once(live_server, campaign):
+    before = counters(campaign)
+    donations = [pending(campaign, amount=1000 + i) for i in range(24)]
     url = live_server.url + se.WEBHOOK_PATH
     for donation in donations:
         evt = se.event("checkout.session.completed", se.checkout_session(donation))
         assert se.post_over_http(url, evt) == 200
-    assert counters(seeded) == before  # recorded, not applied yet
+    assert counters(campaign) == before  # recorded, not applied yet
 
     applied = []
     all_at_once([lambda: applied.append(se.apply_queued())] * 4)
 
     assert sum(applied) == len(donations)
-    assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + sum(
+    assert counters(campaign)["onetime_raised"] == before["onetime_raised"] + sum(
         1000 + i for i in range(24)
     )
     assert not StripeEvent.objects.queued().exists()
     assert Payment.objects.filter(donation__in=donations).count() == len(donations)
 
 
-def test_different_events_about_one_monthly_donation_at_once(seeded):
-    before = counters(seeded)
-    donation = pending(seeded, frequency="monthly", amount=5000)
+def test_different_events_about_one_monthly_donation_at_once(campaign):
+    before = counters(campaign)
+    donation = pending(campaign, frequency="monthly", amount=5000)
     session = se.checkout_session(donation)
     first = se.invoice(
         donation,
@@ -111,7 +119,7 @@ def test_different_events_about_one_monthly_donation_at_once(seeded):
 
     all_at_once([lambda evt=evt: process_event(evt) for evt in events])
 
-    now = counters(seeded)
+    now = counters(campaign)
     assert now["monthly_supporters"] == before["monthly_supporters"] + 1
     assert now["monthly_amount"] == before["monthly_amount"] + 5000
     assert Payment.objects.filter(donation=donation).count() == 1
@@ -119,24 +127,24 @@ def test_different_events_about_one_monthly_donation_at_once(seeded):
     assert donation.status == Donation.Status.ACTIVE
 
 
-def test_many_donations_at_once_lose_no_update(seeded):
-    before = counters(seeded)
-    onetime = [pending(seeded, amount=1000 * (n + 1)) for n in range(THREADS)]
-    monthly = [pending(seeded, frequency="monthly", amount=3000) for _ in range(THREADS)]
+def test_many_donations_at_once_lose_no_update(campaign):
+    before = counters(campaign)
+    onetime = [pending(campaign, amount=1000 * (n + 1)) for n in range(THREADS)]
+    monthly = [pending(campaign, frequency="monthly", amount=3000) for _ in range(THREADS)]
     events = [se.event("checkout.session.completed", se.checkout_session(d)) for d in onetime]
     events += [se.event("checkout.session.completed", se.checkout_session(d)) for d in monthly]
 
     all_at_once([lambda evt=evt: process_event(evt) for evt in events])
 
-    now = counters(seeded)
+    now = counters(campaign)
     assert now["onetime_raised"] == before["onetime_raised"] + sum(d.amount for d in onetime)
     assert now["monthly_supporters"] == before["monthly_supporters"] + THREADS
     assert now["monthly_amount"] == before["monthly_amount"] + 3000 * THREADS
 
 
-def test_refunds_and_a_dispute_racing_on_one_payment(seeded):
-    before = counters(seeded)
-    donation = pending(seeded, amount=8000)
+def test_refunds_and_a_dispute_racing_on_one_payment(campaign):
+    before = counters(campaign)
+    donation = pending(campaign, amount=8000)
     session = se.checkout_session(donation)
     process_event(se.event("checkout.session.completed", session))
     intent = session["payment_intent"]
@@ -156,15 +164,15 @@ def test_refunds_and_a_dispute_racing_on_one_payment(seeded):
     payment = Payment.objects.get(donation=donation)
     assert payment.refunded_amount == 5000
     assert payment.disputed
-    assert counters(seeded)["onetime_raised"] == before["onetime_raised"]
+    assert counters(campaign)["onetime_raised"] == before["onetime_raised"]
 
 
-def test_cancellation_racing_with_a_renewal(seeded):
-    donation = pending(seeded, frequency="monthly", amount=3000)
+def test_cancellation_racing_with_a_renewal(campaign):
+    donation = pending(campaign, frequency="monthly", amount=3000)
     session = se.checkout_session(donation)
     start = int(time.time()) - 40 * 24 * 3600
     process_event(se.event("checkout.session.completed", session, created=start))
-    before = counters(seeded)
+    before = counters(campaign)
     renewal = se.invoice(
         donation, subscription_id=session["subscription"], customer_id=session["customer"]
     )
@@ -185,7 +193,7 @@ def test_cancellation_racing_with_a_renewal(seeded):
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.CANCELED
-    after = counters(seeded)
+    after = counters(campaign)
     assert after["monthly_supporters"] == before["monthly_supporters"] - 1
     assert after["monthly_amount"] == before["monthly_amount"] - 3000
     assert Payment.objects.filter(donation=donation).count() == 1
@@ -233,10 +241,10 @@ def colliding_pair(campaign, outcome):
 
 
 @pytest.mark.slow
-def test_a_refund_or_dispute_delivered_with_its_payment_by_another_process_is_kept(seeded):
+def test_a_refund_or_dispute_delivered_with_its_payment_by_another_process_is_kept(campaign):
     outcomes = [OUTCOMES[n % len(OUTCOMES)] for n in range(PAIRS)]
-    pairs = [colliding_pair(seeded, outcome) for outcome in outcomes]
-    before = counters(seeded)
+    pairs = [colliding_pair(campaign, outcome) for outcome in outcomes]
+    before = counters(campaign)
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     url = parallel_delivery.database_url(connection.settings_dict)
@@ -256,7 +264,7 @@ def test_a_refund_or_dispute_delivered_with_its_payment_by_another_process_is_ke
     assert [process.exitcode for process in processes] == [0, 0]
     for *_, check in pairs:
         check()
-    after = counters(seeded)
+    after = counters(campaign)
     # Of each ¥5,000 gift only what a partial refund leaves counts; monthly supporters stay.
     raised = 4000 * outcomes.count("refunded in part")
     assert after == {**before, "onetime_raised": before["onetime_raised"] + raised}

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from donations.models import Donation, Payment, StripeEvent
 from donations.stripe import applying, handlers
 from tests.support import stripe_events as se
+from tests.support.gifts import campaign_with_earlier_gifts
 from tests.support.stripe_events import pending
 from tests.support.webhook_checks import (
     NOTHING,
@@ -26,14 +27,21 @@ from tests.support.webhook_checks import (
     receipts_queued,
 )
 
+
+@pytest.fixture
+def campaign(db):
+    """A small campaign of the test's own whose counters already moved (tests/support/gifts.py)."""
+    return campaign_with_earlier_gifts()
+
+
 pytestmark = pytest.mark.django_db
 DAY = 24 * 3600
 
 
 @pytest.fixture
-def baseline(seeded):
-    """The counters before the test's own donations (the seed records some gifts)."""
-    return counters(seeded)
+def baseline(campaign):
+    """The counters before the gifts each test makes."""
+    return counters(campaign)
 
 
 # --- verification --------------------------------------------------------------------------
@@ -49,14 +57,14 @@ def post_raw(client, body, signature=None):
     return client.post(se.WEBHOOK_PATH, data=body, content_type="application/json", headers=headers)
 
 
-def test_missing_signature_is_refused(client, seeded, baseline):
-    _, evt = completed_event(seeded)
+def test_missing_signature_is_refused(client, campaign, baseline):
+    _, evt = completed_event(campaign)
 
     response = post_raw(client, json.dumps(evt))
 
     assert response.status_code == 400
     assert not StripeEvent.objects.exists()
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
 @pytest.mark.parametrize(
@@ -68,66 +76,66 @@ def test_missing_signature_is_refused(client, seeded, baseline):
         "v1=abc",
     ],
 )
-def test_malformed_signature_is_refused(client, seeded, baseline, signature):
-    _, evt = completed_event(seeded)
+def test_malformed_signature_is_refused(client, campaign, baseline, signature):
+    _, evt = completed_event(campaign)
 
     response = post_raw(client, json.dumps(evt), signature)
 
     assert response.status_code == 400
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_signature_made_with_another_secret_is_refused(client, seeded, baseline):
-    _, evt = completed_event(seeded)
+def test_signature_made_with_another_secret_is_refused(client, campaign, baseline):
+    _, evt = completed_event(campaign)
 
     response = se.post_event(client, evt, secret="whsec_someone_else")
 
     assert response.status_code == 400
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_during_a_secret_rotation_both_secrets_are_accepted(client, seeded, baseline, settings):
+def test_during_a_secret_rotation_both_secrets_are_accepted(client, campaign, baseline, settings):
     settings.STRIPE_WEBHOOK_SECRET = "whsec_new"
     settings.STRIPE_WEBHOOK_PREVIOUS_SECRETS = ["whsec_old"]
-    _, old = completed_event(seeded)
-    _, new = completed_event(seeded)
+    _, old = completed_event(campaign)
+    _, new = completed_event(campaign)
 
     assert se.post_event(client, old, secret="whsec_old").status_code == 200
     assert se.post_event(client, new, secret="whsec_new").status_code == 200
-    assert moved(seeded, baseline)["onetime_raised"] == 2 * old["data"]["object"]["amount_total"]
+    assert moved(campaign, baseline)["onetime_raised"] == 2 * old["data"]["object"]["amount_total"]
     settings.STRIPE_WEBHOOK_PREVIOUS_SECRETS = []  # the rotation is over
-    _, late = completed_event(seeded)
+    _, late = completed_event(campaign)
     assert se.post_event(client, late, secret="whsec_old").status_code == 400
 
 
-def test_body_changed_after_signing_is_refused(client, seeded, baseline):
-    _, evt = completed_event(seeded)
+def test_body_changed_after_signing_is_refused(client, campaign, baseline):
+    _, evt = completed_event(campaign)
     signed = json.dumps(evt)
     evt["data"]["object"]["amount_total"] = 3_000_000
 
     response = post_raw(client, json.dumps(evt), se.signature_header(signed))
 
     assert response.status_code == 400
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_signature_older_than_five_minutes_is_refused(client, seeded, baseline):
-    _, evt = completed_event(seeded)
+def test_signature_older_than_five_minutes_is_refused(client, campaign, baseline):
+    _, evt = completed_event(campaign)
 
     response = se.post_event(client, evt, timestamp=int(time.time()) - 301)
 
     assert response.status_code == 400
     assert not StripeEvent.objects.exists()
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_signature_within_five_minutes_is_accepted(client, seeded, baseline):
-    _, evt = completed_event(seeded)
+def test_signature_within_five_minutes_is_accepted(client, campaign, baseline):
+    _, evt = completed_event(campaign)
 
     response = se.post_event(client, evt, timestamp=int(time.time()) - 240)
 
     assert response.status_code == 200
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
 @pytest.mark.parametrize(
@@ -143,7 +151,7 @@ def test_signature_within_five_minutes_is_accepted(client, seeded, baseline):
         '{"id": "\u00e9"}'.encode("latin-1"),
     ],
 )
-def test_signed_body_that_is_not_a_usable_event_gets_400(client, seeded, body):
+def test_signed_body_that_is_not_a_usable_event_gets_400(client, campaign, body):
     payload = body.decode("utf-8", errors="replace")
     response = post_raw(client, body, se.signature_header(payload))
 
@@ -151,14 +159,14 @@ def test_signed_body_that_is_not_a_usable_event_gets_400(client, seeded, body):
     assert not StripeEvent.objects.exists()
 
 
-def test_unknown_event_type_is_acknowledged(client, seeded, baseline):
+def test_unknown_event_type_is_acknowledged(client, campaign, baseline):
     evt = se.event("customer.created", {"id": "cus_1", "object": "customer"})
 
     response = se.post_event(client, evt)
 
     assert response.status_code == 200
     assert StripeEvent.objects.get(event_id=evt["id"]).processed_at is not None
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
 def test_get_is_not_allowed(client):
@@ -168,41 +176,43 @@ def test_get_is_not_allowed(client):
 # --- exactly once --------------------------------------------------------------------------
 
 
-def test_duplicate_delivery_is_counted_once(client, seeded, baseline):
-    donation, evt = completed_event(seeded)
+def test_duplicate_delivery_is_counted_once(client, campaign, baseline):
+    donation, evt = completed_event(campaign)
 
     for _ in range(3):
         assert se.post_event(client, evt).status_code == 200
 
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
     assert Payment.objects.filter(donation=donation).count() == 1
     assert receipts_queued() == 1
     assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
 
 
-def test_replay_signed_later_is_counted_once(client, seeded, baseline):
-    _, evt = completed_event(seeded)
+def test_replay_signed_later_is_counted_once(client, campaign, baseline):
+    _, evt = completed_event(campaign)
     se.post_event(client, evt, timestamp=int(time.time()) - 200)
 
     response = se.post_event(client, evt)
 
     assert response.status_code == 200
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
-def test_two_events_about_the_same_payment_count_it_once(client, seeded, baseline):
-    donation = pending(seeded)
+def test_two_events_about_the_same_payment_count_it_once(client, campaign, baseline):
+    donation = pending(campaign)
     session = se.checkout_session(donation)
 
     deliver(client, "checkout.session.completed", session)
     deliver(client, "checkout.session.async_payment_succeeded", session)
 
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
     assert receipts_queued() == 1
 
 
-def test_a_gift_reported_paid_twice_without_a_payment_intent_counts_once(client, seeded, baseline):
-    donation = pending(seeded)
+def test_a_gift_reported_paid_twice_without_a_payment_intent_counts_once(
+    client, campaign, baseline
+):
+    donation = pending(campaign)
     session = se.checkout_session(donation, payment_intent=None)
 
     deliver(client, "checkout.session.completed", session)
@@ -210,13 +220,13 @@ def test_a_gift_reported_paid_twice_without_a_payment_intent_counts_once(client,
 
     assert Payment.objects.filter(donation=donation).count() == 1
     assert receipts_queued() == 1
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
 def test_a_gift_recorded_without_stripe_ids_then_paid_through_checkout_counts_once(
-    client, seeded, baseline
+    client, campaign, baseline
 ):
-    donation = pending(seeded)
+    donation = pending(campaign)
     donation.receive_payment(amount=3000)
     session = se.checkout_session(donation)
 
@@ -224,16 +234,16 @@ def test_a_gift_recorded_without_stripe_ids_then_paid_through_checkout_counts_on
 
     payment = Payment.objects.get(donation=donation)
     assert payment.stripe_payment_intent_id == session["payment_intent"]
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
-def test_konbini_counts_when_paid_at_the_store(client, seeded, baseline):
-    donation = pending(seeded)
+def test_konbini_counts_when_paid_at_the_store(client, campaign, baseline):
+    donation = pending(campaign)
     voucher_issued = se.checkout_session(donation, payment_status="unpaid")
     deliver(client, "checkout.session.completed", voucher_issued)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.AWAITING_PAYMENT
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
     deliver(
         client,
@@ -243,11 +253,11 @@ def test_konbini_counts_when_paid_at_the_store(client, seeded, baseline):
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
-def test_konbini_never_paid_counts_nothing(client, seeded, baseline):
-    donation = pending(seeded)
+def test_konbini_never_paid_counts_nothing(client, campaign, baseline):
+    donation = pending(campaign)
     session = se.checkout_session(donation, payment_status="unpaid")
     deliver(client, "checkout.session.completed", session)
 
@@ -255,11 +265,11 @@ def test_konbini_never_paid_counts_nothing(client, seeded, baseline):
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.FAILED
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_expired_session_counts_nothing(client, seeded, baseline):
-    donation = pending(seeded, frequency="monthly")
+def test_expired_session_counts_nothing(client, campaign, baseline):
+    donation = pending(campaign, frequency="monthly")
 
     deliver(
         client,
@@ -269,7 +279,7 @@ def test_expired_session_counts_nothing(client, seeded, baseline):
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.EXPIRED
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
 # --- monthly, in any order -----------------------------------------------------------------
@@ -308,8 +318,8 @@ def subscription_for(donation, session, **fields):
     )
 
 
-def test_first_invoice_paid_before_checkout_completed(client, seeded, baseline):
-    donation = pending(seeded, frequency="monthly", amount=5000)
+def test_first_invoice_paid_before_checkout_completed(client, campaign, baseline):
+    donation = pending(campaign, frequency="monthly", amount=5000)
     session = se.checkout_session(donation)
     now = int(time.time())
 
@@ -319,12 +329,12 @@ def test_first_invoice_paid_before_checkout_completed(client, seeded, baseline):
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
     assert donation.stripe_subscription_id == session["subscription"]
-    assert moved(seeded, baseline) == monthly(1, 5000)
+    assert moved(campaign, baseline) == monthly(1, 5000)
     assert Payment.objects.filter(donation=donation).count() == 1
 
 
-def test_every_monthly_invoice_is_a_payment_with_a_receipt(client, seeded, baseline):
-    donation, session = started_monthly(client, seeded)
+def test_every_monthly_invoice_is_a_payment_with_a_receipt(client, campaign, baseline):
+    donation, session = started_monthly(client, campaign)
 
     second = invoice_for(donation, session)
     deliver(client, "invoice.paid", second)
@@ -332,7 +342,7 @@ def test_every_monthly_invoice_is_a_payment_with_a_receipt(client, seeded, basel
 
     assert Payment.objects.filter(donation=donation, status="succeeded").count() == 2
     assert receipts_queued() == 2
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
 
 MONTHLY_REFUND_ORDERS = [
@@ -344,8 +354,8 @@ MONTHLY_REFUND_ORDERS = [
 
 
 @pytest.mark.parametrize("order", MONTHLY_REFUND_ORDERS, ids="→".join)
-def test_a_refunded_monthly_charge_is_recorded_in_any_order(client, seeded, baseline, order):
-    donation, session = started_monthly(client, seeded)
+def test_a_refunded_monthly_charge_is_recorded_in_any_order(client, campaign, baseline, order):
+    donation, session = started_monthly(client, campaign)
     second = invoice_for(donation, session)
     objects = {
         "invoice.paid": second,
@@ -364,13 +374,13 @@ def test_a_refunded_monthly_charge_is_recorded_in_any_order(client, seeded, base
     # A refund returns one month's money; the donor is still a monthly supporter.
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
-    assert moved(seeded, baseline) == monthly(1, 3000)
-    assert ledger_counters(seeded) == counters(seeded)
+    assert moved(campaign, baseline) == monthly(1, 3000)
+    assert ledger_counters(campaign) == counters(campaign)
 
 
-def test_cancellation_moves_the_counters_back(client, seeded, baseline):
-    donation, session = started_monthly(client, seeded)
-    assert moved(seeded, baseline) == monthly(1, 3000)
+def test_cancellation_moves_the_counters_back(client, campaign, baseline):
+    donation, session = started_monthly(client, campaign)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
     deliver(
         client,
@@ -380,11 +390,11 @@ def test_cancellation_moves_the_counters_back(client, seeded, baseline):
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.CANCELED
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_cancel_at_period_end_counts_until_the_period_ends(client, seeded, baseline):
-    donation, session = started_monthly(client, seeded)
+def test_cancel_at_period_end_counts_until_the_period_ends(client, campaign, baseline):
+    donation, session = started_monthly(client, campaign)
 
     deliver(
         client,
@@ -394,20 +404,20 @@ def test_cancel_at_period_end_counts_until_the_period_ends(client, seeded, basel
 
     donation.refresh_from_db()
     assert donation.cancel_at_period_end
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
     deliver(
         client,
         "customer.subscription.deleted",
         subscription_for(donation, session, status="canceled", cancel_at_period_end=True),
     )
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
 def test_cancel_at_period_end_delivered_after_a_newer_invoice_paid_is_kept(
-    client, seeded, baseline
+    client, campaign, baseline
 ):
     now = int(time.time())
-    donation, session = started_monthly(client, seeded)
+    donation, session = started_monthly(client, campaign)
     deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
 
     deliver(
@@ -429,12 +439,12 @@ def test_cancel_at_period_end_delivered_after_a_newer_invoice_paid_is_kept(
     donation.refresh_from_db()
     assert donation.cancel_at_period_end
     assert donation.status == Donation.Status.ACTIVE
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
 
-def test_late_invoice_paid_after_deletion_does_not_revive(client, seeded, baseline):
+def test_late_invoice_paid_after_deletion_does_not_revive(client, campaign, baseline):
     now = int(time.time())
-    donation, session = started_monthly(client, seeded)
+    donation, session = started_monthly(client, campaign)
     late = invoice_for(donation, session)
     deliver(
         client,
@@ -447,29 +457,29 @@ def test_late_invoice_paid_after_deletion_does_not_revive(client, seeded, baseli
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.CANCELED
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     assert Payment.objects.filter(stripe_invoice_id=late["id"], status="succeeded").exists()
 
 
-def test_failed_payment_then_recovery(client, seeded, baseline):
+def test_failed_payment_then_recovery(client, campaign, baseline):
     now = int(time.time())
-    donation, session = started_monthly(client, seeded)
+    donation, session = started_monthly(client, campaign)
     second = invoice_for(donation, session)
 
     deliver(client, "invoice.payment_failed", {**second, "amount_paid": 0}, created=now - 60)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAST_DUE
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
     deliver(client, "invoice.paid", second, created=now)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
 
-def test_failure_of_an_invoice_delivered_after_its_successful_retry(client, seeded, baseline):
+def test_failure_of_an_invoice_delivered_after_its_successful_retry(client, campaign, baseline):
     now = int(time.time())
-    donation, session = started_monthly(client, seeded)
+    donation, session = started_monthly(client, campaign)
     second = invoice_for(donation, session)
 
     deliver(client, "invoice.paid", second, created=now)
@@ -477,12 +487,12 @@ def test_failure_of_an_invoice_delivered_after_its_successful_retry(client, seed
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
 
-def test_older_invoice_failure_delivered_after_a_newer_invoice_paid(client, seeded, baseline):
+def test_older_invoice_failure_delivered_after_a_newer_invoice_paid(client, campaign, baseline):
     now = int(time.time())
-    donation, session = started_monthly(client, seeded)
+    donation, session = started_monthly(client, campaign)
 
     deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
     deliver(
@@ -494,12 +504,12 @@ def test_older_invoice_failure_delivered_after_a_newer_invoice_paid(client, seed
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
 
-def test_stale_past_due_update_after_recovery_is_ignored(client, seeded, baseline):
+def test_stale_past_due_update_after_recovery_is_ignored(client, campaign, baseline):
     now = int(time.time())
-    donation, session = started_monthly(client, seeded)
+    donation, session = started_monthly(client, campaign)
 
     # Stripe sent these when a retried charge succeeded; they arrive newest first.
     deliver(client, "invoice.paid", invoice_for(donation, session), created=now)
@@ -518,12 +528,12 @@ def test_stale_past_due_update_after_recovery_is_ignored(client, seeded, baselin
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.ACTIVE
-    assert moved(seeded, baseline) == monthly(1, 3000)
+    assert moved(campaign, baseline) == monthly(1, 3000)
 
 
-def test_subscription_updates_move_counters_both_ways(client, seeded, baseline):
+def test_subscription_updates_move_counters_both_ways(client, campaign, baseline):
     now = int(time.time())
-    donation, session = started_monthly(client, seeded, amount=10000)
+    donation, session = started_monthly(client, campaign, amount=10000)
 
     deliver(
         client,
@@ -531,23 +541,23 @@ def test_subscription_updates_move_counters_both_ways(client, seeded, baseline):
         subscription_for(donation, session, status="past_due"),
         created=now - 60,
     )
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     deliver(
         client,
         "customer.subscription.updated",
         subscription_for(donation, session, status="active"),
         created=now,
     )
-    assert moved(seeded, baseline) == monthly(1, 10000)
+    assert moved(campaign, baseline) == monthly(1, 10000)
 
 
-def test_monthly_events_for_a_one_time_donation_change_nothing(client, seeded, baseline):
-    donation = pending(seeded)
+def test_monthly_events_for_a_one_time_donation_change_nothing(client, campaign, baseline):
+    donation = pending(campaign)
     session = se.checkout_session(donation, subscription="sub_confused")
 
     deliver(client, "invoice.paid", invoice_for(donation, session))
 
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     assert not Payment.objects.filter(donation=donation).exists()
 
 
@@ -561,8 +571,8 @@ def paid_once(client, campaign, amount=3000):
     return donation, session["payment_intent"]
 
 
-def test_partial_then_full_refund(client, seeded, baseline):
-    _, intent = paid_once(client, seeded, amount=5000)
+def test_partial_then_full_refund(client, campaign, baseline):
+    _, intent = paid_once(client, campaign, amount=5000)
     charge_id = se.new_id("ch")
 
     def refunded(total, created):
@@ -573,16 +583,16 @@ def test_partial_then_full_refund(client, seeded, baseline):
 
     now = int(time.time())
     refunded(1000, now - 60)
-    assert moved(seeded, baseline) == once_raised(4000)
+    assert moved(campaign, baseline) == once_raised(4000)
     refunded(5000, now)
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     refunded(1000, now - 60)  # the partial refund's event again, arriving late
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     assert Payment.objects.get(stripe_payment_intent_id=intent).refunded_amount == 5000
 
 
-def test_a_fully_refunded_gift_says_refunded(client, seeded, baseline):
-    donation, intent = paid_once(client, seeded, amount=5000)
+def test_a_fully_refunded_gift_says_refunded(client, campaign, baseline):
+    donation, intent = paid_once(client, campaign, amount=5000)
     charge_id = se.new_id("ch")
     now = int(time.time())
 
@@ -608,11 +618,11 @@ def test_a_fully_refunded_gift_says_refunded(client, seeded, baseline):
     )
     donation.refresh_from_db()
     assert donation.status == Donation.Status.REFUNDED
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_older_partial_refund_arriving_late_does_not_undo_a_larger_one(client, seeded, baseline):
-    _, intent = paid_once(client, seeded, amount=10000)
+def test_older_partial_refund_arriving_late_does_not_undo_a_larger_one(client, campaign, baseline):
+    _, intent = paid_once(client, campaign, amount=10000)
     now = int(time.time())
 
     larger = se.charge(payment_intent=intent, amount=10000, amount_refunded=7000)
@@ -620,42 +630,42 @@ def test_older_partial_refund_arriving_late_does_not_undo_a_larger_one(client, s
     deliver(client, "charge.refunded", larger, created=now)
     deliver(client, "charge.refunded", smaller, created=now - 60)
 
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
-def test_refund_of_an_unknown_charge_is_acknowledged(client, seeded, baseline):
+def test_refund_of_an_unknown_charge_is_acknowledged(client, campaign, baseline):
     obj = se.charge(payment_intent="pi_not_ours", amount=3000, amount_refunded=3000)
 
     deliver(client, "charge.refunded", obj)
 
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_dispute_removes_the_amount_once(client, seeded, baseline):
-    _, intent = paid_once(client, seeded, amount=30000)
+def test_dispute_removes_the_amount_once(client, campaign, baseline):
+    _, intent = paid_once(client, campaign, amount=30000)
     dispute = se.dispute(payment_intent=intent, amount=30000)
 
     deliver(client, "charge.dispute.created", dispute)
     deliver(client, "charge.dispute.created", dispute)
 
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     assert Payment.objects.get(stripe_payment_intent_id=intent).disputed
 
 
-def test_a_dispute_won_counts_the_money_again(client, seeded, baseline):
-    _, intent = paid_once(client, seeded, amount=30000)
+def test_a_dispute_won_counts_the_money_again(client, campaign, baseline):
+    _, intent = paid_once(client, campaign, amount=30000)
     dispute = se.dispute(payment_intent=intent, amount=30000)
     now = int(time.time())
 
     deliver(client, "charge.dispute.created", dispute, created=now - 60)
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
 
-    assert moved(seeded, baseline) == once_raised(30000)
+    assert moved(campaign, baseline) == once_raised(30000)
 
 
-def test_a_disputed_gift_says_so_until_the_dispute_is_won(client, seeded, baseline):
-    donation, intent = paid_once(client, seeded, amount=30000)
+def test_a_disputed_gift_says_so_until_the_dispute_is_won(client, campaign, baseline):
+    donation, intent = paid_once(client, campaign, amount=30000)
     dispute = se.dispute(payment_intent=intent, amount=30000)
     now = int(time.time())
 
@@ -666,45 +676,45 @@ def test_a_disputed_gift_says_so_until_the_dispute_is_won(client, seeded, baseli
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
-    assert moved(seeded, baseline) == once_raised(30000)
+    assert moved(campaign, baseline) == once_raised(30000)
 
 
-def test_a_gift_lost_in_a_dispute_says_disputed(client, seeded, baseline):
-    donation, intent = paid_once(client, seeded, amount=30000)
+def test_a_gift_lost_in_a_dispute_says_disputed(client, campaign, baseline):
+    donation, intent = paid_once(client, campaign, amount=30000)
     dispute = se.dispute(payment_intent=intent, amount=30000)
 
     deliver(client, "charge.dispute.closed", {**dispute, "status": "lost"})
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.DISPUTED
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_a_late_dispute_created_event_does_not_undo_a_win(client, seeded, baseline):
-    _, intent = paid_once(client, seeded, amount=30000)
+def test_a_late_dispute_created_event_does_not_undo_a_win(client, campaign, baseline):
+    _, intent = paid_once(client, campaign, amount=30000)
     dispute = se.dispute(payment_intent=intent, amount=30000)
     now = int(time.time())
 
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
     deliver(client, "charge.dispute.created", dispute, created=now - 60)
 
-    assert moved(seeded, baseline) == once_raised(30000)
-    assert ledger_counters(seeded) == counters(seeded)
+    assert moved(campaign, baseline) == once_raised(30000)
+    assert ledger_counters(campaign) == counters(campaign)
 
 
-def test_a_dispute_lost_keeps_the_money_out(client, seeded, baseline):
-    _, intent = paid_once(client, seeded, amount=30000)
+def test_a_dispute_lost_keeps_the_money_out(client, campaign, baseline):
+    _, intent = paid_once(client, campaign, amount=30000)
     dispute = se.dispute(payment_intent=intent, amount=30000)
     now = int(time.time())
 
     deliver(client, "charge.dispute.created", dispute, created=now - 60)
     deliver(client, "charge.dispute.closed", {**dispute, "status": "lost"}, created=now)
 
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_an_inquiry_withdraws_nothing(client, seeded, baseline):
-    _, intent = paid_once(client, seeded, amount=30000)
+def test_an_inquiry_withdraws_nothing(client, campaign, baseline):
+    _, intent = paid_once(client, campaign, amount=30000)
     inquiry = {
         **se.dispute(payment_intent=intent, amount=30000),
         "status": "warning_needs_response",
@@ -712,11 +722,11 @@ def test_an_inquiry_withdraws_nothing(client, seeded, baseline):
 
     deliver(client, "charge.dispute.created", inquiry)
 
-    assert moved(seeded, baseline) == once_raised(30000)
+    assert moved(campaign, baseline) == once_raised(30000)
 
 
-def test_refund_after_a_dispute_does_not_count_twice(client, seeded, baseline):
-    _, intent = paid_once(client, seeded)
+def test_refund_after_a_dispute_does_not_count_twice(client, campaign, baseline):
+    _, intent = paid_once(client, campaign)
 
     deliver(client, "charge.dispute.created", se.dispute(payment_intent=intent, amount=3000))
     deliver(
@@ -725,27 +735,27 @@ def test_refund_after_a_dispute_does_not_count_twice(client, seeded, baseline):
         se.charge(payment_intent=intent, amount=3000, amount_refunded=3000),
     )
 
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
-def test_refund_delivered_before_the_payment_counts_once_it_arrives(client, seeded, baseline):
-    donation = pending(seeded, amount=5000)
+def test_refund_delivered_before_the_payment_counts_once_it_arrives(client, campaign, baseline):
+    donation = pending(campaign, amount=5000)
     session = se.checkout_session(donation)
     refund = se.charge(payment_intent=session["payment_intent"], amount=5000, amount_refunded=2000)
 
     deliver(client, "charge.refunded", refund)
     deliver(client, "checkout.session.completed", session)
 
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
     assert Payment.objects.get(donation=donation).refunded_amount == 2000
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
     deliver(client, "charge.refunded", refund)  # redelivered: still counted once
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
-def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, seeded, baseline):
-    donation = pending(seeded, amount=5000)
+def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, campaign, baseline):
+    donation = pending(campaign, amount=5000)
     session = se.checkout_session(donation)
 
     deliver(
@@ -755,16 +765,16 @@ def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, see
     )
     deliver(client, "checkout.session.completed", session)
 
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     assert Payment.objects.get(donation=donation).disputed
     donation.refresh_from_db()
     assert donation.status == Donation.Status.DISPUTED
 
 
 def test_a_payment_finds_the_events_that_came_before_it_by_indexed_columns(
-    client, seeded, baseline
+    client, campaign, baseline
 ):
-    donation = pending(seeded, amount=5000)
+    donation = pending(campaign, amount=5000)
     session = se.checkout_session(donation)
     intent = session["payment_intent"]
     deliver(
@@ -784,15 +794,15 @@ def test_a_payment_finds_the_events_that_came_before_it_by_indexed_columns(
     assert any('"payment_intent_id"' in where for where in event_filters)
     assert not [where for where in event_filters if "payload" in where]
     assert Payment.objects.get(donation=donation).refunded_amount == 5000
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
 # --- the database away ---------------------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_unavailable_gets_503_so_stripe_retries(client, seeded):
-    _, evt = completed_event(seeded)
+def test_database_unavailable_gets_503_so_stripe_retries(client, campaign):
+    _, evt = completed_event(campaign)
     saved = {**connection.settings_dict, "OPTIONS": dict(connection.settings_dict["OPTIONS"])}
     connection.close()
     connection.close_pool()
@@ -847,40 +857,40 @@ MALFORMED_EVENTS = {
 
 
 @pytest.mark.parametrize("malformed", MALFORMED_EVENTS.values(), ids=MALFORMED_EVENTS)
-def test_signed_event_of_the_wrong_shape_gets_400_never_500(client, seeded, baseline, malformed):
-    _, evt = completed_event(seeded)
+def test_signed_event_of_the_wrong_shape_gets_400_never_500(client, campaign, baseline, malformed):
+    _, evt = completed_event(campaign)
     body = malformed(evt)
 
     response = post_raw(client, body, se.signature_header(body))
 
     assert response.status_code == 400
     assert not StripeEvent.objects.exists()
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
 
 
 def test_the_webhook_answers_once_the_event_is_recorded_and_the_worker_applies_it(
-    client, seeded, baseline
+    client, campaign, baseline
 ):
-    _, evt = completed_event(seeded)
+    _, evt = completed_event(campaign)
 
     response = se.post_event(client, evt, apply=False)
 
     assert response.status_code == 200
     assert StripeEvent.objects.queued().filter(event_id=evt["id"]).exists()
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
     # Stripe redelivers before the worker got to it: still one event.
     assert se.post_event(client, evt, apply=False).status_code == 200
     assert se.apply_queued() == 1
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
     assert se.post_event(client, evt).status_code == 200  # and once applied
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
 def test_a_bug_in_applying_an_event_keeps_it_queued_and_a_retry_applies_it_once_fixed(
-    client, seeded, baseline, monkeypatch, caplog
+    client, campaign, baseline, monkeypatch, caplog
 ):
-    _, evt = completed_event(seeded)
-    _, other = completed_event(seeded)
+    _, evt = completed_event(campaign)
+    _, other = completed_event(campaign)
 
     def buggy(session, as_of):
         handlers.on_checkout_completed(session, as_of)
@@ -901,13 +911,13 @@ def test_a_bug_in_applying_an_event_keeps_it_queued_and_a_retry_applies_it_once_
     assert (failed.processed_at, failed.attempts, failed.last_error) == (None, 1, "AttributeError")
     assert failed.retry_at > timezone.now()
     # Its half-done work was rolled back; the next event was applied all the same.
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
     monkeypatch.undo()  # the fix is deployed
     assert se.apply_queued() == 0  # not before its pause is over
     StripeEvent.objects.filter(pk=failed.pk).update(retry_at=timezone.now())
     assert se.apply_queued() == 1
-    assert moved(seeded, baseline) == once_raised(6000)
+    assert moved(campaign, baseline) == once_raised(6000)
     assert se.apply_queued() == 0
 
 
@@ -919,19 +929,19 @@ def test_a_failing_event_is_tried_again_after_growing_pauses():
     assert max(pauses) == 3600
 
 
-def test_the_event_worker_command_applies_what_is_queued(client, seeded, baseline):
-    _, evt = completed_event(seeded)
+def test_the_event_worker_command_applies_what_is_queued(client, campaign, baseline):
+    _, evt = completed_event(campaign)
     se.post_event(client, evt, apply=False)
     out = io.StringIO()
 
     call_command("apply_stripe_events", until_idle=True, stdout=out)
 
     assert "1 Stripe events applied" in out.getvalue()
-    assert moved(seeded, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == once_raised(3000)
 
 
-def test_signed_event_the_ledger_cannot_take_gets_400_not_500(client, seeded, baseline):
-    donation = pending(seeded)
+def test_signed_event_the_ledger_cannot_take_gets_400_not_500(client, campaign, baseline):
+    donation = pending(campaign)
     evt = se.event(
         "checkout.session.completed", {**se.checkout_session(donation), "amount_total": -3000}
     )
@@ -940,4 +950,4 @@ def test_signed_event_the_ledger_cannot_take_gets_400_not_500(client, seeded, ba
 
     assert response.status_code == 400
     assert not StripeEvent.objects.filter(event_id=evt["id"]).exists()
-    assert moved(seeded, baseline) == NOTHING
+    assert moved(campaign, baseline) == NOTHING
