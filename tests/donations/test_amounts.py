@@ -37,7 +37,7 @@ def test_yen_is_written_one_way(amount, written):
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_every_amount_on_the_page_reads_the_same_in_both_languages(client, seeded, prefix):
+def test_every_amount_on_the_page_reads_the_same_in_both_languages(client, campaign, prefix):
     html = client.get(f"{prefix}/").content.decode()
 
     assert "¥3,000" in html  # tiers, the form's choices

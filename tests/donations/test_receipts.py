@@ -30,8 +30,8 @@ def gift(campaign, amount, when, email="hanako@example.jp", frequency="once"):
 
 
 @pytest.mark.django_db
-def test_a_payments_receipt_shows_its_amount_number_date_and_organisation(seeded):
-    payment = gift(seeded, 12_345, at(2026, 3, 9)).payments.get()
+def test_a_payments_receipt_shows_its_amount_number_date_and_organisation(campaign):
+    payment = gift(campaign, 12_345, at(2026, 3, 9)).payments.get()
 
     text = pdf_text(receipts.payment_pdf(payment))
 
@@ -44,12 +44,12 @@ def test_a_payments_receipt_shows_its_amount_number_date_and_organisation(seeded
 
 
 @pytest.mark.django_db
-def test_the_annual_receipt_totals_one_calendar_year_in_japan(seeded):
-    gift(seeded, 3_000, at(2025, 1, 1))  # New Year's Day in Japan, still 2024 in UTC
-    gift(seeded, 2_000, at(2025, 12, 31))
-    gift(seeded, 7_000, at(2026, 1, 2))  # next year
-    gift(seeded, 9_999, at(2025, 6, 1), email="someone-else@example.jp")
-    voided = gift(seeded, 4_000, at(2025, 7, 1))
+def test_the_annual_receipt_totals_one_calendar_year_in_japan(campaign):
+    gift(campaign, 3_000, at(2025, 1, 1))  # New Year's Day in Japan, still 2024 in UTC
+    gift(campaign, 2_000, at(2025, 12, 31))
+    gift(campaign, 7_000, at(2026, 1, 2))  # next year
+    gift(campaign, 9_999, at(2025, 6, 1), email="someone-else@example.jp")
+    voided = gift(campaign, 4_000, at(2025, 7, 1))
     voided.void()
 
     text = pdf_text(receipts.annual_pdf("HANAKO@example.jp", 2025))
@@ -62,8 +62,8 @@ def test_the_annual_receipt_totals_one_calendar_year_in_japan(seeded):
 
 
 @pytest.mark.django_db
-def test_a_receipt_is_the_same_when_made_again(seeded):
-    payment = gift(seeded, 3_000, at(2026, 2, 1)).payments.get()
+def test_a_receipt_is_the_same_when_made_again(campaign):
+    payment = gift(campaign, 3_000, at(2026, 2, 1)).payments.get()
 
     first, again = receipts.payment_pdf(payment), receipts.payment_pdf(payment)
 
@@ -71,8 +71,8 @@ def test_a_receipt_is_the_same_when_made_again(seeded):
 
 
 @pytest.mark.django_db
-def test_staff_download_receipts_from_the_donation_page(seeded, staff_client):
-    donation = gift(seeded, 4_321, at(2026, 4, 1))
+def test_staff_download_receipts_from_the_donation_page(campaign, staff_client):
+    donation = gift(campaign, 4_321, at(2026, 4, 1))
     page = staff_client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
     links = re.findall(r'href="(/admin/donations/donation/receipts/[^"]+)"', page)
 
@@ -85,8 +85,8 @@ def test_staff_download_receipts_from_the_donation_page(seeded, staff_client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_receipt_email_links_to_the_donors_pdf(client, seeded):
-    pay, _ = confirm_and_pay(client, donation_form(seeded, tier="3000"))
+def test_the_receipt_email_links_to_the_donors_pdf(client, campaign):
+    pay, _ = confirm_and_pay(client, donation_form(campaign, tier="3000"))
     client.post(pay["Location"], {"outcome": "pay"})
     run_task_worker()
 

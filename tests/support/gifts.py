@@ -50,3 +50,56 @@ def counters(campaign) -> dict:
 
 def raised(amount) -> dict:
     return {**NOTHING, "onetime_raised": amount}
+
+
+# --- seedless-donations: what the donation tests need beside a campaign ---------------------
+
+
+def tiers(campaign, *amounts):
+    """The campaign's suggested amounts, each with a made-up impact naming its amount."""
+    from campaigns.models import ImpactTier
+
+    return [
+        ImpactTier.objects.create(
+            campaign=campaign,
+            amount=a,
+            impact=f"{a}円でできること",
+            impact_en=f"What {a} yen does",
+            order=i,
+        )
+        for i, a in enumerate(amounts)
+    ]
+
+
+def a_bank_account(**fields):
+    """A made-up account for bank transfers (never the NPO's real one)."""
+    from jii_campaign.models import BankAccount
+
+    return BankAccount.objects.create(
+        **{
+            "bank_name": "テスト銀行",
+            "bank_code": "9999",
+            "branch_name": "本店",
+            "branch_code": "001",
+            "account_number": "7654321",
+            "holder_name": "テスト法人",
+            "holder_kana": "テストホウジン",
+            **fields,
+        }
+    )
+
+
+def an_organisation(**fields):
+    """The organisation that receipts and e-mails speak for, with a made-up address."""
+    from jii_campaign.models import Organisation
+
+    return Organisation.objects.create(
+        **{
+            "id": Organisation.SINGLETON_ID,
+            "name": "テスト国際交流協会",
+            "short_name": "Test NPO",
+            "email": "office@example.org",
+            "address": "東京都テスト区1-2-3",
+            **fields,
+        }
+    )
