@@ -11,16 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from donations.bank import statements
-from donations.models import CampaignProgress, Donation, StatementLine
+from donations.models import Donation, StatementLine
 from donations.models.transfer_pledges import REFERENCE_ALPHABET
 from testimonials.models import SupportMessage
 from tests.support.fake_stripe import form_fields, run_task_worker
+from tests.support.gifts import a_bank_account, counters
 
 SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "sample-bank-statement.csv"
-
-
-def counters(campaign):
-    return CampaignProgress.objects.get(campaign=campaign).as_dict()
 
 
 def pledge(campaign, amount=3000, frequency="once", **fields):
@@ -57,6 +54,7 @@ def assert_ledger_agrees():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_pledge_shows_and_emails_its_code_with_the_account(client, campaign):
+    account = a_bank_account()
     before = counters(campaign)
 
     response = pledge_form(client, campaign, message="振込で応援します", message_consent="on")
@@ -67,11 +65,13 @@ def test_a_pledge_shows_and_emails_its_code_with_the_account(client, campaign):
     assert donation.channel == "bank_transfer" and donation.status == "pending"
     assert re.fullmatch(f"[{REFERENCE_ALPHABET}]{{6}}", donation.reference)
     assert donation.reference in page and "¥5,000" in page and "口座番号" in page
+    assert account.account_number in page and account.bank_name in page
     assert counters(campaign) == before
     run_task_worker()
     [email] = mail.outbox
     assert donation.reference in email.body and donation.reference in email.subject
     assert "¥5,000" in email.body
+    assert account.account_number in email.body
     assert "認定NPO法人ではない" in email.body  # never claims a tax deduction
     message = SupportMessage.objects.get(body="振込で応援します")
     assert message.status == SupportMessage.Status.AWAITING_GIFT
