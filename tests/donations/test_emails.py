@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from donations.models import Donation, Payment
 from tests.support import stripe_events as se
 from tests.support.fake_stripe import confirm_and_pay, donation_form, run_task_worker
+from tests.support.gifts import an_organisation, tiers
 from tests.support.stripe_events import pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,6 +96,8 @@ def test_monthly_donors_get_a_receipt_for_every_invoice(client, campaign):
 
 
 def test_receipt_for_an_english_donation(client, campaign):
+    tiers(campaign, 3_000)
+    an_organisation(short_name="テストNPO", short_name_en="Test NPO")
     response, fields = confirm_and_pay(
         client, donation_form(campaign, frequency="monthly"), prefix="/en"
     )
@@ -106,7 +109,7 @@ def test_receipt_for_an_english_donation(client, campaign):
 
     [receipt] = mail.outbox
     payment = Payment.objects.get(donation=donation)
-    subject = f"[JII Partners] Receipt for your donation ({payment.receipt_number})"
+    subject = f"[Test NPO] Receipt for your donation ({payment.receipt_number})"
     assert receipt.subject.strip() == subject
     assert f"Receipt number: {payment.receipt_number}" in receipt.body
     assert "Dear 山田 花子," in receipt.body

@@ -14,6 +14,7 @@ from tests.support.fake_stripe import (
     donation_form,
     run_task_worker,
 )
+from tests.support.gifts import tiers
 from tests.support.monthly_donors import links_in, monthly
 
 
@@ -150,10 +151,12 @@ def test_a_link_for_another_donation_id_cannot_be_forged(client, campaign, fake_
 
 @pytest.mark.django_db(transaction=True)
 def test_local_test_portal_cancels_and_the_counter_moves_back(client, campaign):
+    tiers(campaign, 3_000)
     response, fields = confirm_and_pay(client, donation_form(campaign, frequency="monthly"))
     client.post(response["Location"], {"outcome": "pay"})
     donation = Donation.objects.get(checkout_token=fields["token"])
     supporters = CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters
+    assert supporters == 1  # the gift just paid is the campaign's only one
     client.post("/donate/manage/", {"email": "hanako@example.jp"})
     run_task_worker()
     [path] = links_in(next(m for m in mail.outbox if "管理用リンク" in m.subject))

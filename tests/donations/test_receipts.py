@@ -11,6 +11,7 @@ from django.utils import timezone
 from donations import receipts
 from donations.models import Donation
 from tests.support.fake_stripe import confirm_and_pay, donation_form, run_task_worker
+from tests.support.gifts import tiers
 from tests.support.pdf_text import pdf_text, squeezed
 
 
@@ -86,6 +87,7 @@ def test_staff_download_receipts_from_the_donation_page(campaign, staff_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_receipt_email_links_to_the_donors_pdf(client, campaign):
+    tiers(campaign, 3_000)
     pay, _ = confirm_and_pay(client, donation_form(campaign, tier="3000"))
     client.post(pay["Location"], {"outcome": "pay"})
     run_task_worker()

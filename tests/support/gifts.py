@@ -56,15 +56,15 @@ def raised(amount) -> dict:
 
 
 def tiers(campaign, *amounts):
-    """The campaign's suggested amounts, each with a made-up impact naming its amount."""
+    """The campaign's suggested amounts, each with a made-up impact of its own."""
     from campaigns.models import ImpactTier
 
     return [
         ImpactTier.objects.create(
             campaign=campaign,
             amount=a,
-            impact=f"{a}円でできること",
-            impact_en=f"What {a} yen does",
+            impact=f"できること その{i + 1}",
+            impact_en=f"What it makes possible, {i + 1}",
             order=i,
         )
         for i, a in enumerate(amounts)
@@ -95,9 +95,10 @@ def an_organisation(**fields):
 
     return Organisation.objects.create(
         **{
-            "id": Organisation.SINGLETON_ID,
             "name": "テスト国際交流協会",
-            "short_name": "Test NPO",
+            "name_en": "Test Association for Exchange",
+            "short_name": "テストNPO",
+            "short_name_en": "Test NPO",
             "email": "office@example.org",
             "address": "東京都テスト区1-2-3",
             **fields,
