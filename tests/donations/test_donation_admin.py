@@ -78,6 +78,7 @@ def test_voiding_a_mistaken_offline_gift_takes_it_off_the_campaign_page(staff_cl
         campaign=campaign, frequency="once", amount=300_000, channel="bank_transfer"
     )
     assert shown("onetime") != raised
+    assert shown("onetime") == "¥300,000"  # the campaign's only gift
 
     html = run_action(staff_client, "void_staff_recorded", gift)
 
