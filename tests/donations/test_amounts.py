@@ -4,6 +4,7 @@ import pytest
 
 from donations.amounts import parse_yen
 from jii_campaign.money import format_yen
+from tests.support.gifts import tiers
 
 
 @pytest.mark.parametrize(
@@ -37,9 +38,10 @@ def test_yen_is_written_one_way(amount, written):
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_every_amount_on_the_page_reads_the_same_in_both_languages(client, seeded, prefix):
+def test_every_amount_on_the_page_reads_the_same_in_both_languages(client, campaign, prefix):
+    tiers(campaign, 3_000, 12_000)
     html = client.get(f"{prefix}/").content.decode()
 
-    assert "¥3,000" in html  # tiers, the form's choices
-    assert "¥500" in html  # the form's range
+    assert "¥3,000" in html and "¥12,000" in html  # tiers, the form's choices
+    assert f"¥{campaign.min_amount:,}" in html  # the form's range
     assert not re.search(r"\d円(?!単位)", html)  # "1円単位" is a step, not an amount

@@ -41,10 +41,10 @@ def assert_counters_match_ledger(campaign):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_marking_cancelled_leaves_stripe_subscriptions_to_stripe(staff_client, seeded):
-    online = pending(seeded, frequency="monthly")
+def test_marking_cancelled_leaves_stripe_subscriptions_to_stripe(staff_client, campaign):
+    online = pending(campaign, frequency="monthly")
     online.activate()
-    offline = Donation.record_offline(campaign=seeded, frequency="monthly", amount=2000)
+    offline = Donation.record_offline(campaign=campaign, frequency="monthly", amount=2000)
     supporters = shown("monthly")
 
     html = run_action(staff_client, "cancel_monthly", online, offline)
@@ -57,11 +57,11 @@ def test_marking_cancelled_leaves_stripe_subscriptions_to_stripe(staff_client, s
     assert "オンライン決済のマンスリー寄付1件は変更していません" in html
     assert "Stripeのダッシュボード" in html
     assert shown("monthly") == f"{int(supporters.removesuffix('人')) - 1}人"
-    assert_counters_match_ledger(seeded)
+    assert_counters_match_ledger(campaign)
 
 
-def test_donations_cannot_be_deleted_in_the_admin(staff_client, seeded):
-    gift = Donation.record_offline(campaign=seeded, frequency="once", amount=5000)
+def test_donations_cannot_be_deleted_in_the_admin(staff_client, campaign):
+    gift = Donation.record_offline(campaign=campaign, frequency="once", amount=5000)
 
     changelist = staff_client.get(CHANGELIST).content.decode()
     delete_page = staff_client.get(f"{CHANGELIST}{gift.pk}/delete/")
@@ -72,38 +72,39 @@ def test_donations_cannot_be_deleted_in_the_admin(staff_client, seeded):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_voiding_a_mistaken_offline_gift_takes_it_off_the_campaign_page(staff_client, seeded):
+def test_voiding_a_mistaken_offline_gift_takes_it_off_the_campaign_page(staff_client, campaign):
     raised = shown("onetime")
     gift = Donation.record_offline(
-        campaign=seeded, frequency="once", amount=300_000, channel="bank_transfer"
+        campaign=campaign, frequency="once", amount=300_000, channel="bank_transfer"
     )
     assert shown("onetime") != raised
+    assert shown("onetime") == "¥300,000"  # the campaign's only gift
 
     html = run_action(staff_client, "void_staff_recorded", gift)
 
     assert "1件を取り消しました。" in html
     assert shown("onetime") == raised
-    assert_counters_match_ledger(seeded)
+    assert_counters_match_ledger(campaign)
     # Voiding again changes nothing.
     assert "0件を取り消しました。" in run_action(staff_client, "void_staff_recorded", gift)
     assert shown("onetime") == raised
 
 
-def test_voiding_a_staff_recorded_monthly_supporter_removes_them(staff_client, seeded):
+def test_voiding_a_staff_recorded_monthly_supporter_removes_them(staff_client, campaign):
     supporters = shown("monthly")
-    supporter = Donation.record_offline(campaign=seeded, frequency="monthly", amount=2000)
+    supporter = Donation.record_offline(campaign=campaign, frequency="monthly", amount=2000)
 
     run_action(staff_client, "void_staff_recorded", supporter)
 
     supporter.refresh_from_db()
     assert supporter.status == Donation.Status.VOIDED
     assert shown("monthly") == supporters
-    assert_counters_match_ledger(seeded)
+    assert_counters_match_ledger(campaign)
 
 
-def test_a_voided_gift_is_listed_as_voided_by_staff(staff_client, seeded):
-    gift = Donation.record_offline(campaign=seeded, frequency="once", amount=5000)
-    kept = Donation.record_offline(campaign=seeded, frequency="once", amount=7000)
+def test_a_voided_gift_is_listed_as_voided_by_staff(staff_client, campaign):
+    gift = Donation.record_offline(campaign=campaign, frequency="once", amount=5000)
+    kept = Donation.record_offline(campaign=campaign, frequency="once", amount=7000)
 
     run_action(staff_client, "void_staff_recorded", gift)
 
@@ -113,12 +114,12 @@ def test_a_voided_gift_is_listed_as_voided_by_staff(staff_client, seeded):
     assert listed(voided) == [gift.pk]
     assert "取り消し済み" in voided
     assert kept.pk in listed(staff_client.get(CHANGELIST).content.decode())
-    assert_counters_match_ledger(seeded)
+    assert_counters_match_ledger(campaign)
 
 
-def test_the_donation_list_shows_refunds_and_filters_refunded_gifts(staff_client, seeded):
-    partly, partly_payment = paid_online(seeded, 5000)
-    fully, fully_payment = paid_online(seeded, 3000)
+def test_the_donation_list_shows_refunds_and_filters_refunded_gifts(staff_client, campaign):
+    partly, partly_payment = paid_online(campaign, 5000)
+    fully, fully_payment = paid_online(campaign, 3000)
 
     partly_payment.record_refund(1000)
     fully_payment.record_refund(3000)
@@ -131,7 +132,7 @@ def test_the_donation_list_shows_refunds_and_filters_refunded_gifts(staff_client
     assert "返金済み" in refunded
     received = staff_client.get(CHANGELIST, {"status__exact": "succeeded"}).content.decode()
     assert partly.pk in listed(received)
-    assert_counters_match_ledger(seeded)
+    assert_counters_match_ledger(campaign)
 
 
 def paid_online(campaign, amount):
@@ -152,8 +153,8 @@ def refunded_cell(changelist_html, donation):
     return re.search(r'class="field-refunded[^"]*">(.*?)</td>', row, re.S).group(1).strip()
 
 
-def test_voiding_skips_online_donations(staff_client, seeded):
-    online = pending(seeded, frequency="monthly")
+def test_voiding_skips_online_donations(staff_client, campaign):
+    online = pending(campaign, frequency="monthly")
     online.activate()
 
     html = run_action(staff_client, "void_staff_recorded", online)

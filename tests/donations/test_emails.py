@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from donations.models import Donation, Payment
 from tests.support import stripe_events as se
 from tests.support.fake_stripe import confirm_and_pay, donation_form, run_task_worker
+from tests.support.gifts import an_organisation, tiers
 from tests.support.stripe_events import pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,8 +51,9 @@ def invoice_for(donation, session, **fields):
     )
 
 
-def test_one_receipt_per_payment_sent_by_the_worker(client, seeded):
-    donation = pending(seeded, amount=3000)
+def test_one_receipt_per_payment_sent_by_the_worker(client, campaign):
+    organisation = an_organisation()
+    donation = pending(campaign, amount=3000)
     session = se.checkout_session(donation)
     evt = se.event("checkout.session.completed", session)
     se.post_event(client, evt)
@@ -70,15 +72,15 @@ def test_one_receipt_per_payment_sent_by_the_worker(client, seeded):
     assert "¥3,000" in receipt.body
     assert "今回だけ" in receipt.body
     assert "山田 花子 様" in receipt.body
-    assert "特定非営利活動法人アジア人文文化交流促進協会" in receipt.body
+    assert organisation.name in receipt.body
     assert "寄付金控除の対象になりません" in receipt.body
     assert "/donate/manage/" not in receipt.body
     payment.refresh_from_db()
     assert payment.receipt_sent_at is not None
 
 
-def test_monthly_donors_get_a_receipt_for_every_invoice(client, seeded):
-    donation, session = paid_monthly(client, seeded)
+def test_monthly_donors_get_a_receipt_for_every_invoice(client, campaign):
+    donation, session = paid_monthly(client, campaign)
     first = invoice_for(donation, session, billing_reason="subscription_create")
     deliver(client, "invoice.paid", first)
     deliver(client, "invoice.paid", first)
@@ -95,9 +97,11 @@ def test_monthly_donors_get_a_receipt_for_every_invoice(client, seeded):
         assert re.search(r"http://testserver/donate/manage/\S+/", message.body)
 
 
-def test_receipt_for_an_english_donation(client, seeded):
+def test_receipt_for_an_english_donation(client, campaign):
+    tiers(campaign, 3_000)
+    an_organisation(short_name="テストNPO", short_name_en="Test NPO")
     response, fields = confirm_and_pay(
-        client, donation_form(seeded, frequency="monthly"), prefix="/en"
+        client, donation_form(campaign, frequency="monthly"), prefix="/en"
     )
     donation = Donation.objects.get(checkout_token=fields["token"])
     assert donation.locale == "en"
@@ -107,7 +111,7 @@ def test_receipt_for_an_english_donation(client, seeded):
 
     [receipt] = [m for m in mail.outbox if "Receipt" in m.subject]  # the welcome comes too
     payment = Payment.objects.get(donation=donation)
-    subject = f"[JII Partners] Receipt for your donation ({payment.receipt_number})"
+    subject = f"[Test NPO] Receipt for your donation ({payment.receipt_number})"
     assert receipt.subject.strip() == subject
     assert f"Receipt number: {payment.receipt_number}" in receipt.body
     assert "Dear 山田 花子," in receipt.body
@@ -116,8 +120,8 @@ def test_receipt_for_an_english_donation(client, seeded):
     assert re.search(r"http://testserver/en/donate/manage/\S+/", receipt.body)
 
 
-def test_failed_monthly_payment_sends_one_notice(client, seeded):
-    donation, session = paid_monthly(client, seeded)
+def test_failed_monthly_payment_sends_one_notice(client, campaign):
+    donation, session = paid_monthly(client, campaign)
     failed = invoice_for(donation, session, paid=False)
     deliver(client, "invoice.payment_failed", failed)
     deliver(client, "invoice.payment_failed", failed)
@@ -131,10 +135,10 @@ def test_failed_monthly_payment_sends_one_notice(client, seeded):
     assert re.search(r"http://testserver/donate/manage/\S+/", notice.body)
 
 
-def test_failed_send_is_retried_later_and_never_fails_the_webhook(client, seeded, settings):
+def test_failed_send_is_retried_later_and_never_fails_the_webhook(client, campaign, settings):
     settings.EMAIL_BACKEND = f"{__name__}.FailingOnceBackend"
     FailingOnceBackend.failures_left = 1
-    donation = pending(seeded)
+    donation = pending(campaign)
 
     deliver(client, "checkout.session.completed", se.checkout_session(donation))
     run_task_worker()
@@ -154,8 +158,8 @@ def test_failed_send_is_retried_later_and_never_fails_the_webhook(client, seeded
     assert payment.receipt_sent_at is not None
 
 
-def test_nothing_is_sent_for_a_change_that_rolled_back(client, seeded):
-    donation = pending(seeded)
+def test_nothing_is_sent_for_a_change_that_rolled_back(client, campaign):
+    donation = pending(campaign)
     session = se.checkout_session(donation)
     # A completed session whose amount the ledger refuses: the webhook fails as a whole.
     bad = se.event("checkout.session.completed", {**session, "amount_total": -1})
@@ -177,9 +181,9 @@ def test_nothing_is_sent_for_a_change_that_rolled_back(client, seeded):
     ],
 )
 def test_receipt_date_and_number_follow_the_payment_date_in_japan(
-    client, seeded, paid_in_tokyo, date, year
+    client, campaign, paid_in_tokyo, date, year
 ):
-    donation, session = paid_monthly(client, seeded)
+    donation, session = paid_monthly(client, campaign)
     paid_at = datetime.datetime(*paid_in_tokyo, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo"))
     invoice = invoice_for(donation, session, paid_at=int(paid_at.timestamp()))
     deliver(client, "invoice.paid", invoice)

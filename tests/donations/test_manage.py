@@ -14,6 +14,7 @@ from tests.support.fake_stripe import (
     donation_form,
     run_task_worker,
 )
+from tests.support.gifts import tiers
 from tests.support.monthly_donors import links_in, monthly
 
 
@@ -26,8 +27,8 @@ class SignedLongAgo(signing.TimestampSigner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_known_and_unknown_addresses_get_the_same_answer(client, seeded):
-    monthly(seeded, email="known@example.jp")
+def test_known_and_unknown_addresses_get_the_same_answer(client, campaign):
+    monthly(campaign, email="known@example.jp")
 
     known = client.post("/donate/manage/", {"email": "known@example.jp"})
     unknown = client.post("/donate/manage/", {"email": "nobody@example.jp"})
@@ -41,20 +42,20 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, seeded):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_links_only_for_monthly_donations_that_can_be_managed(client, seeded):
-    active = monthly(seeded)
-    past_due = monthly(seeded, status=Donation.Status.PAST_DUE)
-    monthly(seeded, status=Donation.Status.CANCELED)
-    monthly(seeded, status=Donation.Status.PENDING, stripe_customer_id="")
+def test_links_only_for_monthly_donations_that_can_be_managed(client, campaign):
+    active = monthly(campaign)
+    past_due = monthly(campaign, status=Donation.Status.PAST_DUE)
+    monthly(campaign, status=Donation.Status.CANCELED)
+    monthly(campaign, status=Donation.Status.PENDING, stripe_customer_id="")
     Donation.objects.create(
-        campaign=seeded,
+        campaign=campaign,
         frequency=Donation.Frequency.ONCE,
         amount=5000,
         donor_email="hanako@example.jp",
         status=Donation.Status.SUCCEEDED,
         stripe_customer_id="cus_once",
     )
-    monthly(seeded, email="someone-else@example.jp")
+    monthly(campaign, email="someone-else@example.jp")
 
     client.post("/donate/manage/", {"email": " Hanako@Example.JP "})
     run_task_worker()
@@ -67,8 +68,8 @@ def test_links_only_for_monthly_donations_that_can_be_managed(client, seeded):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_mail_when_nothing_can_be_managed(client, seeded):
-    monthly(seeded, status=Donation.Status.CANCELED)
+def test_no_mail_when_nothing_can_be_managed(client, campaign):
+    monthly(campaign, status=Donation.Status.CANCELED)
 
     client.post("/donate/manage/", {"email": "hanako@example.jp"})
     run_task_worker()
@@ -77,7 +78,7 @@ def test_no_mail_when_nothing_can_be_managed(client, seeded):
 
 
 @pytest.mark.django_db
-def test_an_invalid_address_is_explained(client, seeded):
+def test_an_invalid_address_is_explained(client, campaign):
     response = client.post("/donate/manage/", {"email": "hanako"})
 
     html = response.content.decode()
@@ -91,8 +92,8 @@ def test_an_invalid_address_is_explained(client, seeded):
 
 
 @pytest.mark.django_db
-def test_signed_link_opens_the_stripe_customer_portal(client, seeded, fake_stripe):
-    donation = monthly(seeded, stripe_customer_id="cus_portal")
+def test_signed_link_opens_the_stripe_customer_portal(client, campaign, fake_stripe):
+    donation = monthly(campaign, stripe_customer_id="cus_portal")
     path = manage_links.manage_url(donation).removeprefix("http://testserver")
 
     response = client.get(path)
@@ -104,8 +105,8 @@ def test_signed_link_opens_the_stripe_customer_portal(client, seeded, fake_strip
 
 
 @pytest.mark.django_db
-def test_portal_unavailable_shows_a_calm_page(client, seeded, fake_stripe):
-    donation = monthly(seeded)
+def test_portal_unavailable_shows_a_calm_page(client, campaign, fake_stripe):
+    donation = monthly(campaign)
     fake_stripe.fail_next(500, times=3)
 
     response = client.get(manage_links.manage_url(donation).removeprefix("http://testserver"))
@@ -116,8 +117,8 @@ def test_portal_unavailable_shows_a_calm_page(client, seeded, fake_stripe):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["tampered", "expired", "other salt", "no customer"])
-def test_a_bad_link_shows_the_expired_page(client, seeded, fake_stripe, kind):
-    donation = monthly(seeded, stripe_customer_id="" if kind == "no customer" else "cus_1")
+def test_a_bad_link_shows_the_expired_page(client, campaign, fake_stripe, kind):
+    donation = monthly(campaign, stripe_customer_id="" if kind == "no customer" else "cus_1")
     token = {
         "tampered": signing.TimestampSigner(salt=manage_links.SALT).sign(str(donation.pk))[:-2]
         + "xx",
@@ -134,8 +135,8 @@ def test_a_bad_link_shows_the_expired_page(client, seeded, fake_stripe, kind):
 
 
 @pytest.mark.django_db
-def test_a_link_for_another_donation_id_cannot_be_forged(client, seeded, fake_stripe):
-    mine, theirs = monthly(seeded), monthly(seeded)
+def test_a_link_for_another_donation_id_cannot_be_forged(client, campaign, fake_stripe):
+    mine, theirs = monthly(campaign), monthly(campaign)
     token = signing.TimestampSigner(salt=manage_links.SALT).sign(str(mine.pk))
     forged = token.replace(str(mine.pk), str(theirs.pk), 1)
 
@@ -149,11 +150,13 @@ def test_a_link_for_another_donation_id_cannot_be_forged(client, seeded, fake_st
 
 
 @pytest.mark.django_db(transaction=True)
-def test_local_test_portal_cancels_and_the_counter_moves_back(client, seeded):
-    response, fields = confirm_and_pay(client, donation_form(seeded, frequency="monthly"))
+def test_local_test_portal_cancels_and_the_counter_moves_back(client, campaign):
+    tiers(campaign, 3_000)
+    response, fields = confirm_and_pay(client, donation_form(campaign, frequency="monthly"))
     client.post(response["Location"], {"outcome": "pay"})
     donation = Donation.objects.get(checkout_token=fields["token"])
-    supporters = CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters
+    supporters = CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters
+    assert supporters == 1  # the gift just paid is the campaign's only one
     client.post("/donate/manage/", {"email": "hanako@example.jp"})
     run_task_worker()
     [path] = links_in(next(m for m in mail.outbox if "管理用リンク" in m.subject))
@@ -165,14 +168,14 @@ def test_local_test_portal_cancels_and_the_counter_moves_back(client, seeded):
     assert "解約済み" in cancelled.content.decode()
     donation.refresh_from_db()
     assert donation.status == Donation.Status.CANCELED
-    assert CampaignProgress.objects.get(pk=seeded.pk).monthly_supporters == supporters - 1
+    assert CampaignProgress.objects.get(pk=campaign.pk).monthly_supporters == supporters - 1
 
 
 @pytest.mark.django_db
-def test_an_old_form_link_opens_nothing_and_offers_a_new_one(client, seeded, fake_stripe):
+def test_an_old_form_link_opens_nothing_and_offers_a_new_one(client, campaign, fake_stripe):
     """Links with the token in the path (sent before 2026-11-26) are retired: a token in a path
     ends up in access logs, so no such link may open a portal, even one still in date."""
-    donation = monthly(seeded, stripe_customer_id="cus_1")
+    donation = monthly(campaign, stripe_customer_id="cus_1")
     token = signing.TimestampSigner(salt=manage_links.SALT).sign(str(donation.pk))
 
     response = client.get(f"/donate/manage/{token}/")

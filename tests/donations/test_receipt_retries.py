@@ -67,8 +67,8 @@ def run_due_retries():
     return pause
 
 
-def test_receipts_are_retried_for_three_days_with_growing_pauses(client, seeded, mail_down):
-    payment = paid(client, seeded)
+def test_receipts_are_retried_for_three_days_with_growing_pauses(client, campaign, mail_down):
+    payment = paid(client, campaign)
     run_task_worker()
 
     pauses = []
@@ -85,9 +85,9 @@ def test_receipts_are_retried_for_three_days_with_growing_pauses(client, seeded,
     assert mail.outbox == []
 
 
-def test_a_receipt_is_sent_exactly_once_when_mail_comes_back(client, seeded, mail_down):
+def test_a_receipt_is_sent_exactly_once_when_mail_comes_back(client, campaign, mail_down):
     mail_down.failures_left = 8  # about eight hours of outage
-    payment = paid(client, seeded)
+    payment = paid(client, campaign)
     # A duplicate of the task as well (a retried delivery, a second worker): still one receipt.
     tasks.send_receipt.enqueue(payment.pk)
     run_task_worker()
@@ -108,8 +108,8 @@ class SlowMail(EmailBackend):
         return super().send_messages(messages)
 
 
-def test_two_workers_sending_the_same_receipt_send_it_once(client, seeded, settings):
-    payment = paid(client, seeded)
+def test_two_workers_sending_the_same_receipt_send_it_once(client, campaign, settings):
+    payment = paid(client, campaign)
     settings.EMAIL_BACKEND = f"{__name__}.SlowMail"
 
     def worker():
@@ -127,11 +127,11 @@ def test_two_workers_sending_the_same_receipt_send_it_once(client, seeded, setti
     assert len(mail.outbox) == 1
 
 
-def test_staff_see_the_receipts_not_sent_yet(client, seeded, mail_down, django_user_model):
-    unsent = paid(client, seeded)
+def test_staff_see_the_receipts_not_sent_yet(client, campaign, mail_down, django_user_model):
+    unsent = paid(client, campaign)
     run_task_worker()
     mail_down.failures_left = 0
-    sent = paid(client, seeded)
+    sent = paid(client, campaign)
     run_task_worker()
     staff = signed_in(django_user_model.objects.create_superuser("staff", "s@example.org", None))
 

@@ -52,23 +52,66 @@ def raised(amount) -> dict:
     return {**NOTHING, "onetime_raised": amount}
 
 
-# --- seedless-stripe: a campaign donors can give to through the form ---
+# --- factories the tests use instead of the seed ---------------------------------------------
 
 
 def tiers(campaign, *amounts):
-    """The form's suggested amounts for `campaign` (3,000, 5,000 and 10,000 yen unless told)."""
+    """The campaign's suggested amounts (3,000, 5,000 and 10,000 yen unless told), each with a
+    made-up impact of its own."""
     from campaigns.models import ImpactTier
 
-    for order, amount in enumerate(amounts or (3000, 5000, 10000)):
+    return [
         ImpactTier.objects.create(
-            campaign=campaign, amount=amount, impact=f"{amount} yen of help", order=order
+            campaign=campaign,
+            amount=a,
+            impact=f"できること その{i + 1}",
+            impact_en=f"What it makes possible, {i + 1}",
+            order=i,
         )
-    return campaign
+        for i, a in enumerate(amounts or (3000, 5000, 10000))
+    ]
+
+
+def a_bank_account(**fields):
+    """A made-up account for bank transfers (never the NPO's real one)."""
+    from jii_campaign.models import BankAccount
+
+    return BankAccount.objects.create(
+        **{
+            "bank_name": "テスト銀行",
+            "bank_code": "9999",
+            "branch_name": "本店",
+            "branch_code": "001",
+            "account_number": "7654321",
+            "holder_name": "テスト法人",
+            "holder_kana": "テストホウジン",
+            **fields,
+        }
+    )
+
+
+def an_organisation(**fields):
+    """The organisation that receipts and e-mails speak for, with a made-up address."""
+    from jii_campaign.models import Organisation
+
+    return Organisation.objects.create(
+        **{
+            "name": "テスト国際交流協会",
+            "name_en": "Test Association for Exchange",
+            "short_name": "テストNPO",
+            "short_name_en": "Test NPO",
+            "email": "office@example.org",
+            "address": "東京都テスト区1-2-3",
+            **fields,
+        }
+    )
 
 
 def giving_campaign(slug="truth") -> Campaign:
     """A small published campaign with suggested amounts of 3,000, 5,000 and 10,000 yen."""
-    return tiers(small_campaign(slug))
+    campaign = small_campaign(slug)
+    tiers(campaign)
+    return campaign
 
 
 def offline_gift(campaign, amount=8000, frequency="once"):

@@ -84,3 +84,13 @@ def _english_site() -> Campaign:
         campaign=campaign, body="Keep going!", status=SupportMessage.Status.APPROVED
     )
     return campaign
+
+
+# --- seedless-donations: content a donation test needs on the campaign page -----------------
+
+
+def a_section(campaign, kind, order=0) -> CampaignSection:
+    """One section of this kind on the campaign page (messages, bank, impact...)."""
+    return CampaignSection.objects.create(
+        campaign=campaign, order=order, kind=kind, heading=f"{kind} heading", heading_en=f"{kind}"
+    )

@@ -11,17 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from donations.bank import statements
-from donations.models import CampaignProgress, Donation, StatementLine
+from donations.models import Donation, StatementLine
 from donations.models.transfer_pledges import REFERENCE_ALPHABET
 from testimonials.models import SupportMessage
 from tests.support.bank_pledges import pledge_form
 from tests.support.fake_stripe import form_fields, run_task_worker
+from tests.support.gifts import a_bank_account, counters
 
 SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "sample-bank-statement.csv"
-
-
-def counters(campaign):
-    return CampaignProgress.objects.get(campaign=campaign).as_dict()
 
 
 def pledge(campaign, amount=3000, frequency="once", **fields):
@@ -40,10 +37,11 @@ def assert_ledger_agrees():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_pledge_shows_and_emails_its_code_with_the_account(client, seeded):
-    before = counters(seeded)
+def test_a_pledge_shows_and_emails_its_code_with_the_account(client, campaign):
+    account = a_bank_account()
+    before = counters(campaign)
 
-    response = pledge_form(client, seeded, message="振込で応援します", message_consent="on")
+    response = pledge_form(client, campaign, message="振込で応援します", message_consent="on")
 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -51,19 +49,21 @@ def test_a_pledge_shows_and_emails_its_code_with_the_account(client, seeded):
     assert donation.channel == "bank_transfer" and donation.status == "pending"
     assert re.fullmatch(f"[{REFERENCE_ALPHABET}]{{6}}", donation.reference)
     assert donation.reference in page and "¥5,000" in page and "口座番号" in page
-    assert counters(seeded) == before
+    assert account.account_number in page and account.bank_name in page
+    assert counters(campaign) == before
     run_task_worker()
     [email] = mail.outbox
     assert donation.reference in email.body and donation.reference in email.subject
     assert "¥5,000" in email.body
+    assert account.account_number in email.body
     assert "認定NPO法人ではない" in email.body  # never claims a tax deduction
     message = SupportMessage.objects.get(body="振込で応援します")
     assert message.status == SupportMessage.Status.AWAITING_GIFT
 
 
 @pytest.mark.django_db
-def test_pledge_refusals_keep_what_was_typed(client, seeded):
-    response = pledge_form(client, seeded, amount="10", donor_email="nope")
+def test_pledge_refusals_keep_what_was_typed(client, campaign):
+    response = pledge_form(client, campaign, amount="10", donor_email="nope")
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -73,16 +73,16 @@ def test_pledge_refusals_keep_what_was_typed(client, seeded):
 
 
 @pytest.mark.django_db
-def test_staff_confirm_a_pledge_and_the_counter_moves_at_once(seeded, staff_client):
-    one_time, monthly = pledge(seeded), pledge(seeded, 2000, "monthly")
-    before = counters(seeded)
+def test_staff_confirm_a_pledge_and_the_counter_moves_at_once(campaign, staff_client):
+    one_time, monthly = pledge(campaign), pledge(campaign, 2000, "monthly")
+    before = counters(campaign)
 
     staff_client.post(
         "/admin/donations/donation/",
         {"action": "confirm_transfers", "_selected_action": [one_time.pk, monthly.pk]},
     )
 
-    after = counters(seeded)
+    after = counters(campaign)
     assert after["onetime_raised"] == before["onetime_raised"] + 3000
     assert after["monthly_supporters"] == before["monthly_supporters"] + 1
     assert after["monthly_amount"] == before["monthly_amount"] + 2000
@@ -91,9 +91,9 @@ def test_staff_confirm_a_pledge_and_the_counter_moves_at_once(seeded, staff_clie
 
 
 @pytest.mark.django_db
-def test_a_cancelled_pledge_never_counts(seeded, staff_client):
-    donation = pledge(seeded)
-    before = counters(seeded)
+def test_a_cancelled_pledge_never_counts(campaign, staff_client):
+    donation = pledge(campaign)
+    before = counters(campaign)
 
     staff_client.post(
         "/admin/donations/donation/",
@@ -103,7 +103,7 @@ def test_a_cancelled_pledge_never_counts(seeded, staff_client):
 
     assert donation.status == "canceled"
     assert statements.confirm(donation) is None
-    assert counters(seeded) == before
+    assert counters(campaign) == before
     assert LogEntry.objects.filter(object_id=str(donation.pk)).exists()
 
 
@@ -114,14 +114,14 @@ def cp932_statement(*lines):
 
 
 @pytest.mark.django_db
-def test_a_cp932_statement_confirms_pledges_by_code_and_amount(seeded):
-    first, second = pledge(seeded), pledge(seeded, 10_000)
+def test_a_cp932_statement_confirms_pledges_by_code_and_amount(campaign):
+    first, second = pledge(campaign), pledge(campaign, 10_000)
     message = SupportMessage.objects.create(
-        campaign=seeded, body="届きますように", status=SupportMessage.Status.AWAITING_GIFT
+        campaign=campaign, body="届きますように", status=SupportMessage.Status.AWAITING_GIFT
     )
     first.support_message = message
     first.save()
-    before = counters(seeded)
+    before = counters(campaign)
     data = cp932_statement(
         f'2026/11/02,ｶ){first.reference.lower()}ﾔﾏﾀﾞ ﾊﾅｺ,"3,000"',  # code glued, lower case
         f"2026/11/03,㈱髙橋①商会 {second.reference},9000",  # right code, wrong amount
@@ -135,7 +135,7 @@ def test_a_cp932_statement_confirms_pledges_by_code_and_amount(seeded):
     assert len(result.unmatched) == 2
     assert StatementLine.objects.get(amount=9000).suggested == second
     assert StatementLine.objects.get(amount=9000).payer_name.startswith("㈱髙橋①商会")
-    assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + 3000
+    assert counters(campaign)["onetime_raised"] == before["onetime_raised"] + 3000
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == "succeeded" and second.status == "pending"
@@ -145,8 +145,8 @@ def test_a_cp932_statement_confirms_pledges_by_code_and_amount(seeded):
 
 
 @pytest.mark.django_db
-def test_importing_the_same_statement_twice_changes_nothing(seeded):
-    donation = pledge(seeded, 2000, "monthly")
+def test_importing_the_same_statement_twice_changes_nothing(campaign):
+    donation = pledge(campaign, 2000, "monthly")
     # Two identical lines are two gifts; the second import finds both already there.
     data = cp932_statement(
         f"2026/11/02,{donation.reference} ﾔﾏﾀﾞ,2000",
@@ -154,19 +154,19 @@ def test_importing_the_same_statement_twice_changes_nothing(seeded):
         "2026/11/02,ﾀﾅｶ,1000",
     )
     statements.import_statement(data)
-    state = (counters(seeded), StatementLine.objects.count(), donation.payments.count())
+    state = (counters(campaign), StatementLine.objects.count(), donation.payments.count())
 
     again = statements.import_statement(data)
 
     assert again.already_imported == 3 and not again.matched and not again.unmatched
-    assert (counters(seeded), StatementLine.objects.count(), donation.payments.count()) == state
+    assert (counters(campaign), StatementLine.objects.count(), donation.payments.count()) == state
     assert state[1] == 3 and state[2] == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
-def test_utf8_statements_with_or_without_bom_and_large_kana(seeded, bom):
-    waiting = pledge(seeded, 10_000, payer_kana="サクラキョウカイ")
+def test_utf8_statements_with_or_without_bom_and_large_kana(campaign, bom):
+    waiting = pledge(campaign, 10_000, payer_kana="サクラキョウカイ")
     data = bom + "日付,依頼人名,金額\n2026-11-03,ｶ)ｻｸﾗｷﾖｳｶｲ,10000\n".encode()
 
     result = statements.import_statement(data)
@@ -182,7 +182,7 @@ def test_names_compare_with_small_kana_made_large():
 
 
 @pytest.mark.django_db
-def test_a_statement_we_cannot_read_is_refused_clearly(seeded, staff_client):
+def test_a_statement_we_cannot_read_is_refused_clearly(campaign, staff_client):
     upload = SimpleUploadedFile("x.csv", b"date,name,amount\nyesterday,A,lots\n")
     response = staff_client.post("/admin/donations/statementline/import/", {"statement": upload})
 
@@ -192,10 +192,10 @@ def test_a_statement_we_cannot_read_is_refused_clearly(seeded, staff_client):
 
 
 @pytest.mark.django_db
-def test_staff_upload_a_statement_and_resolve_the_rest(seeded, staff_client):
-    waiting = pledge(seeded, 5000)
+def test_staff_upload_a_statement_and_resolve_the_rest(campaign, staff_client):
+    waiting = pledge(campaign, 5000)
     data = cp932_statement(f"2026/11/05,ﾔﾏﾀﾞ {waiting.reference},4000", "2026/11/06,ｽｽﾞｷ,7000")
-    before = counters(seeded)
+    before = counters(campaign)
 
     response = staff_client.post(
         "/admin/donations/statementline/import/",
@@ -211,22 +211,22 @@ def test_staff_upload_a_statement_and_resolve_the_rest(seeded, staff_client):
     )
     staff_client.post(
         f"/admin/donations/statementline/{unknown.pk}/change/",
-        {"decision": "record", "pledge": "", "campaign": seeded.pk},
+        {"decision": "record", "pledge": "", "campaign": campaign.pk},
     )
 
     short.refresh_from_db()
     unknown.refresh_from_db()
     assert (short.status, unknown.status) == ("attached", "recorded")
-    assert counters(seeded)["onetime_raised"] == before["onetime_raised"] + 4000 + 7000
+    assert counters(campaign)["onetime_raised"] == before["onetime_raised"] + 4000 + 7000
     assert unknown.donation.channel == "bank_transfer"
     assert LogEntry.objects.filter(object_id=str(unknown.pk), user__username="staff").exists()
     assert_ledger_agrees()
 
 
 @pytest.mark.django_db
-def test_the_command_imports_the_documented_sample(seeded, capsys):
+def test_the_command_imports_the_documented_sample(campaign, capsys):
     Donation.objects.filter(reference="K7P3QR").delete()
-    sample_pledge = pledge(seeded)
+    sample_pledge = pledge(campaign)
     Donation.objects.filter(pk=sample_pledge.pk).update(reference="K7P3QR")
 
     call_command("import_bank_statement", str(SAMPLE))

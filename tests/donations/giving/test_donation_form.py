@@ -5,18 +5,28 @@ import pytest
 from donations.models import Donation
 from testimonials.models import SupportMessage
 from tests.support.fake_stripe import donation_form, form_fields
+from tests.support.gifts import small_campaign, tiers
+from tests.support.personas import a_section
 
 RANGE_ERROR = "金額は ¥500 から ¥1,000,000 の間で入力してください。"
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def campaign(db):
+    """A small campaign offering ¥3,000 (the form's default), ¥10,000 and ¥100,000."""
+    campaign = small_campaign()
+    tiers(campaign, 3_000, 10_000, 100_000)
+    return campaign
+
+
 def rows():
-    """How many donations and support messages exist (the seed brings some)."""
+    """How many donations and support messages exist."""
     return Donation.objects.count(), SupportMessage.objects.count()
 
 
-def test_campaign_page_sets_no_cookie_and_its_form_leads_to_confirmation(client, seeded):
+def test_campaign_page_sets_no_cookie_and_its_form_leads_to_confirmation(client, campaign):
     response = client.get("/")
 
     assert response.status_code == 200
@@ -25,28 +35,29 @@ def test_campaign_page_sets_no_cookie_and_its_form_leads_to_confirmation(client,
     assert "Cookie" not in response.get("Vary", "")
     assert "csrfmiddlewaretoken" not in response.content.decode()
     fields = form_fields(response, "/donate/confirm/")
-    assert fields["campaign"] == seeded.slug
+    assert fields["campaign"] == campaign.slug
     assert fields["tier"] == "3000"
 
 
-def test_english_campaign_page_form_posts_to_english_confirmation(client, seeded):
+def test_english_campaign_page_form_posts_to_english_confirmation(client, campaign):
     response = client.get("/en/")
 
     assert not response.cookies
     form_fields(response, "/en/donate/confirm/")
 
 
-def test_donate_page_lists_every_tier_with_its_impact(client, seeded):
+def test_donate_page_lists_every_tier_with_its_impact(client, campaign):
     html = client.get("/donate/").content.decode()
 
-    for tier in seeded.tiers.all():
+    assert campaign.tiers.count() == 3
+    for tier in campaign.tiers.all():
         assert f'value="{tier.amount}"' in html
         assert tier.impact in html
     assert 'value="other"' in html
 
 
-def test_confirmation_shows_what_will_happen_and_creates_nothing(client, seeded):
-    data = donation_form(seeded, frequency="monthly", message="応援しています")
+def test_confirmation_shows_what_will_happen_and_creates_nothing(client, campaign):
+    data = donation_form(campaign, frequency="monthly", message="応援しています")
     data["message_consent"] = "on"
     before = rows()
 
@@ -64,16 +75,16 @@ def test_confirmation_shows_what_will_happen_and_creates_nothing(client, seeded)
     assert fields["token"]
 
 
-def test_each_confirmation_carries_its_own_token(client, seeded):
-    first = form_fields(client.post("/donate/confirm/", donation_form(seeded)), "/donate/pay/")
-    second = form_fields(client.post("/donate/confirm/", donation_form(seeded)), "/donate/pay/")
+def test_each_confirmation_carries_its_own_token(client, campaign):
+    first = form_fields(client.post("/donate/confirm/", donation_form(campaign)), "/donate/pay/")
+    second = form_fields(client.post("/donate/confirm/", donation_form(campaign)), "/donate/pay/")
 
     assert first["token"] != second["token"]
 
 
 @pytest.mark.parametrize("typed", ["3,000", "¥3,000", "３０００", "3000円"])
-def test_a_typed_amount_is_read_as_integer_yen(client, seeded, typed):
-    data = donation_form(seeded, tier="other", other_amount=typed)
+def test_a_typed_amount_is_read_as_integer_yen(client, campaign, typed):
+    data = donation_form(campaign, tier="other", other_amount=typed)
 
     response = client.post("/donate/confirm/", data)
 
@@ -83,9 +94,9 @@ def test_a_typed_amount_is_read_as_integer_yen(client, seeded, typed):
 
 @pytest.mark.parametrize("typed", ["499", "1,000,001", "0"])
 def test_amount_outside_the_campaign_range_redisplays_the_form_with_the_input(
-    client, seeded, typed
+    client, campaign, typed
 ):
-    data = donation_form(seeded, tier="other", other_amount=typed, donor_name="佐藤 一郎")
+    data = donation_form(campaign, tier="other", other_amount=typed, donor_name="佐藤 一郎")
     before = rows()
 
     response = client.post("/donate/confirm/", data)
@@ -101,18 +112,18 @@ def test_amount_outside_the_campaign_range_redisplays_the_form_with_the_input(
 
 
 @pytest.mark.parametrize("typed", ["500", "1,000,000"])
-def test_the_limits_themselves_are_accepted(client, seeded, typed):
-    response = client.post("/donate/confirm/", donation_form(seeded, other_amount=typed))
+def test_the_limits_themselves_are_accepted(client, campaign, typed):
+    response = client.post("/donate/confirm/", donation_form(campaign, other_amount=typed))
 
     assert response.status_code == 200
 
 
-def test_limits_come_from_the_campaign(client, seeded):
-    seeded.min_amount, seeded.max_amount = 1000, 50_000
-    seeded.save()
+def test_limits_come_from_the_campaign(client, campaign):
+    campaign.min_amount, campaign.max_amount = 1000, 50_000
+    campaign.save()
 
-    low = client.post("/donate/confirm/", donation_form(seeded, other_amount="800"))
-    high = client.post("/donate/confirm/", donation_form(seeded, tier="100000"))
+    low = client.post("/donate/confirm/", donation_form(campaign, other_amount="800"))
+    high = client.post("/donate/confirm/", donation_form(campaign, tier="100000"))
 
     for response in (low, high):
         assert response.status_code == 400
@@ -120,22 +131,22 @@ def test_limits_come_from_the_campaign(client, seeded):
 
 
 @pytest.mark.parametrize("typed", ["3000.5", "三千円", "abc"])
-def test_decimals_and_words_are_refused_with_the_input_kept(client, seeded, typed):
-    response = client.post("/donate/confirm/", donation_form(seeded, other_amount=typed))
+def test_decimals_and_words_are_refused_with_the_input_kept(client, campaign, typed):
+    response = client.post("/donate/confirm/", donation_form(campaign, other_amount=typed))
 
     assert response.status_code == 400
     assert "金額は数字で入力してください（例：3000）。" in response.content.decode()
     assert form_fields(response, "/donate/confirm/")["other_amount"] == typed
 
 
-def test_a_tier_the_campaign_does_not_offer_is_refused(client, seeded):
-    response = client.post("/donate/confirm/", donation_form(seeded, tier="1"))
+def test_a_tier_the_campaign_does_not_offer_is_refused(client, campaign):
+    response = client.post("/donate/confirm/", donation_form(campaign, tier="1"))
 
     assert response.status_code == 400
 
 
-def test_other_chosen_without_an_amount_asks_for_one(client, seeded):
-    response = client.post("/donate/confirm/", donation_form(seeded, tier="other"))
+def test_other_chosen_without_an_amount_asks_for_one(client, campaign):
+    response = client.post("/donate/confirm/", donation_form(campaign, tier="other"))
 
     assert response.status_code == 400
     assert "金額を入力してください。" in response.content.decode()
@@ -150,15 +161,15 @@ def test_other_chosen_without_an_amount_asks_for_one(client, seeded):
         ({"donor_email": "not-an-address"}, "メールアドレス"),
     ],
 )
-def test_other_mistakes_are_explained(client, seeded, fields, message):
-    response = client.post("/donate/confirm/", donation_form(seeded, **fields))
+def test_other_mistakes_are_explained(client, campaign, fields, message):
+    response = client.post("/donate/confirm/", donation_form(campaign, **fields))
 
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_change_button_refills_the_form_from_the_confirmation(client, seeded):
-    data = donation_form(seeded, tier="other", other_amount="¥7,777", frequency="monthly")
+def test_change_button_refills_the_form_from_the_confirmation(client, campaign):
+    data = donation_form(campaign, tier="other", other_amount="¥7,777", frequency="monthly")
     confirmation = client.post("/donate/confirm/", data)
     sent_back = form_fields(confirmation, "/donate/")
     before = rows()
@@ -172,8 +183,8 @@ def test_change_button_refills_the_form_from_the_confirmation(client, seeded):
     assert rows() == before
 
 
-def test_english_pages_explain_mistakes_in_english_and_keep_the_input(client, seeded):
-    data = donation_form(seeded, tier="other", other_amount="¥200")
+def test_english_pages_explain_mistakes_in_english_and_keep_the_input(client, campaign):
+    data = donation_form(campaign, tier="other", other_amount="¥200")
 
     response = client.post("/en/donate/confirm/", data)
 
@@ -185,14 +196,15 @@ def test_english_pages_explain_mistakes_in_english_and_keep_the_input(client, se
     assert form_fields(response, "/en/donate/confirm/")["other_amount"] == "¥200"
 
 
-def test_an_anonymous_donors_message_reads_anonymous_in_each_readers_language(client, seeded):
-    data = donation_form(seeded, public_name="anonymous", message="Keep going!")
+def test_an_anonymous_donors_message_reads_anonymous_in_each_readers_language(client, campaign):
+    data = donation_form(campaign, public_name="anonymous", message="Keep going!")
     data["message_consent"] = "on"
     page = client.post("/en/donate/confirm/", data)
     pay = client.post("/en/donate/pay/", form_fields(page, "/en/donate/pay/"))
     client.post(pay["Location"], {"outcome": "pay"})
     message = SupportMessage.objects.get(body="Keep going!")
     message.review(SupportMessage.Status.APPROVED)
+    a_section(campaign, "messages")
 
     assert (
         '<p class="attribution">匿名 <span class="donor-mark">' in client.get("/").content.decode()

@@ -21,12 +21,12 @@ def stored_text():
 
 
 @pytest.fixture
-def donor(client, seeded):
-    donation = pending(seeded)
+def donor(client, campaign):
+    donation = pending(campaign)
     donation.nickname = "はなちゃん"
     donation.public_name = Donation.PublicName.NICKNAME
     donation.support_message = SupportMessage.objects.create(
-        campaign=seeded, display_name="はなちゃん", body="応援しています", status="approved"
+        campaign=campaign, display_name="はなちゃん", body="応援しています", status="approved"
     )
     donation.save()
     session = checkout_session(donation)
@@ -37,7 +37,7 @@ def donor(client, seeded):
     }
     assert post_event(client, event("checkout.session.completed", session)).status_code == 200
     Donation.record_offline(
-        campaign=seeded,
+        campaign=campaign,
         frequency="once",
         amount=5000,
         donor_name="山田 花子",
@@ -46,10 +46,10 @@ def donor(client, seeded):
     return donation
 
 
-def test_the_command_erases_the_donor_everywhere_and_keeps_the_money(donor, seeded):
-    counters = CampaignProgress.objects.get(campaign=seeded).as_dict()
+def test_the_command_erases_the_donor_everywhere_and_keeps_the_money(donor, campaign):
+    counters = CampaignProgress.objects.get(campaign=campaign).as_dict()
     assert "hanako@example.jp" in stored_text().lower()
-    other = pending(seeded, amount=1000)
+    other = pending(campaign, amount=1000)
     Donation.objects.filter(pk=other.pk).update(donor_email="other@example.jp", donor_name="他人")
 
     call_command("anonymize_donor", "hanako@example.jp")
@@ -62,12 +62,12 @@ def test_the_command_erases_the_donor_everywhere_and_keeps_the_money(donor, seed
     text = stored_text().lower()
     assert "hanako@example.jp" not in text and "山田 花子" not in text and '"090"' not in text
     assert donor.stripe_checkout_session_id in stored_text()  # the event itself still stands
-    assert CampaignProgress.objects.get(campaign=seeded).as_dict() == counters
+    assert CampaignProgress.objects.get(campaign=campaign).as_dict() == counters
     assert Donation.objects.get(pk=other.pk).donor_name == "他人"
     call_command("recount_progress", check=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_staff_erase_a_donor_from_the_admin_and_it_is_logged(donor, seeded, staff_client):
+def test_staff_erase_a_donor_from_the_admin_and_it_is_logged(donor, campaign, staff_client):
     staff_client.post(
         "/admin/donations/donation/",
         {"action": "anonymize_donors", "_selected_action": [donor.pk]},

@@ -15,8 +15,8 @@ def history(client, model, pk):
     return client.get(url).content.decode()
 
 
-def test_voiding_a_gift_is_recorded_and_shown_in_its_history(staff_client, seeded):
-    gift = Donation.record_offline(campaign=seeded, frequency="monthly", amount=2000)
+def test_voiding_a_gift_is_recorded_and_shown_in_its_history(staff_client, campaign):
+    gift = Donation.record_offline(campaign=campaign, frequency="monthly", amount=2000)
 
     staff_client.post(
         "/admin/donations/donation/",
@@ -29,8 +29,8 @@ def test_voiding_a_gift_is_recorded_and_shown_in_its_history(staff_client, seede
     assert "<td>staff</td>" in page and "<td>取り消し済み</td>" in page
 
 
-def test_publishing_a_message_is_shown_in_its_history(staff_client, seeded):
-    message = SupportMessage.objects.create(campaign=seeded, body="がんばって")
+def test_publishing_a_message_is_shown_in_its_history(staff_client, campaign):
+    message = SupportMessage.objects.create(campaign=campaign, body="がんばって")
 
     staff_client.post(
         "/admin/testimonials/supportmessage/",

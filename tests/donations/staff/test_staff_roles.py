@@ -58,10 +58,10 @@ CHANGELISTS = {
 
 
 @pytest.fixture
-def gift(seeded):
+def gift(campaign):
     """A paid gift, with its donor's name and address."""
     donation = Donation.record_offline(
-        campaign=seeded,
+        campaign=campaign,
         frequency="once",
         amount=5_000,
         donor_name="山田 花子",
@@ -89,14 +89,14 @@ def staff_pages(donation):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_admin_index_lists_exactly_the_groups_sections(persona, seeded):
+def test_the_admin_index_lists_exactly_the_groups_sections(persona, campaign):
     html = client_of(persona).get("/admin/").content.decode()
 
     assert set(re.findall(r'class="model-(\w+)', html)) == PERSONAS[persona][1]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_each_changelist_opens_only_for_the_groups_that_hold_it(persona, seeded):
+def test_each_changelist_opens_only_for_the_groups_that_hold_it(persona, campaign):
     client = client_of(persona)
     visible = PERSONAS[persona][1]
 
@@ -151,8 +151,8 @@ def test_accounts_are_not_offered_the_erasure(gift):
 
 
 @pytest.mark.parametrize(("persona", "published"), [("secretariat", True), ("accounts", False)])
-def test_the_secretariat_moderates_messages_and_accounts_do_not(persona, published, seeded):
-    message = SupportMessage.objects.create(campaign=seeded, body="がんばって")
+def test_the_secretariat_moderates_messages_and_accounts_do_not(persona, published, campaign):
+    message = SupportMessage.objects.create(campaign=campaign, body="がんばって")
 
     client_of(persona).post(
         "/admin/testimonials/supportmessage/",
@@ -163,7 +163,7 @@ def test_the_secretariat_moderates_messages_and_accounts_do_not(persona, publish
     assert (message.status == SupportMessage.Status.APPROVED) is published
 
 
-def test_the_secretariat_sees_no_ledger_link_on_the_front_page(seeded):
+def test_the_secretariat_sees_no_ledger_link_on_the_front_page(campaign):
     html = client_of("secretariat").get("/admin/").content.decode()
 
     assert "/admin/testimonials/supportmessage/?status__exact=pending" in html
