@@ -105,7 +105,7 @@ def bilingual_site() -> Campaign:
                 if english:
                     setattr(row, f"{field}_ja", f"{JAPANESE_MARK}{english}")
             row.save()
-    return campaign
+    return Campaign.objects.get(pk=campaign.pk)
 
 
 SITE_PROGRAMME = "neighbours"
