@@ -50,3 +50,15 @@ def counters(campaign) -> dict:
 
 def raised(amount) -> dict:
     return {**NOTHING, "onetime_raised": amount}
+
+
+# --- seedless-site: what the donation form needs to offer amounts ---
+
+
+def tiers(campaign, *amounts):
+    """The suggested amounts the form offers (3,000 and 10,000 yen unless told)."""
+    from campaigns.models import ImpactTier
+
+    for amount in amounts or (3_000, 10_000):
+        ImpactTier.objects.create(campaign=campaign, amount=amount, impact=f"¥{amount:,} of help")
+    return campaign

@@ -119,3 +119,10 @@ SITE_URLS = [
     "/campaigns/english/messages/",
     *(f"/pages/{slug}/" for slug in InfoPage.REQUIRED_SLUGS),
 ]
+
+
+def with_sections(campaign: Campaign, *kinds: str) -> Campaign:
+    """The campaign with one section of each kind given, in that order (headed with its kind)."""
+    for order, kind in enumerate(kinds):
+        CampaignSection.objects.create(campaign=campaign, order=order, kind=kind, heading=kind)
+    return campaign
