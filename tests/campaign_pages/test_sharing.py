@@ -1,5 +1,5 @@
 """Link previews and share links: Open Graph and Twitter-card metadata with an image for the
-campaign and each programme, canonical addresses, and share links with #小さな理解."""
+campaign and each programme, canonical addresses, and share links with the campaign's hashtag."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
