@@ -18,6 +18,7 @@ from tests.support.fake_stripe import (
     donation_form,
     run_task_worker,
 )
+from tests.support.gifts import small_campaign, tiers
 from tests.support.monthly_donors import links_in, monthly
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,6 +29,12 @@ NAME = "山田 花子"
 class RecipientRefused(EmailBackend):
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"mailbox unavailable")})
+
+
+@pytest.fixture
+def campaign(db):
+    """A small published campaign whose form offers 3,000 and 10,000 yen."""
+    return tiers(small_campaign())
 
 
 @pytest.fixture
