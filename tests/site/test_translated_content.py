@@ -14,7 +14,6 @@ from campaigns.models import Campaign
 from donations.models import Donation
 from jii_campaign.models import BankAccount, Organisation
 from programs.models import Program
-from seed import loader as seed
 from tests.support.fake_stripe import confirm_and_pay, donation_form, form_fields, run_task_worker
 from tests.support.html_checks import https_client
 from tests.support.japanese_text import japanese_shown
@@ -82,25 +81,6 @@ def test_with_no_english_at_all_every_japanese_text_is_marked(client, campaign):
     for url, html in pages.items():
         assert japanese_shown(html) == [], url
     assert f'<span lang="ja">{escape(campaign.title_ja)}' in pages["/en/"]
-
-
-# The seed loader's own behaviour on an older database: its subject is the shipped seed.
-def test_the_seed_adds_english_to_an_older_database_but_never_over_staff_edits(db):
-    seed.load()
-    seeded = Campaign.objects.get()
-    # As loaded before the English existed; then staff rewrote one heading and one title.
-    Campaign.objects.update(title_en=None, lead_en="Our own English lead")
-    seeded.sections.update(heading_en=None)
-    seeded.sections.filter(order=10).update(heading_ja="スタッフが書いた見出し")
-
-    assert seed.load() == 0
-
-    seeded.refresh_from_db()
-    assert seeded.title_en.startswith("Become a Monthly Supporter")
-    assert seeded.lead_en == "Our own English lead"
-    headings = dict(seeded.sections.values_list("order", "heading_en"))
-    assert headings[0] == "Society can change, one “small understanding” at a time"
-    assert headings[10] is None
 
 
 def test_the_admin_edits_english_beside_japanese_and_shows_what_lacks_it(
