@@ -91,7 +91,7 @@ def test_a_recovery_code_works_once_and_not_twice():
     assert second.get(LEDGER).status_code == 302
 
 
-def test_the_secretariat_is_not_asked_for_a_second_factor(seeded):
+def test_the_secretariat_is_not_asked_for_a_second_factor(campaign):
     client = signed_in_with_password("jimukyoku", SECRETARIAT)
 
     assert client.get("/admin/").status_code == 200

@@ -74,3 +74,21 @@ def test_the_seed_figures_are_ledger_rows_not_counters(db):
     progress = CampaignProgress.objects.get(campaign=campaign)
     assert (progress.monthly_supporters, progress.onetime_raised) == (1, 23_000)
     assert progress.as_dict() == CampaignProgress.from_ledger(campaign.pk).as_dict()
+
+
+def test_the_seed_adds_english_to_an_older_database_but_never_over_staff_edits(db):
+    seed.load()
+    seeded = Campaign.objects.get()
+    # As loaded before the English existed; then staff rewrote one heading and one title.
+    Campaign.objects.update(title_en=None, lead_en="Our own English lead")
+    seeded.sections.update(heading_en=None)
+    seeded.sections.filter(order=10).update(heading_ja="スタッフが書いた見出し")
+
+    assert seed.load() == 0
+
+    seeded.refresh_from_db()
+    assert seeded.title_en.startswith("Become a Monthly Supporter")
+    assert seeded.lead_en == "Our own English lead"
+    headings = dict(seeded.sections.values_list("order", "heading_en"))
+    assert headings[0] == "Society can change, one “small understanding” at a time"
+    assert headings[10] is None

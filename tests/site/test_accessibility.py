@@ -33,7 +33,7 @@ CONFIRM = {"": "ご寄付の内容の確認", "/en": "Confirm your donation"}
 @pytest.fixture
 def site(live_server, settings):
     settings.SITE_URL = live_server.url
-    seed.load()
+    seed.load()  # kept: the subject is the pages as shipped, with the seed staff start from
     return live_server.url
 
 

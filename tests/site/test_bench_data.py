@@ -6,7 +6,7 @@ from donations.models import CampaignProgress, Donation, Payment
 from testimonials.models import SupportMessage
 
 
-def test_bench_data_writes_a_mixed_ledger_with_exact_counters(seeded):
+def test_bench_data_writes_a_mixed_ledger_with_exact_counters(campaign):
     donations_before = Donation.objects.count()
 
     call_command("bench_data", payments=400)
@@ -19,7 +19,7 @@ def test_bench_data_writes_a_mixed_ledger_with_exact_counters(seeded):
     assert Payment.objects.filter(donation__in=added, refunded_amount__gt=0).exists()
     assert Payment.objects.filter(donation__in=added, disputed=True).exists()
     assert SupportMessage.objects.approved().filter(display_name__startswith="Bench").count() == 20
-    stored = CampaignProgress.objects.get(pk=seeded.pk).as_dict()
-    assert stored == CampaignProgress.from_ledger(seeded.pk).as_dict()
+    stored = CampaignProgress.objects.get(pk=campaign.pk).as_dict()
+    assert stored == CampaignProgress.from_ledger(campaign.pk).as_dict()
     assert stored["monthly_supporters"] > 1
     call_command("recount_progress", "--check")  # exits non-zero on a mismatch

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.SITE_URL = live_server.url
-    seed.load()
+    seed.load()  # kept: the subject is the pages as shipped, with the seed staff start from
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()
     # Script errors and CSP violations; a 400 for a redisplayed form is not one.

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from donations.models import Donation
 from tests.support.fake_stripe import donation_form
+from tests.support.gifts import small_campaign
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 FORM_URLENCODED = "application/x-www-form-urlencoded"
@@ -37,10 +38,10 @@ long_emails = st.integers(min_value=255, max_value=330).map(
 
 
 @pytest.fixture
-def campaign(seeded, settings):
+def campaign(db, settings):
     # Thousands of requests from one address: the limits have their own tests.
     settings.RATELIMIT_ENABLE = False
-    return seeded
+    return small_campaign()
 
 
 def encode(fields: dict) -> bytes:

@@ -9,7 +9,8 @@ from PIL import Image
 
 from programs.models import Program
 from testimonials.models import SupportMessage
-from tests.support.html_checks import PUBLIC_URLS, https_client, page_problems
+from tests.support.html_checks import https_client, page_problems
+from tests.support.personas import SITE_PROGRAMME, SITE_URLS, bilingual_site
 
 
 @pytest.fixture
@@ -17,26 +18,32 @@ def client():
     return https_client()
 
 
-@pytest.mark.parametrize("url", PUBLIC_URLS)
-def test_public_pages_are_valid_and_semantic(client, seeded, url):
+@pytest.fixture
+def site(db):
+    """A published campaign with every kind of public page, in both languages."""
+    return bilingual_site()
+
+
+@pytest.mark.parametrize("url", SITE_URLS)
+def test_public_pages_are_valid_and_semantic(client, site, url):
     response = client.get(url)
 
     assert response.status_code == 200
     assert page_problems(response.content.decode()) == []
 
 
-def test_the_campaign_page_stays_valid_with_messages_and_images(client, seeded, settings, tmp_path):
+def test_the_campaign_page_stays_valid_with_messages_and_images(client, site, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     SupportMessage.objects.create(
-        campaign=seeded,
+        campaign=site,
         display_name="山田",
         body="応援しています\n頑張ってください",
         status=SupportMessage.Status.APPROVED,
     )
-    seeded.hero_image = small_png("hero.png")
-    seeded.hero_image_alt = "交流会で話す参加者"
-    seeded.save()
-    program = Program.objects.get(slug="otonarisan")
+    site.hero_image = small_png("hero.png")
+    site.hero_image_alt = "交流会で話す参加者"
+    site.save()
+    program = Program.objects.get(slug=SITE_PROGRAMME)
     program.body = "## 参加の流れ\n\n説明会のあと、ペアを決めます。"
     program.image = small_png("pair.png")
     program.save()

@@ -18,6 +18,8 @@ from donations.models import CampaignProgress, StripeEvent
 from donations.stripe import recording
 from tests.support import stripe_events
 from tests.support.fake_stripe import donation_form, form_fields
+from tests.support.gifts import counters
+from tests.support.personas import SITE_PROGRAMME, bilingual_site
 from tests.support.site_process import BASE_DIR, SiteProcess, TcpProxy, csrf_cookie
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -46,7 +48,13 @@ def proxy():
 
 
 @pytest.fixture
-def site(seeded, proxy):
+def campaign(db):
+    """A published campaign with its programme and pages, in both languages."""
+    return bilingual_site()
+
+
+@pytest.fixture
+def site(campaign, proxy):
     site = SiteProcess(database_url(proxy.port))
     yield site
     site.stop()
@@ -67,7 +75,7 @@ def signed_event():
     return payload, headers
 
 
-def test_a_database_outage_answers_calm_503s_and_recovers_without_a_restart(site, proxy, seeded):
+def test_a_database_outage_answers_calm_503s_and_recovers_without_a_restart(site, proxy, campaign):
     assert site.get("/").status_code == 200
 
     proxy.cut()
@@ -76,13 +84,13 @@ def test_a_database_outage_answers_calm_503s_and_recovers_without_a_restart(site
         ("/", UNAVAILABLE_JA),
         ("/en/", UNAVAILABLE_EN),
         ("/donate/", UNAVAILABLE_JA),
-        ("/programs/otonarisan/", UNAVAILABLE_JA),
+        (f"/programs/{SITE_PROGRAMME}/", UNAVAILABLE_JA),
     ]:
         response, seconds = timed(lambda path=path: site.get(path))
         assert seconds < CALM_WITHIN_SECONDS, (path, seconds)
         if path in ("/", "/en/") and response.status_code == 200:
             # The campaign page a worker had cached whole needs no database: the last good page.
-            assert seeded.title_ja in response.text or seeded.title_en in response.text
+            assert campaign.title_ja in response.text or campaign.title_en in response.text
             continue
         assert response.status_code == 503, (path, response.text[:500])
         assert text in response.text
@@ -92,7 +100,7 @@ def test_a_database_outage_answers_calm_503s_and_recovers_without_a_restart(site
     payload, headers = signed_event()
     response = site.post("/stripe/webhook/", data=payload.encode(), headers=headers)
     assert response.status_code == 503  # Stripe retries until the event is recorded
-    response = site.post("/donate/confirm/", data=donation_form(seeded))
+    response = site.post("/donate/confirm/", data=donation_form(campaign))
     assert response.status_code == 503
 
     proxy.restore()
@@ -113,7 +121,7 @@ def all_answer(site, payload, headers):
 
 
 @pytest.fixture
-def stripe_site(seeded, proxy, fake_stripe):
+def stripe_site(campaign, proxy, fake_stripe):
     site = SiteProcess(
         database_url(proxy.port),
         STRIPE_SECRET_KEY="sk_test_x",
@@ -124,7 +132,7 @@ def stripe_site(seeded, proxy, fake_stripe):
 
 
 def test_the_site_answers_while_checkouts_wait_on_a_hanging_stripe(
-    stripe_site, fake_stripe, seeded
+    stripe_site, fake_stripe, campaign
 ):
     # More donors waiting on Stripe at once than the Dockerfile starts worker processes.
     waiting = 4
@@ -133,7 +141,7 @@ def test_the_site_answers_while_checkouts_wait_on_a_hanging_stripe(
 
     def donor(n):
         confirm = stripe_site.post(
-            "/donate/confirm/", data=donation_form(seeded, donor_email=f"d{n}@example.jp")
+            "/donate/confirm/", data=donation_form(campaign, donor_email=f"d{n}@example.jp")
         )
         fields = form_fields(confirm, "/donate/pay/")
         cookie = {"Cookie": f"csrftoken={csrf_cookie(confirm)}"}
@@ -157,10 +165,11 @@ def test_the_site_answers_while_checkouts_wait_on_a_hanging_stripe(
 
 
 def test_the_event_worker_waits_out_a_database_outage_and_then_applies_what_was_recorded(
-    seeded, proxy
+    campaign, proxy
 ):
-    before = CampaignProgress.objects.get(pk=seeded.pk).onetime_raised
-    donation = stripe_events.pending(seeded, amount=7000)
+    before = counters(campaign)["onetime_raised"]
+    assert before == 0
+    donation = stripe_events.pending(campaign, amount=7000)
     session = stripe_events.checkout_session(donation)
     evt = stripe_events.event("checkout.session.completed", session)
     assert recording.record_event(evt)  # what the webhook did before the outage
@@ -182,7 +191,7 @@ def test_the_event_worker_waits_out_a_database_outage_and_then_applies_what_was_
         while StripeEvent.objects.queued().exists():
             assert time.monotonic() < deadline, "the event worker did not recover"
             time.sleep(0.2)
-        assert CampaignProgress.objects.get(pk=seeded.pk).onetime_raised == before + 7000
+        assert CampaignProgress.objects.get(pk=campaign.pk).onetime_raised == before + 7000
     finally:
         worker.terminate()  # a deploy: it stops cleanly between batches
         _, errors = worker.communicate(timeout=30)

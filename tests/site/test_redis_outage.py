@@ -22,11 +22,18 @@ from jii_campaign import cache_outage, ratelimits
 from testimonials.models import SupportMessage
 from tests.support import stripe_events as se
 from tests.support.fake_stripe import donation_form
+from tests.support.gifts import giving_campaign
 from tests.support.html_checks import https_client
 from tests.support.site_process import BASE_DIR, SiteProcess, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 UNAVAILABLE = "Shared cache (Redis) unavailable"
+
+
+@pytest.fixture
+def campaign(db):
+    """A small published campaign whose form offers 3,000 and 10,000 yen."""
+    return giving_campaign()
 
 
 class RedisServer:
@@ -87,13 +94,13 @@ def raised_shown(html):
     return int(figures.split("<dd>¥")[1].split("</dd>")[0].replace(",", ""))
 
 
-def test_a_change_made_while_redis_was_down_shows_once_it_is_back(own_redis, seeded):
+def test_a_change_made_while_redis_was_down_shows_once_it_is_back(own_redis, campaign):
     client = https_client()
     before = raised_shown(client.get("/").content.decode())
     raised_shown(client.get("/").content.decode())  # served from Redis now
 
     own_redis.stop()
-    donation = se.pending(seeded, amount=7000)
+    donation = se.pending(campaign, amount=7000)
     response = se.post_event(
         client, se.event("checkout.session.completed", se.checkout_session(donation))
     )
@@ -114,24 +121,24 @@ def frozen_window(monkeypatch):
 
 
 def test_while_redis_is_down_pages_webhooks_limits_and_the_admin_work(
-    own_redis, seeded, staff_client, settings, caplog, frozen_window
+    own_redis, campaign, staff_client, settings, caplog, frozen_window
 ):
     client = https_client()
     before = raised_shown(client.get("/").content.decode())
-    message = SupportMessage.objects.create(campaign=seeded, display_name="隣人", body="応援")
+    message = SupportMessage.objects.create(campaign=campaign, display_name="隣人", body="応援")
     own_redis.stop()
     caplog.set_level(logging.WARNING, logger="jii_campaign.cache_outage")
 
     for path in ["/", "/en/", "/", "/donate/"]:
         response = client.get(path)
         assert response.status_code == 200, path
-    donation = se.pending(seeded, amount=4000)
+    donation = se.pending(campaign, amount=4000)
     evt = se.event("checkout.session.completed", se.checkout_session(donation))
     assert se.post_event(client, evt).status_code == 200
     assert raised_shown(client.get("/").content.decode()) == before + 4000
     # The admin: its pages and an action that changes a public page.
     assert staff_client.get(reverse("admin:index")).status_code == 200
-    dashboard = reverse("admin:donations_dashboard", args=[seeded.pk])
+    dashboard = reverse("admin:donations_dashboard", args=[campaign.pk])
     assert staff_client.get(dashboard).status_code == 200
     response = staff_client.post(
         reverse("admin:testimonials_supportmessage_changelist"),
@@ -142,7 +149,7 @@ def test_while_redis_is_down_pages_webhooks_limits_and_the_admin_work(
     # Limits still hold, counted by this process.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "donate_confirm": {"ip": "3/10m"}}
     statuses = [
-        client.post("/donate/confirm/", donation_form(seeded)).status_code for _ in range(4)
+        client.post("/donate/confirm/", donation_form(campaign)).status_code for _ in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
 
@@ -154,7 +161,7 @@ def test_while_redis_is_down_pages_webhooks_limits_and_the_admin_work(
     assert raised_shown(client.get("/").content.decode()) == before + 4000
     assert "Shared cache (Redis) reachable again" in caplog.text
     # Back to counting in Redis: a fresh count there.
-    assert client.post("/donate/confirm/", donation_form(seeded)).status_code == 200
+    assert client.post("/donate/confirm/", donation_form(campaign)).status_code == 200
 
 
 def postgres_url():
@@ -163,7 +170,7 @@ def postgres_url():
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL")
-def test_gunicorn_and_the_event_worker_ride_out_a_redis_outage(redis_server, seeded, tmp_path):
+def test_gunicorn_and_the_event_worker_ride_out_a_redis_outage(redis_server, campaign, tmp_path):
     site = SiteProcess(postgres_url(), REDIS_URL=redis_server.url)
     worker_log = tmp_path / "events.log"
     with worker_log.open("a") as log:
@@ -180,7 +187,7 @@ def test_gunicorn_and_the_event_worker_ride_out_a_redis_outage(redis_server, see
 
         statuses = [site.get(path).status_code for path in ["/", "/en/", "/donate/"] * 8]
         assert set(statuses) == {200}
-        donation = se.pending(seeded, amount=6000)
+        donation = se.pending(campaign, amount=6000)
         evt = se.event("checkout.session.completed", se.checkout_session(donation))
         assert se.post_over_http(site.url + se.WEBHOOK_PATH, evt) == 200
         deadline = time.monotonic() + 30

@@ -11,9 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_stripe import donation_form
-from tests.support.html_checks import PUBLIC_URLS, https_client
+from tests.support.html_checks import https_client
+from tests.support.personas import SITE_URLS as PUBLIC_URLS
+from tests.support.personas import bilingual_site
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def campaign(db):
+    """A published campaign with every kind of public page, in both languages."""
+    return bilingual_site()
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
@@ -100,7 +108,7 @@ def client():
     return https_client()
 
 
-def test_the_campaign_page_allows_only_its_own_scripts(client, seeded):
+def test_the_campaign_page_allows_only_its_own_scripts(client, campaign):
     response = client.get("/")
 
     policy = dict(
@@ -114,7 +122,7 @@ def test_the_campaign_page_allows_only_its_own_scripts(client, seeded):
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)
-def test_public_pages_run_only_code_from_our_files(client, seeded, url):
+def test_public_pages_run_only_code_from_our_files(client, campaign, url):
     html = client.get(url).content.decode()
 
     # No page has inline code (the policy would let it run only with the page's nonce), nor
@@ -135,7 +143,7 @@ EVERY_PUBLIC_PAGE = [
 
 
 @pytest.mark.parametrize("url", EVERY_PUBLIC_PAGE)
-def test_every_public_page_sends_the_security_headers(client, seeded, url, settings):
+def test_every_public_page_sends_the_security_headers(client, campaign, url, settings):
     assert settings.DEBUG is False  # the test run uses the production settings
 
     response = client.get(url)
@@ -155,9 +163,9 @@ def test_every_public_page_sends_the_security_headers(client, seeded, url, setti
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-def test_every_cookie_is_secure_and_hidden_from_scripts(client, seeded, django_user_model):
+def test_every_cookie_is_secure_and_hidden_from_scripts(client, campaign, django_user_model):
     django_user_model.objects.create_superuser("staff", "staff@example.org", "right-pass")
-    client.post("/donate/confirm/", donation_form(seeded))  # the CSRF cookie of the pay step
+    client.post("/donate/confirm/", donation_form(campaign))  # the CSRF cookie of the pay step
     client.get("/donate/manage/")
     client.post("/admin/login/", {"username": "staff", "password": "right-pass", "next": "/admin/"})
 

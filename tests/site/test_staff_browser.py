@@ -13,7 +13,7 @@ SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 
 @pytest.fixture
-def staff_page(browser, live_server, seeded, django_user_model):
+def staff_page(browser, live_server, campaign, django_user_model):
     staff = django_user_model.objects.create_superuser(
         "staff", "s@example.org", "pw-for-tests-only"
     )
@@ -40,9 +40,9 @@ def shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def test_the_donations_list_shows_its_key_columns_at_1280_px(staff_page, seeded):
+def test_the_donations_list_shows_its_key_columns_at_1280_px(staff_page, campaign):
     Donation.record_offline(
-        campaign=seeded,
+        campaign=campaign,
         frequency="monthly",
         amount=123_456,
         donor_name="とても長い名前の寄付者さま・株式会社サンプル商事 代表取締役",
@@ -65,8 +65,8 @@ def test_the_donations_list_shows_its_key_columns_at_1280_px(staff_page, seeded)
     assert width <= 1280
 
 
-def test_the_dashboard_draws_its_charts_without_csp_errors(staff_page, seeded):
-    staff_page.goto(f"/admin/donations/donation/dashboard/{seeded.pk}/")
+def test_the_dashboard_draws_its_charts_without_csp_errors(staff_page, campaign):
+    staff_page.goto(f"/admin/donations/donation/dashboard/{campaign.pk}/")
     shot(staff_page, "dashboard-1280")
 
     assert staff_page.locator(".chart svg rect").count() == 42

@@ -94,3 +94,45 @@ def a_section(campaign, kind, order=0) -> CampaignSection:
     return CampaignSection.objects.create(
         campaign=campaign, order=order, kind=kind, heading=f"{kind} heading", heading_en=f"{kind}"
     )
+
+
+# --- seedless-site: a site written in both languages, and the public pages it has ---
+
+JAPANESE_MARK = "日本語："
+
+
+def bilingual_site() -> Campaign:
+    """`english_site()` with every translated field also written in Japanese (the English text
+    after `JAPANESE_MARK`), so a page shows which language's text it took."""
+    from modeltranslation.translator import translator
+
+    campaign = english_site()
+    for model in translator.get_registered_models():
+        fields = translator.get_options_for_model(model).fields
+        for row in model.objects.all():
+            for field in fields:
+                english = getattr(row, f"{field}_en")
+                if english:
+                    setattr(row, f"{field}_ja", f"{JAPANESE_MARK}{english}")
+            row.save()
+    return Campaign.objects.get(pk=campaign.pk)
+
+
+SITE_PROGRAMME = "neighbours"
+SITE_URLS = [
+    "/",
+    "/en/",
+    f"/programs/{SITE_PROGRAMME}/",
+    f"/en/programs/{SITE_PROGRAMME}/",
+    "/testimonials/participants/",
+    "/testimonials/volunteers/",
+    "/campaigns/english/messages/",
+    *(f"/pages/{slug}/" for slug in InfoPage.REQUIRED_SLUGS),
+]
+
+
+def with_sections(campaign: Campaign, *kinds: str) -> Campaign:
+    """The campaign with one section of each kind given, in that order (headed with its kind)."""
+    for order, kind in enumerate(kinds):
+        CampaignSection.objects.create(campaign=campaign, order=order, kind=kind, heading=kind)
+    return campaign
