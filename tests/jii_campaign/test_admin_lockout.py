@@ -2,8 +2,6 @@
 even with the right password; staff can unlock; the admin's address is configurable."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
 
+from tests.support.site_process import manage
 from tests.support.staff_personas import signed_in
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -98,12 +97,4 @@ def test_the_admin_path_comes_from_the_environment(value, expected):
     if value:
         environment["ADMIN_PATH"] = value
     code = "from django.urls import reverse; print(reverse('admin:index'))"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+    assert manage("shell", "-c", code, env=environment).strip().splitlines()[-1] == expected

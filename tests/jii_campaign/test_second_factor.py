@@ -4,8 +4,6 @@ app. 事務局 is not asked. Wrong codes end in django-axes' lockout like wrong 
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,7 +12,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.support.site_process import BASE_DIR
+from tests.support.site_process import manage
 from tests.support.staff_personas import ACCOUNTS, SECRETARIAT, authenticator, current_code, member
 
 pytestmark = pytest.mark.django_db
@@ -155,12 +153,4 @@ def test_the_second_factor_lives_under_the_admin_path(value, expected):
     if value:
         environment["ADMIN_PATH"] = value
     code = "from django.urls import reverse; print(reverse('second_factor_verify'))"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+    assert manage("shell", "-c", code, env=environment).strip().splitlines()[-1] == expected
