@@ -272,28 +272,46 @@ def impact_of(donation: Donation):
     return donation.campaign.tiers.filter(amount__lte=donation.amount).order_by("-amount").first()
 
 
-@task()
-def send_welcome(donation_id: int, attempt: int = 1):
+def _mail_once(task_function, donation_id, *args, attempt, template, due, context, mark):
+    """A once-only mail about a monthly gift. The donation's row stays locked from the check to
+    the mark, so a duplicated task waits, then finds it sent; `due(donation)` says whether it is
+    still wanted, `context(donation)` what the template needs, `mark(donation)` records it."""
     with transaction.atomic():
         donation = (
             Donation.objects.select_for_update(of=("self",))
             .select_related("campaign")
             .get(pk=donation_id)
         )
-        if donation.welcome_sent_at or not donation.mail_allowed():
+        if not donation.mail_allowed() or not due(donation):
             return
         _in_mail_language(donation)
-        tier = impact_of(donation)
-        with translation.override(donation.locale):
-            impact = tier.impact if tier else ""  # a translated field, in the mail's language
-        context = {"impact": impact, "manage_url": manage_links.manage_url(donation)}
         try:
-            _send("welcome", donation, context)
+            _send(template, donation, context(donation))
         except Exception:
-            log.exception("Welcome for donation %s not sent", donation_id)
-            _retry_later(send_welcome, donation_id, attempt=attempt)
+            log.exception("The %s mail of donation %s not sent", template, donation_id)
+            _retry_later(task_function, donation_id, *args, attempt=attempt)
             return
-        donation.mark_welcome_sent()
+        mark(donation)
+
+
+def _welcome_context(donation):
+    tier = impact_of(donation)
+    with translation.override(donation.locale):
+        impact = tier.impact if tier else ""  # a translated field, in the mail's language
+    return {"impact": impact, "manage_url": manage_links.manage_url(donation)}
+
+
+@task()
+def send_welcome(donation_id: int, attempt: int = 1):
+    _mail_once(
+        send_welcome,
+        donation_id,
+        attempt=attempt,
+        template="welcome",
+        due=lambda donation: not donation.welcome_sent_at,
+        context=_welcome_context,
+        mark=Donation.mark_welcome_sent,
+    )
 
 
 @task()
@@ -330,46 +348,35 @@ def send_retry_reminder(payment_id: int, due: str, attempt: int = 1):
 
 @task()
 def send_goodbye(donation_id: int, attempt: int = 1):
-    with transaction.atomic():
-        donation = (
-            Donation.objects.select_for_update(of=("self",))
-            .select_related("campaign")
-            .get(pk=donation_id)
-        )
-        if donation.goodbye_sent_at or not donation.mail_allowed():
-            return
-        if donation.status not in (Donation.Status.PAST_DUE, Donation.Status.CANCELED):
-            return  # paid after all (an unpaid subscription's invoice can still be paid)
-        _in_mail_language(donation)
-        try:
-            _send("goodbye", donation, {"give_again_url": give_again_url(donation)})
-        except Exception:
-            log.exception("Goodbye for donation %s not sent", donation_id)
-            _retry_later(send_goodbye, donation_id, attempt=attempt)
-            return
-        donation.mark_goodbye_sent()
+    _mail_once(
+        send_goodbye,
+        donation_id,
+        attempt=attempt,
+        template="goodbye",
+        # Not if it was paid after all (an unpaid subscription's invoice can still be paid).
+        due=lambda donation: (
+            not donation.goodbye_sent_at
+            and donation.status in (Donation.Status.PAST_DUE, Donation.Status.CANCELED)
+        ),
+        context=lambda donation: {"give_again_url": give_again_url(donation)},
+        mark=Donation.mark_goodbye_sent,
+    )
 
 
 @task()
 def send_card_expiry_reminder(donation_id: int, card_key: str, attempt: int = 1):
-    with transaction.atomic():
-        donation = (
-            Donation.objects.select_for_update(of=("self",))
-            .select_related("campaign")
-            .get(pk=donation_id)
-        )
-        if donation.card_expiry_reminded_for == card_key or not donation.mail_allowed():
-            return
-        if donation.card_key() != card_key:  # a new card came in since: nothing to remind
-            return
-        if donation.status != Donation.Status.ACTIVE:
-            return
-        _in_mail_language(donation)
-        context = {"card_update_url": manage_links.card_update_url(donation)}
-        try:
-            _send("card_expiring", donation, context)
-        except Exception:
-            log.exception("Card expiry reminder for donation %s not sent", donation_id)
-            _retry_later(send_card_expiry_reminder, donation_id, card_key, attempt=attempt)
-            return
-        donation.mark_card_expiry_reminded(card_key)
+    _mail_once(
+        send_card_expiry_reminder,
+        donation_id,
+        card_key,
+        attempt=attempt,
+        template="card_expiring",
+        # Not once reminded, nor when a new card came in since, nor for a gift that ended.
+        due=lambda donation: (
+            donation.card_expiry_reminded_for != card_key
+            and donation.card_key() == card_key
+            and donation.status == Donation.Status.ACTIVE
+        ),
+        context=lambda donation: {"card_update_url": manage_links.card_update_url(donation)},
+        mark=lambda donation: donation.mark_card_expiry_reminded(card_key),
+    )
