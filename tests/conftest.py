@@ -65,6 +65,15 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def needs_postgresql():
+    """Row locks, advisory locks and other processes sharing the database are PostgreSQL's:
+    without it such a test fails (run scripts/test), never skips."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "needs PostgreSQL: run scripts/test"
+
+
+@pytest.fixture
 def campaign(db):
     """One small published campaign made for the test alone (tests/support/gifts.py): what
     most tests need instead of the seed. A module may define its own."""

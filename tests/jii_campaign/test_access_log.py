@@ -14,7 +14,7 @@ from tests.support.site_process import SiteProcess
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL"),
+    pytest.mark.usefixtures("needs_postgresql"),
 ]
 
 

@@ -30,9 +30,8 @@ CALM_WITHIN_SECONDS = 3
 
 
 @pytest.fixture(autouse=True)
-def _postgresql():
-    # The outages are PostgreSQL's (a proxy in front of its port): a failure elsewhere, not a skip.
-    assert connection.vendor == "postgresql", "needs PostgreSQL: run scripts/test"
+def _postgresql(needs_postgresql):
+    """The outages are PostgreSQL's (a proxy in front of its port)."""
 
 
 def database_url(port):

@@ -169,7 +169,7 @@ def postgres_url():
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL")
+@pytest.mark.usefixtures("needs_postgresql")
 def test_gunicorn_and_the_event_worker_ride_out_a_redis_outage(redis_server, campaign, tmp_path):
     site = SiteProcess(postgres_url(), REDIS_URL=redis_server.url)
     worker_log = tmp_path / "events.log"

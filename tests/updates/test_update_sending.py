@@ -85,9 +85,7 @@ def test_a_worker_that_dies_halfway_then_runs_again_mails_each_person_once(
     assert set(report.deliveries.values_list("status", flat=True)) == {Delivery.Status.SENT}
 
 
-def test_two_workers_at_once_mail_each_person_once(ten_supporters, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+def test_two_workers_at_once_mail_each_person_once(ten_supporters, settings, needs_postgresql):
     campaign, emails = ten_supporters
     report = update(campaign)
     sending.queue(report, Update.Audience.CONSENTING)
