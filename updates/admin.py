@@ -2,10 +2,8 @@
 permission (donations/staff/roles.py): 事務局 writes and sends; the recipients' addresses are
 listed only to staff who may see donors (`updates.view_delivery`), each opening logged."""
 
-from functools import wraps
-
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -28,16 +26,6 @@ SEND = "updates.send_update"
 LANGUAGES = ("ja", "en")
 
 
-def requires(permission, view):
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not request.user.has_perm(permission):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return checked
-
-
 @admin.register(Update)
 class UpdateAdmin(TranslatedAdmin):
     list_display = ["title", "campaign", "published_at", "sent_at", "audience"]
@@ -49,7 +37,9 @@ class UpdateAdmin(TranslatedAdmin):
 
     def get_urls(self):
         def wrap(permission, view):
-            return self.admin_site.admin_view(requires(permission, view))
+            # 403 for staff without the permission, as the admin's own pages answer.
+            checked = permission_required(permission, raise_exception=True)(view)
+            return self.admin_site.admin_view(checked)
 
         return [
             path(

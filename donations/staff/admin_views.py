@@ -2,10 +2,8 @@
 receipts). Views stay thin: the figures come from donations/staff/dashboard.py. Each page checks its
 own permission (donations/staff/roles.py) and refuses others with 403, as the admin does."""
 
-from functools import wraps
-
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,24 +25,14 @@ RECEIPTS = "donations.download_receipts"
 ANONYMIZE = "donations.anonymize_donor"
 
 
-def requires(permission, view):
-    """The view, for staff who hold `permission`; 403 for other staff."""
-
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not request.user.has_perm(permission):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return checked
-
-
 class StaffViews:
     """A mixin of DonationAdmin: its extra URLs, behind the admin's login and permissions."""
 
     def get_urls(self):
         def wrap(permission, view):
-            return self.admin_site.admin_view(requires(permission, view))
+            # 403 for staff without the permission, as the admin's own pages answer.
+            checked = permission_required(permission, raise_exception=True)(view)
+            return self.admin_site.admin_view(checked)
 
         return [
             path(
