@@ -45,15 +45,20 @@ def _donor_emails(**conditions):
     )
 
 
-def language_of(email: str) -> str:
-    """The supporter's chosen language, else the language of their last gift, else Japanese."""
-    preference = SupporterPreference.objects.filter(email=email.lower()).first()
-    if preference and preference.language:
-        return preference.language
-    last = (
-        Donation.objects.filter(donor_email__iexact=email)
-        .order_by("-created_at", "-id")
-        .values_list("locale", flat=True)
-        .first()
+def languages_of(emails) -> dict[str, str]:
+    """Each lower-cased address's language of e-mails: the one chosen, else that of the last
+    gift, else Japanese. Two queries, whatever the number of addresses."""
+    chosen = dict(
+        SupporterPreference.objects.filter(email__in=emails)
+        .exclude(language="")
+        .values_list("email", "language")
     )
-    return last or "ja"
+    last_gift = {}
+    for email, locale in (
+        Donation.objects.annotate(address=Lower("donor_email"))
+        .filter(address__in=[email for email in emails if email not in chosen])
+        .order_by("address", "-created_at", "-id")
+        .values_list("address", "locale")
+    ):
+        last_gift.setdefault(email, locale)
+    return {email: chosen.get(email) or last_gift.get(email) or "ja" for email in emails}

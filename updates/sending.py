@@ -44,9 +44,10 @@ def queue(update: Update, audience: str) -> int:
         if update.sent_at:
             raise AlreadySent
         recipients = audiences.recipients(audience, update.campaign)
+        languages = audiences.languages_of(recipients)
         Delivery.objects.bulk_create(
             [
-                Delivery(update=update, email=email, language=audiences.language_of(email))
+                Delivery(update=update, email=email, language=languages[email])
                 for email in recipients
             ],
             ignore_conflicts=True,

@@ -6,7 +6,7 @@ import pytest
 from donations.models import Donation
 from tests.support.gifts import small_campaign
 from tests.support.update_factories import supporter
-from updates.audiences import language_of, recipients
+from updates.audiences import languages_of, recipients
 from updates.models import Update
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,8 @@ def test_language_is_the_chosen_one_else_the_last_gifts(campaigns):
     supporter("gave@example.jp", first, locale="ja")
     supporter("gave@example.jp", second, locale="en")
 
-    assert language_of("chose@example.jp") == "en"
-    assert language_of("gave@example.jp") == "en"
-    assert language_of("nobody@example.jp") == "ja"
+    assert languages_of(["chose@example.jp", "gave@example.jp", "nobody@example.jp"]) == {
+        "chose@example.jp": "en",
+        "gave@example.jp": "en",
+        "nobody@example.jp": "ja",
+    }
