@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from donations.models import SupporterPreference
@@ -121,11 +121,12 @@ def send_batch(update_id: int) -> int:
 def next_run(update_id: int):
     """When the next batch is due, or None when nothing is left queued."""
     waiting = Delivery.objects.filter(update_id=update_id, status=Delivery.Status.QUEUED)
-    earliest = waiting.order_by("next_attempt_at").values_list("next_attempt_at", flat=True)
-    if not waiting.exists():
+    # A row with no next attempt is due now: it comes first (PostgreSQL sorts NULLs last).
+    earliest = waiting.order_by(F("next_attempt_at").asc(nulls_first=True))
+    first = list(earliest.values_list("next_attempt_at", flat=True)[:1])
+    if not first:
         return None
-    first_due = earliest.first() or timezone.now()
-    return max(first_due, timezone.now() + BATCH_INTERVAL)
+    return max(first[0] or timezone.now(), timezone.now() + BATCH_INTERVAL)
 
 
 def stop_mail(email: str, reason: str):

@@ -4,6 +4,7 @@ unsubscribed or bounced since is skipped; a failed send is retried later and sta
 recipient's status."""
 
 import collections
+import datetime
 import io
 import smtplib
 import threading
@@ -14,6 +15,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.support.fake_stripe import run_task_worker
@@ -181,3 +183,14 @@ def test_a_failed_send_waits_and_is_retried_and_staff_see_it(settings):
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT
     assert received() == {"person@example.jp": 1}
+
+
+def test_one_address_waiting_hours_for_a_retry_holds_up_no_one_else():
+    report = update(small_campaign())
+    retry_at = timezone.now() + datetime.timedelta(hours=6)
+    Delivery.objects.create(update=report, email="bounced@example.jp", next_attempt_at=retry_at)
+    Delivery.objects.create(update=report, email="waiting@example.jp")  # due now
+
+    due = sending.next_run(report.pk)
+
+    assert due <= timezone.now() + sending.BATCH_INTERVAL
