@@ -4,7 +4,7 @@ listed only to staff who may see donors (`updates.view_delivery`), each opening 
 
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -143,6 +143,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "mail_stopped",
     ]
     list_filter = ["status", "update"]
+    list_select_related = ["update"]
     search_fields = ["email"]
 
     def has_add_permission(self, request):
@@ -154,11 +155,22 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Whether mail to each address was stopped, in the list's own query (not one per row).
+        preference = SupporterPreference.objects.filter(email=OuterRef("email"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                stopped_at=Subquery(preference.values("mail_stopped_at")[:1]),
+                stopped_reason=Subquery(preference.values("mail_stopped_reason")[:1]),
+            )
+        )
+
     @admin.display(description=_("Mail stopped"))
     def mail_stopped(self, obj):
-        preference = SupporterPreference.objects.filter(email=obj.email).first()
-        if preference and preference.mail_stopped_at:
-            return f"{preference.mail_stopped_reason} ({preference.mail_stopped_at:%Y-%m-%d})"
+        if obj.stopped_at:
+            return f"{obj.stopped_reason} ({obj.stopped_at:%Y-%m-%d})"
         return ""
 
     def changelist_view(self, request, extra_context=None):

@@ -97,3 +97,35 @@ def test_nothing_is_sent_while_the_organisations_address_is_missing(report):
 
     assert "住所" in page and 'name="audience"' not in page
     assert mail.outbox == [] and not report.deliveries.exists()
+
+
+def test_the_recipients_list_shows_whose_mail_was_stopped_and_why(report):
+    from donations.models import SupporterPreference
+    from updates import sending
+
+    for email in ["hanako@example.jp", "ken@example.jp"]:
+        Delivery.objects.create(update=report, email=email, language="ja")
+    sending.stop_mail("ken@example.jp", "Bounced (Postmark)")
+    stopped_on = SupporterPreference.objects.get(email="ken@example.jp").mail_stopped_at
+
+    listing = signed_in(member("kaikei", ACCOUNTS)).get("/admin/updates/delivery/")
+
+    assert f"Bounced (Postmark) ({stopped_on:%Y-%m-%d})" in listing.content.decode()
+
+
+def test_the_recipients_list_asks_the_database_as_often_for_ten_as_for_two(report):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = signed_in(member("kaikei", ACCOUNTS))
+    staff.get("/admin/updates/delivery/")  # what a first visit caches (content types...)
+
+    def queries_for(count):
+        Delivery.objects.all().delete()
+        for n in range(count):
+            Delivery.objects.create(update=report, email=f"p{n}@example.jp", language="ja")
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get("/admin/updates/delivery/").status_code == 200
+        return len(queries)
+
+    assert queries_for(10) == queries_for(2)
