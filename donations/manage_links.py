@@ -12,9 +12,13 @@ MAX_AGE = 60 * 60 * 24 * 14  # two weeks; the manage page sends a fresh link any
 
 
 def manage_url(donation) -> str:
+    return _signed_url(donation, "donations:manage_open")
+
+
+def _signed_url(donation, view_name) -> str:
     token = signing.TimestampSigner(salt=SALT).sign(str(donation.pk))
     with override(donation.locale):
-        path = reverse("donations:manage_open")
+        path = reverse(view_name)
     # In the query string, not the path: access logs record paths without their queries, and
     # the token opens a donor's billing portal for 14 days.
     return f"{settings.SITE_URL}{path}?{urlencode({'token': token})}"
@@ -31,7 +35,4 @@ def donation_id_from(token: str) -> int | None:
 def card_update_url(donation) -> str:
     """The one-click link of a failed-payment notice: the same signed token, opening the
     customer portal straight on the card update (giving/card_update_views.py)."""
-    token = signing.TimestampSigner(salt=SALT).sign(str(donation.pk))
-    with override(donation.locale):
-        path = reverse("donations:card_update")
-    return f"{settings.SITE_URL}{path}?{urlencode({'token': token})}"
+    return _signed_url(donation, "donations:card_update")

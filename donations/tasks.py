@@ -116,7 +116,7 @@ def send_failure_notice(payment_id: int, attempt: int = 1):
         return
     if not donation.mail_allowed():  # supporters who stay: a stopped address gets nothing
         return
-    donation.locale = donation.mail_language()
+    _in_mail_language(donation)
     try:
         _send(
             "payment_failed",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from donations import tasks
 from donations.models import Donation
-from donations.stripe import gateway
+from donations.stripe import gateway, lookup
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,4 @@ def _read_card(donation):
     except gateway.GatewayUnavailable:
         log.warning("The card of donation %s could not be read", donation.pk)
         return
-    card = (method or {}).get("card") or {}
-    if method and card.get("exp_month") and card.get("exp_year"):
-        donation.note_card(
-            payment_method_id=method["id"],
-            exp_month=card["exp_month"],
-            exp_year=card["exp_year"],
-        )
+    lookup.note_card(donation, method)

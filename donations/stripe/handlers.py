@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from donations import tasks
 from donations.models import DisputeStatus, Donation, Payment, Refund, StripeEvent
-from donations.stripe import gateway
+from donations.stripe import gateway, lookup
 from donations.stripe.lookup import find_donation, find_payment, stripe_id
 from donations.stripe.recording import DISPUTE_EVENTS, REFUND_AND_DISPUTE, REFUND_EVENTS
 from jii_campaign.locking import lock_stripe_objects
@@ -268,14 +268,7 @@ def _learn_decline(payment, invoice_id):
     if not error:
         return
     payment.note_failure_code(error.get("decline_code") or error.get("code") or "")
-    method = error.get("payment_method") or {}
-    card = method.get("card") or {}
-    if method.get("id") and card.get("exp_month") and card.get("exp_year"):
-        payment.donation.note_card(
-            payment_method_id=method["id"],
-            exp_month=card["exp_month"],
-            exp_year=card["exp_year"],
-        )
+    lookup.note_card(payment.donation, error.get("payment_method"))
 
 
 def say_goodbye_if_unpaid(donation, subscription):

@@ -41,3 +41,15 @@ def find_payment(charge_id, payment_intent_id) -> Payment | None:
 def stripe_id(value):
     """Stripe sends either an id or, when expanded, the object carrying it."""
     return value.get("id") if isinstance(value, dict) else value
+
+
+def note_card(donation, method: dict | None):
+    """The card a Stripe payment method holds (its id and expiry), noted on the monthly gift;
+    nothing when the method is not a card with an expiry."""
+    card = (method or {}).get("card") or {}
+    if method and method.get("id") and card.get("exp_month") and card.get("exp_year"):
+        donation.note_card(
+            payment_method_id=method["id"],
+            exp_month=card["exp_month"],
+            exp_year=card["exp_year"],
+        )
