@@ -16,6 +16,7 @@ from tests.support import stripe_events as se
 from tests.support.fake_stripe import confirm_and_pay, donation_form, run_task_worker
 from tests.support.gifts import an_organisation, tiers
 from tests.support.stripe_events import pending
+from tests.support.webhook_checks import deliver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,12 +31,6 @@ class FailingOnceBackend(EmailBackend):
             FailingOnceBackend.failures_left -= 1
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return super().send_messages(messages)
-
-
-def deliver(client, event_type, obj, created=None):
-    response = se.post_event(client, se.event(event_type, obj, created=created))
-    assert response.status_code == 200
-    return response
 
 
 def paid_monthly(client, campaign, locale="ja"):

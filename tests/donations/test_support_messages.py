@@ -10,7 +10,7 @@ from testimonials.models import SupportMessage
 from tests.support.fake_stripe import confirm_and_pay, donation_form, form_fields
 from tests.support.gifts import small_campaign, tiers
 from tests.support.html_checks import page_problems
-from tests.support.personas import a_section
+from tests.support.personas import with_sections
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def campaign(db):
     """A small campaign whose page has a messages section and offers ¥3,000."""
     campaign = small_campaign()
-    a_section(campaign, "messages")
+    with_sections(campaign, "messages")
     tiers(campaign, 3_000)
     return campaign
 

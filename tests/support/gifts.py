@@ -10,8 +10,7 @@ from campaigns.models import Campaign
 from donations.models import CampaignProgress
 from tests.support import stripe_events as se
 from tests.support.stripe_events import pending
-
-NOTHING = {"monthly_supporters": 0, "monthly_amount": 0, "onetime_raised": 0}
+from tests.support.webhook_checks import NOTHING, deliver
 
 
 def small_campaign(slug="truth") -> Campaign:
@@ -25,11 +24,6 @@ def small_campaign(slug="truth") -> Campaign:
         ends_on=today + datetime.timedelta(days=30),
         is_published=True,
     )
-
-
-def deliver(client, event_type, obj, created=None):
-    response = se.post_event(client, se.event(event_type, obj, created=created))
-    assert response.status_code == 200, response.content
 
 
 def paid_once(client, campaign, amount=3000):
@@ -46,10 +40,6 @@ def counters(campaign) -> dict:
     call_command("recount_progress", "--check", stdout=open("/dev/null", "w"))  # noqa: SIM115
     row = CampaignProgress.objects.filter(pk=campaign.pk).first()
     return row.as_dict() if row else dict(NOTHING)
-
-
-def raised(amount) -> dict:
-    return {**NOTHING, "onetime_raised": amount}
 
 
 # --- factories the tests use instead of the seed ---------------------------------------------

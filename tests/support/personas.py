@@ -86,17 +86,7 @@ def _english_site() -> Campaign:
     return campaign
 
 
-# --- seedless-donations: content a donation test needs on the campaign page -----------------
-
-
-def a_section(campaign, kind, order=0) -> CampaignSection:
-    """One section of this kind on the campaign page (messages, bank, impact...)."""
-    return CampaignSection.objects.create(
-        campaign=campaign, order=order, kind=kind, heading=f"{kind} heading", heading_en=f"{kind}"
-    )
-
-
-# --- seedless-site: a site written in both languages, and the public pages it has ---
+# --- a site written in both languages, the public pages it has, sections on demand ---
 
 JAPANESE_MARK = "日本語："
 
@@ -134,5 +124,7 @@ SITE_URLS = [
 def with_sections(campaign: Campaign, *kinds: str) -> Campaign:
     """The campaign with one section of each kind given, in that order (headed with its kind)."""
     for order, kind in enumerate(kinds):
-        CampaignSection.objects.create(campaign=campaign, order=order, kind=kind, heading=kind)
+        CampaignSection.objects.create(
+            campaign=campaign, order=order, kind=kind, heading=kind, heading_en=kind
+        )
     return campaign

@@ -36,7 +36,7 @@ def moved(campaign, baseline):
 NOTHING = {"monthly_supporters": 0, "monthly_amount": 0, "onetime_raised": 0}
 
 
-def once_raised(amount):
+def raised(amount):
     return {**NOTHING, "onetime_raised": amount}
 
 

@@ -6,7 +6,7 @@ from donations.models import Donation
 from testimonials.models import SupportMessage
 from tests.support.fake_stripe import donation_form, form_fields
 from tests.support.gifts import small_campaign, tiers
-from tests.support.personas import a_section
+from tests.support.personas import with_sections
 
 RANGE_ERROR = "金額は ¥500 から ¥1,000,000 の間で入力してください。"
 
@@ -204,7 +204,7 @@ def test_an_anonymous_donors_message_reads_anonymous_in_each_readers_language(cl
     client.post(pay["Location"], {"outcome": "pay"})
     message = SupportMessage.objects.get(body="Keep going!")
     message.review(SupportMessage.Status.APPROVED)
-    a_section(campaign, "messages")
+    with_sections(campaign, "messages")
 
     assert (
         '<p class="attribution">匿名 <span class="donor-mark">' in client.get("/").content.decode()

@@ -13,7 +13,8 @@ from tests.support.fake_stripe import (
     donation_form,
     payment_method_configuration,
 )
-from tests.support.gifts import NOTHING, counters, raised, small_campaign
+from tests.support.gifts import NOTHING, counters, small_campaign
+from tests.support.webhook_checks import raised
 
 
 @pytest.fixture

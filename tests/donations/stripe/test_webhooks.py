@@ -23,7 +23,7 @@ from tests.support.webhook_checks import (
     ledger_counters,
     monthly,
     moved,
-    once_raised,
+    raised,
     receipts_queued,
 )
 
@@ -135,7 +135,7 @@ def test_signature_within_five_minutes_is_accepted(client, campaign, baseline):
     response = se.post_event(client, evt, timestamp=int(time.time()) - 240)
 
     assert response.status_code == 200
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,7 @@ def test_duplicate_delivery_is_counted_once(client, campaign, baseline):
     for _ in range(3):
         assert se.post_event(client, evt).status_code == 200
 
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
     assert Payment.objects.filter(donation=donation).count() == 1
     assert receipts_queued() == 1
     assert StripeEvent.objects.filter(event_id=evt["id"]).count() == 1
@@ -195,7 +195,7 @@ def test_replay_signed_later_is_counted_once(client, campaign, baseline):
     response = se.post_event(client, evt)
 
     assert response.status_code == 200
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_two_events_about_the_same_payment_count_it_once(client, campaign, baseline):
@@ -205,7 +205,7 @@ def test_two_events_about_the_same_payment_count_it_once(client, campaign, basel
     deliver(client, "checkout.session.completed", session)
     deliver(client, "checkout.session.async_payment_succeeded", session)
 
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
     assert receipts_queued() == 1
 
 
@@ -220,7 +220,7 @@ def test_a_gift_reported_paid_twice_without_a_payment_intent_counts_once(
 
     assert Payment.objects.filter(donation=donation).count() == 1
     assert receipts_queued() == 1
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_a_gift_recorded_without_stripe_ids_then_paid_through_checkout_counts_once(
@@ -234,7 +234,7 @@ def test_a_gift_recorded_without_stripe_ids_then_paid_through_checkout_counts_on
 
     payment = Payment.objects.get(donation=donation)
     assert payment.stripe_payment_intent_id == session["payment_intent"]
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_konbini_counts_when_paid_at_the_store(client, campaign, baseline):
@@ -253,7 +253,7 @@ def test_konbini_counts_when_paid_at_the_store(client, campaign, baseline):
 
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_konbini_never_paid_counts_nothing(client, campaign, baseline):
@@ -583,7 +583,7 @@ def test_partial_then_full_refund(client, campaign, baseline):
 
     now = int(time.time())
     refunded(1000, now - 60)
-    assert moved(campaign, baseline) == once_raised(4000)
+    assert moved(campaign, baseline) == raised(4000)
     refunded(5000, now)
     assert moved(campaign, baseline) == NOTHING
     refunded(1000, now - 60)  # the partial refund's event again, arriving late
@@ -630,7 +630,7 @@ def test_older_partial_refund_arriving_late_does_not_undo_a_larger_one(client, c
     deliver(client, "charge.refunded", larger, created=now)
     deliver(client, "charge.refunded", smaller, created=now - 60)
 
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_refund_of_an_unknown_charge_is_acknowledged(client, campaign, baseline):
@@ -661,7 +661,7 @@ def test_a_dispute_won_counts_the_money_again(client, campaign, baseline):
     assert moved(campaign, baseline) == NOTHING
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
 
-    assert moved(campaign, baseline) == once_raised(30000)
+    assert moved(campaign, baseline) == raised(30000)
 
 
 def test_a_disputed_gift_says_so_until_the_dispute_is_won(client, campaign, baseline):
@@ -676,7 +676,7 @@ def test_a_disputed_gift_says_so_until_the_dispute_is_won(client, campaign, base
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
-    assert moved(campaign, baseline) == once_raised(30000)
+    assert moved(campaign, baseline) == raised(30000)
 
 
 def test_a_gift_lost_in_a_dispute_says_disputed(client, campaign, baseline):
@@ -698,7 +698,7 @@ def test_a_late_dispute_created_event_does_not_undo_a_win(client, campaign, base
     deliver(client, "charge.dispute.closed", {**dispute, "status": "won"}, created=now)
     deliver(client, "charge.dispute.created", dispute, created=now - 60)
 
-    assert moved(campaign, baseline) == once_raised(30000)
+    assert moved(campaign, baseline) == raised(30000)
     assert ledger_counters(campaign) == counters(campaign)
 
 
@@ -722,7 +722,7 @@ def test_an_inquiry_withdraws_nothing(client, campaign, baseline):
 
     deliver(client, "charge.dispute.created", inquiry)
 
-    assert moved(campaign, baseline) == once_raised(30000)
+    assert moved(campaign, baseline) == raised(30000)
 
 
 def test_refund_after_a_dispute_does_not_count_twice(client, campaign, baseline):
@@ -746,12 +746,12 @@ def test_refund_delivered_before_the_payment_counts_once_it_arrives(client, camp
     deliver(client, "charge.refunded", refund)
     deliver(client, "checkout.session.completed", session)
 
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
     assert Payment.objects.get(donation=donation).refunded_amount == 2000
     donation.refresh_from_db()
     assert donation.status == Donation.Status.SUCCEEDED
     deliver(client, "charge.refunded", refund)  # redelivered: still counted once
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_dispute_delivered_before_the_payment_counts_once_it_arrives(client, campaign, baseline):
@@ -881,9 +881,9 @@ def test_the_webhook_answers_once_the_event_is_recorded_and_the_worker_applies_i
     # Stripe redelivers before the worker got to it: still one event.
     assert se.post_event(client, evt, apply=False).status_code == 200
     assert se.apply_queued() == 1
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
     assert se.post_event(client, evt).status_code == 200  # and once applied
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_a_bug_in_applying_an_event_keeps_it_queued_and_a_retry_applies_it_once_fixed(
@@ -911,13 +911,13 @@ def test_a_bug_in_applying_an_event_keeps_it_queued_and_a_retry_applies_it_once_
     assert (failed.processed_at, failed.attempts, failed.last_error) == (None, 1, "AttributeError")
     assert failed.retry_at > timezone.now()
     # Its half-done work was rolled back; the next event was applied all the same.
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
     monkeypatch.undo()  # the fix is deployed
     assert se.apply_queued() == 0  # not before its pause is over
     StripeEvent.objects.filter(pk=failed.pk).update(retry_at=timezone.now())
     assert se.apply_queued() == 1
-    assert moved(campaign, baseline) == once_raised(6000)
+    assert moved(campaign, baseline) == raised(6000)
     assert se.apply_queued() == 0
 
 
@@ -937,7 +937,7 @@ def test_the_event_worker_command_applies_what_is_queued(client, campaign, basel
     call_command("apply_stripe_events", until_idle=True, stdout=out)
 
     assert "1 Stripe events applied" in out.getvalue()
-    assert moved(campaign, baseline) == once_raised(3000)
+    assert moved(campaign, baseline) == raised(3000)
 
 
 def test_signed_event_the_ledger_cannot_take_gets_400_not_500(client, campaign, baseline):
