@@ -31,8 +31,7 @@ def counted_payments():
 def receipt_name(email, given_name):
     """The name the supporter asked for on receipts (their page's preferences), else the name
     given with the gift."""
-    preference = SupporterPreference.objects.filter(email=(email or "").strip().lower()).first()
-    return (preference and preference.receipt_name) or given_name
+    return SupporterPreference.objects.read(email).receipt_name or given_name
 
 
 def payment_pdf(payment) -> bytes:
@@ -40,7 +39,7 @@ def payment_pdf(payment) -> bytes:
         "number": payment.receipt_number,
         "payments": [payment],
         "total": payment.net_amount,
-        "name": receipt_name(payment.donation.donor_email, payment.donation.donor_name),
+        "name": payment.donation.mail_choices().receipt_name,
         "issued_on": timezone.localtime(payment.paid_at).date(),
     }
     return _pdf(context, payment.donation.locale)

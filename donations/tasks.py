@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from campaigns.payment_methods import KONBINI_EXPIRES_AFTER_DAYS
-from donations import manage_links, receipts
+from donations import manage_links, receipts, thanks_links
 from donations.models import Donation, Payment
 from jii_campaign.models import BankAccount, Organisation
 from jii_campaign.retrying import doubling_pause
@@ -114,9 +114,8 @@ def send_failure_notice(payment_id: int, attempt: int = 1):
     donation = payment.donation
     if payment.failure_notice_sent_at or not donation.donor_email:
         return
-    if not donation.mail_allowed():  # supporters who stay: a stopped address gets nothing
+    if not _for_mail(donation):  # supporters who stay: a stopped address gets nothing
         return
-    _in_mail_language(donation)
     try:
         _send(
             "payment_failed",
@@ -211,9 +210,8 @@ def send_payment_reminder(donation_id: int, attempt: int = 1):
     donation = Donation.objects.select_related("campaign").get(pk=donation_id)
     if donation.status != Donation.Status.AWAITING_PAYMENT or not donation.donor_email:
         return
-    query = f"?session_id={donation.stripe_checkout_session_id}"
     context = {
-        "instructions_url": settings.SITE_URL + reverse("donations:thanks") + query,
+        "instructions_url": thanks_links.thanks_url(donation),
         "expires_on": timezone.localtime(donation.created_at).date()
         + datetime.timedelta(days=KONBINI_EXPIRES_AFTER_DAYS),
     }
@@ -253,11 +251,13 @@ def schedule_card_expiry_reminder(donation: Donation, card_key: str):
         send_card_expiry_reminder.enqueue(donation.pk, card_key)
 
 
-def _in_mail_language(donation: Donation) -> Donation:
-    """The donation, read for a mail: its links and words in the supporter's language of
-    e-mails (the row itself keeps the language they gave in)."""
-    donation.locale = donation.mail_language()
-    return donation
+def _for_mail(donation: Donation) -> bool:
+    """Whether to write to the gift's supporter at all; if so, the donation (in memory: the
+    row keeps the language they gave in) now speaks their language of e-mails. One read of
+    their preferences per mail."""
+    choices = donation.mail_choices()
+    donation.locale = choices.language
+    return choices.allowed
 
 
 def give_again_url(donation: Donation) -> str:
@@ -282,9 +282,8 @@ def _mail_once(task_function, donation_id, *args, attempt, template, due, contex
             .select_related("campaign")
             .get(pk=donation_id)
         )
-        if not donation.mail_allowed() or not due(donation):
+        if not due(donation) or not _for_mail(donation):
             return
-        _in_mail_language(donation)
         try:
             _send(template, donation, context(donation))
         except Exception:
@@ -328,9 +327,8 @@ def send_retry_reminder(payment_id: int, due: str, attempt: int = 1):
         planned = payment.next_payment_attempt and payment.next_payment_attempt.isoformat()
         if payment.reminder_sent_at or planned != due or not payment.still_failing():
             return
-        if not donation.mail_allowed():
+        if not _for_mail(donation):
             return
-        _in_mail_language(donation)
         context = {
             "payment": payment,
             "next_attempt": timezone.localdate(payment.next_payment_attempt),

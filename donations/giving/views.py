@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns.models import Campaign
 from campaigns.payment_methods import DELAYED as DELAYED_METHODS
 from campaigns.payment_methods import PaymentMethod
-from donations import manage_links, tasks
+from donations import manage_links, tasks, thanks_links
 from donations.giving.forms import DonationForm, ManageForm
 from donations.models import Donation
 from donations.stripe import checkout, gateway, local_checkout
@@ -127,11 +127,7 @@ def pay(request):
 
 
 def _thanks_url(donation):
-    if checkout.local_mode():
-        return f"{reverse('donations:thanks')}?token={donation.checkout_token}"
-    if donation.stripe_checkout_session_id:
-        return f"{reverse('donations:thanks')}?session_id={donation.stripe_checkout_session_id}"
-    return reverse("donations:start")
+    return thanks_links.thanks_path(donation)
 
 
 def _see_other(url):

@@ -1,12 +1,22 @@
 """The once-only mails of a monthly gift (the welcome, the goodbye after the last failed
 payment, the card-expiry reminder), each marked on its `Donation` under the row lock, so a
-duplicated task sends nothing twice; and the language and address they go to.
+duplicated task sends nothing twice; and what the supporter chose for every mail, read once
+(`mail_choices`).
 
 A mixin of `Donation`."""
+
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from jii_campaign.locking import locked_transition
+
+
+@dataclass(frozen=True)
+class MailChoices:
+    allowed: bool  # an address, whose mail was not stopped (a bounce or a complaint)
+    language: str  # of e-mails; else the language the supporter gave in
+    receipt_name: str  # else the name given with the gift
 
 
 class SupporterMail:
@@ -44,18 +54,15 @@ class SupporterMail:
         self.save(update_fields=["card_payment_method_id", "card_exp_month", "card_exp_year"])
         return True
 
-    def mail_language(self) -> str:
-        """The supporter's chosen language of e-mails, else the language they gave in."""
-        preference = SupporterPreference.objects.filter(email=self.donor_email.lower()).first()
-        return (preference and preference.language) or self.locale or "ja"
-
-    def mail_allowed(self) -> bool:
-        """An address to write to, whose mail was not stopped (a bounce or a complaint)."""
-        if not self.donor_email:
-            return False
-        return not SupporterPreference.objects.filter(
-            email=self.donor_email.strip().lower(), mail_stopped_at__isnull=False
-        ).exists()
+    def mail_choices(self) -> "MailChoices":
+        """What the supporter chose for the mail about to go, read once: whether to write at
+        all, in which language, under which name on receipts."""
+        preference = SupporterPreference.objects.read(self.donor_email)
+        return MailChoices(
+            allowed=bool(preference.email) and not preference.mail_stopped,
+            language=preference.language or self.locale or "ja",
+            receipt_name=preference.receipt_name or self.donor_name,
+        )
 
     def _mark_once(self, field):
         if getattr(self, field):

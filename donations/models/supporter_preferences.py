@@ -7,11 +7,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def normalized_email(email: str | None) -> str:
+    """The one form an address is stored and looked up in: stripped, lower-cased."""
+    return (email or "").strip().lower()
+
+
 class SupporterPreferenceQuerySet(models.QuerySet):
     def of(self, email: str):
         """The preference row of an address (case-insensitive), made on first use."""
-        preference, _created = self.get_or_create(email=email.strip().lower())
+        preference, _created = self.get_or_create(email=normalized_email(email))
         return preference
+
+    def read(self, email: str | None):
+        """The address's preferences, read only: an unsaved row of the defaults when it has
+        none (one query; nothing is written)."""
+        email = normalized_email(email)
+        return (email and self.filter(email=email).first()) or self.model(email=email)
 
 
 class SupporterPreference(models.Model):
@@ -48,3 +59,7 @@ class SupporterPreference(models.Model):
 
     def __str__(self):
         return self.email
+
+    @property
+    def mail_stopped(self) -> bool:
+        return self.mail_stopped_at is not None

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from donations.models import CampaignProgress, Donation, Payment, StatementLine, StripeEvent
 from jii_campaign import cache_outage
+from jii_campaign.months import months_back
 from testimonials.models import SupportMessage
 
 MONTHS, DAYS = 12, 30
@@ -135,17 +136,8 @@ def build(campaign, now=None) -> Dashboard:
     )
 
 
-def _months_back(month_start, count):
-    year, month = month_start.year, month_start.month
-    starts = []
-    for _ in range(count):
-        starts.append(month_start.replace(year=year, month=month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(starts))
-
-
 def _by_month(campaign, month_start):
-    starts = _months_back(month_start, MONTHS)
+    starts = months_back(month_start, MONTHS)
     totals = dict(
         received(campaign)
         .filter(paid_at__gte=starts[0])

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext, pgettext
 
 from donations.models import CancelReason, Donation, Payment
 from donations.staff.dashboard import Bar, Chart
+from jii_campaign.months import add_months, months_back
 
 HORIZONS = (1, 3, 6, 12)  # months after the start
 MONTHS = 12
@@ -125,18 +126,6 @@ def after_months(months) -> str:
     }
 
 
-def add_months(moment, months):
-    month0 = moment.month - 1 + months
-    year, month = moment.year + month0 // 12, month0 % 12 + 1
-    day = min(moment.day, _days_in(year, month))
-    return moment.replace(year=year, month=month, day=day)
-
-
-def _days_in(year, month):
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return (following - datetime.timedelta(days=1)).day
-
-
 def supporters(campaign) -> list[Supporter]:
     """Every monthly gift of the campaign that started, with its payments recovered after a
     failure: one query."""
@@ -184,7 +173,7 @@ def supporters(campaign) -> list[Supporter]:
 def build(campaign, now=None) -> Retention:
     now = timezone.localtime(now)
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    months = [add_months(month_start, -n) for n in range(MONTHS - 1, -1, -1)]
+    months = months_back(month_start, MONTHS)
     people = supporters(campaign)
     return Retention(
         cohorts=cohorts(people, now),

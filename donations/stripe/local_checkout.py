@@ -7,6 +7,7 @@ import uuid
 from donations.models import Donation
 from donations.stripe.applying import process_event
 from donations.stripe.gateway import API_VERSION
+from donations.thanks_links import LOCAL_SESSION_PREFIX
 
 
 def _event(event_type: str, obj: dict) -> dict:
@@ -28,7 +29,7 @@ def _metadata(donation: Donation) -> dict:
 def _session(donation: Donation, **fields) -> dict:
     ref = donation.checkout_token.hex
     return {
-        "id": f"cs_local_{ref}",
+        "id": f"{LOCAL_SESSION_PREFIX}{ref}",
         "object": "checkout.session",
         "mode": "subscription" if donation.is_monthly else "payment",
         "amount_total": donation.amount,

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from donations import tasks
 from donations.models import Donation
 from donations.stripe import checkout, gateway, handlers, local_checkout
+from jii_campaign.months import add_months
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +32,9 @@ def can_change_card_gift(donation: Donation) -> bool:
     )
 
 
-def resume_date(months: int, today: datetime.date | None = None) -> datetime.date:
-    """The same day `months` months on (the month's last day when it is shorter)."""
-    today = today or timezone.localdate()
-    month_index = today.month - 1 + months
-    year, month = today.year + month_index // 12, month_index % 12 + 1
-    for day in range(today.day, 0, -1):
-        try:
-            return today.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def resume_date(months: int) -> datetime.date:
+    """The day a pause of `months` months that starts today ends."""
+    return add_months(timezone.localdate(), months)
 
 
 def _resumes_at(months: int) -> int:

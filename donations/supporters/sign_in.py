@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from donations.models import SupporterPreference
+from donations.models.supporter_preferences import normalized_email
 
 SALT = "donations.supporters.sign-in"
 MAX_AGE = 30 * 60
@@ -23,12 +24,8 @@ def _stamp(preference) -> str:
     return preference.signed_in_at.isoformat()
 
 
-def normalized(email: str) -> str:
-    return email.strip().lower()
-
-
 def make_token(email: str) -> str:
-    email = normalized(email)
+    email = normalized_email(email)
     preference = SupporterPreference.objects.filter(email=email).first()
     return signing.dumps({"e": email, "s": _stamp(preference)}, salt=SALT, compress=True)
 

@@ -25,6 +25,7 @@ from donations.supporters.forms import (
 )
 from donations.supporters.private import private_page, signed_in
 from jii_campaign.models import BankAccount
+from jii_campaign.months import add_months
 from jii_campaign.ratelimits import TOO_MANY_REQUESTS, rate_limited
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def _next_charge(donation, paid):
     if not paid:
         return None
     last = timezone.localdate(paid[0].paid_at)
-    return changes.resume_date(1, last)
+    return add_months(last, 1)
 
 
 def _gift_rows(email):

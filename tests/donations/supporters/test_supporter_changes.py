@@ -46,12 +46,6 @@ def midnight_in_japan(date):
     return int(timezone.make_aware(datetime.datetime.combine(date, datetime.time())).timestamp())
 
 
-def test_resume_date_keeps_the_day_or_takes_the_months_last():
-    assert resume_date(1, datetime.date(2027, 1, 15)) == datetime.date(2027, 2, 15)
-    assert resume_date(1, datetime.date(2027, 1, 31)) == datetime.date(2027, 2, 28)
-    assert resume_date(3, datetime.date(2026, 11, 30)) == datetime.date(2027, 2, 28)
-
-
 def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stripe):
     donation = card_monthly(campaign)
     stripe_subscription(fake_stripe, donation)
