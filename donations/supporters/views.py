@@ -30,6 +30,9 @@ from jii_campaign.ratelimits import TOO_MANY_REQUESTS, rate_limited
 
 log = logging.getLogger(__name__)
 
+# `scripts/run` (EMAIL_URL unset): every e-mail is printed in the terminal, the link too.
+PRINTED_MAIL = "django.core.mail.backends.console.EmailBackend"
+
 # Checkouts never completed are no gift of the supporter's.
 NOT_GIFTS = [Donation.Status.PENDING, Donation.Status.EXPIRED]
 
@@ -51,7 +54,8 @@ def sign_in_form(request):
         path = reverse("supporters:open")
         url = f"{settings.SITE_URL}{path}?token={sign_in.make_token(email)}"
         tasks.send_sign_in_link.enqueue(email, url, get_language())
-        return render(request, "supporters/sign_in_sent.html", {"email": email})
+        context = {"email": email, "mail_printed": settings.EMAIL_BACKEND == PRINTED_MAIL}
+        return render(request, "supporters/sign_in_sent.html", context)
     return render(request, "supporters/sign_in.html", {"form": form})
 
 
