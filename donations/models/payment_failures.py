@@ -44,6 +44,8 @@ class PaymentFailures:
         after the last one)."""
         if self.status != self.Status.FAILED or attempt_count < self.attempt_count:
             return False
+        if (attempt_count, next_payment_attempt) == (self.attempt_count, self.next_payment_attempt):
+            return False  # the same try reported again
         self.attempt_count = attempt_count
         self.next_payment_attempt = next_payment_attempt
         self.save(update_fields=["attempt_count", "next_payment_attempt"])

@@ -2,14 +2,13 @@
 idempotent and applicable in any order. `apply_checkout_session` also reads back a session
 for the thank-you page and for reconciliation."""
 
-import datetime
 import logging
 
 from django.db.models import Q
 
 from donations import tasks
 from donations.models import DisputeStatus, Donation, Payment, Refund, StripeEvent
-from donations.stripe import gateway, lookup
+from donations.stripe import payment_recovery
 from donations.stripe.lookup import find_donation, find_payment, stripe_id
 from donations.stripe.recording import DISPUTE_EVENTS, REFUND_AND_DISPUTE, REFUND_EVENTS
 from jii_campaign.locking import lock_stripe_objects
@@ -172,7 +171,7 @@ def on_invoice_payment_failed(invoice, as_of):
     )
     if created:
         tasks.schedule_failure_notice(payment)
-    follow_failed_attempt(payment, invoice)
+    payment_recovery.follow_failed_attempt(payment, invoice)
 
 
 SUBSCRIPTION_STATUS_ACTIONS = {
@@ -215,7 +214,7 @@ def on_subscription_updated(subscription, as_of):
     if amount := _monthly_amount(subscription):
         donation.change_monthly_amount(amount, as_of=as_of)
     # ---
-    say_goodbye_if_unpaid(donation, subscription)
+    payment_recovery.say_goodbye_if_unpaid(donation, subscription)
     cancel_at = subscription.get("cancel_at")
     donation.set_scheduled_end(
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")),
@@ -230,54 +229,7 @@ def on_subscription_deleted(subscription, as_of):
     )
     if donation is not None and donation.is_monthly:
         donation.cancel(as_of=as_of)
-        say_goodbye_if_unpaid(donation, subscription)
-
-
-# --- failed payments recovered --------------------------------------------------------------
-
-# The second reminder goes a day before Stripe's retry, once the retries reach the later part
-# of their window (Smart Retries: 8 tries within 2 weeks by default): a retry at least this long
-# after the first failure. docs/stripe.md explains the choice.
-REMINDER_NOT_BEFORE = datetime.timedelta(days=5)
-REMINDER_AHEAD = datetime.timedelta(days=1)
-
-
-def follow_failed_attempt(payment, invoice):
-    """Each failed attempt: its number and Stripe's next retry (`next_payment_attempt`, null
-    after the last), the decline reason, and the second reminder timed from that retry."""
-    next_attempt = invoice.get("next_payment_attempt")
-    next_at = StripeEvent.stripe_time(next_attempt) if next_attempt else None
-    if not payment.note_attempt(
-        attempt_count=invoice.get("attempt_count") or 1, next_payment_attempt=next_at
-    ):
-        return
-    _learn_decline(payment, invoice["id"])
-    if next_at and next_at - payment.created_at >= REMINDER_NOT_BEFORE:
-        tasks.schedule_retry_reminder(payment, before=next_at - REMINDER_AHEAD)
-
-
-def _learn_decline(payment, invoice_id):
-    """The decline code and the card, which the invoice's event does not carry. Best effort:
-    without them the notice still goes and staff read "no reason given"."""
-    if not gateway.is_configured():
-        return
-    try:
-        error = gateway.invoice_payment_error(invoice_id)
-    except gateway.GatewayUnavailable:
-        return
-    if not error:
-        return
-    payment.note_failure_code(error.get("decline_code") or error.get("code") or "")
-    lookup.note_card(payment.donation, error.get("payment_method"))
-
-
-def say_goodbye_if_unpaid(donation, subscription):
-    """After the last failed retry the subscription ends unpaid, or is cancelled for non-payment
-    (Stripe's setting for what follows the retries): a calm goodbye with a way back."""
-    reason = (subscription.get("cancellation_details") or {}).get("reason")
-    status = subscription.get("status")
-    if status == "unpaid" or (status == "canceled" and reason == "payment_failed"):
-        tasks.schedule_goodbye(donation)
+        payment_recovery.say_goodbye_if_unpaid(donation, subscription)
 
 
 # --- refunds and disputes ------------------------------------------------------------------

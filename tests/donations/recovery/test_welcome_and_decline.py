@@ -104,6 +104,11 @@ def test_the_decline_reason_and_the_card_come_from_the_invoice_payments(client, 
         ),
     )
 
+    # Applied without waiting on Stripe: asked afterwards, by the task worker.
+    assert fake_stripe.requests_to("GET", "/v1/invoice_payments") == []
+    assert Payment.objects.get(stripe_invoice_id="in_declined").status == Payment.Status.FAILED
+    run_task_worker()
+
     [listing] = fake_stripe.requests_to("GET", "/v1/invoice_payments")
     assert listing.refusal is None
     payment = Payment.objects.get(stripe_invoice_id="in_declined")
@@ -128,7 +133,10 @@ def test_stripe_unreachable_still_records_the_failure(client, fake_stripe):
         ),
     )
 
+    run_task_worker()
+
     payment = Payment.objects.get(stripe_invoice_id="in_unknown")
     assert payment.status == Payment.Status.FAILED
+    assert [m.subject for m in mail.outbox if "決済ができませんでした" in m.subject]
     with translation.override("ja"):
         assert payment.failure_reason() == "理由の通知なし"
