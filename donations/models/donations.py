@@ -200,6 +200,7 @@ class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, Supporter
             ("export_donations", "Can export donations and donors as CSV"),
             ("download_receipts", "Can download donors' receipts"),
             ("anonymize_donor", "Can erase a donor's personal data"),
+            ("view_supporters_at_risk", "Can see monthly supporters whose payments fail"),
         ]
         indexes = [
             models.Index(fields=["campaign", "frequency", "status"], name="donation_counting"),

@@ -16,13 +16,14 @@ from campaigns.models import Campaign
 from donations import receipts
 from donations.models import Donation
 from donations.receipts import pdf_response
-from donations.staff import anonymize, dashboard, exports, retention
+from donations.staff import anonymize, at_risk, dashboard, exports, retention
 from donations.staff.access_records import record_access
 
 DASHBOARD = "donations.view_dashboard"
 EXPORT = "donations.export_donations"
 RECEIPTS = "donations.download_receipts"
 ANONYMIZE = "donations.anonymize_donor"
+AT_RISK = "donations.view_supporters_at_risk"
 
 
 class StaffViews:
@@ -46,6 +47,7 @@ class StaffViews:
                 name="donations_dashboard",
             ),
             path("export/", wrap(EXPORT, self.export_view), name="donations_export"),
+            path("at-risk/", wrap(AT_RISK, self.at_risk_view), name="donations_at_risk"),
             path(
                 "dashboard/<int:campaign_id>/retention.csv",
                 wrap(EXPORT, self.retention_csv_view),
@@ -101,6 +103,21 @@ class StaffViews:
         # Its recent gifts and waiting transfers name donors.
         record_access(request, _("Viewed the dashboard of %(campaign)s") % {"campaign": campaign})
         return TemplateResponse(request, "admin/donations/dashboard.html", context)
+
+    def at_risk_view(self, request):
+        """Monthly supporters whose payment is failing, of one campaign (?campaign=) or all."""
+        campaign = None
+        if (chosen := request.GET.get("campaign", "")).isdigit():
+            campaign = get_object_or_404(Campaign, pk=chosen)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Supporters at risk"),
+            "at_risk": at_risk.at_risk(campaign),
+            "campaign": campaign,
+        }
+        record_access(request, _("Viewed the supporters at risk"))
+        return TemplateResponse(request, "admin/donations/at_risk.html", context)
 
     def export_view(self, request):
         """The filter form; submitted with a choice, the CSV itself."""

@@ -1,7 +1,7 @@
 """Supporters who stay, in numbers (継続率): monthly supporters by the month they started and the
 share still giving 1, 3, 6 and 12 months later; monthly churn; why supporters ended; paused;
-at risk (a payment failing, Stripe still retrying); money recovered after failures; the monthly
-recurring yen of the last 12 months.
+at risk (a payment failing, Stripe still retrying: `at_risk.py`); money recovered after
+failures; the monthly recurring yen of the last 12 months.
 
 Computed from the ledger in a fixed number of queries, whatever its size: one row per monthly
 gift (with its first payment's time), one aggregate of recovered payments, the at-risk list.
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 from donations.models import CancelReason, Donation, Payment
+from donations.staff.at_risk import at_risk
 from donations.staff.dashboard import Bar, Chart
 from jii_campaign.months import add_months, months_back
 
@@ -60,21 +61,6 @@ class ChurnMonth:
     @property
     def percent(self):
         return round(self.ended * 100 / self.giving_at_start, 1) if self.giving_at_start else None
-
-
-@dataclass
-class AtRisk:
-    donation: Donation
-    payment: Payment
-
-    @property
-    def reason(self):
-        return self.payment.failure_reason()
-
-    @property
-    def last_contact(self):
-        sent = [self.payment.failure_notice_sent_at, self.payment.reminder_sent_at]
-        return max((moment for moment in sent if moment), default=None)
 
 
 @dataclass
@@ -236,26 +222,6 @@ def recurring(people, months, now) -> list[Bar]:
         total = sum(p.amount for p in people if p.giving_at(moment))
         bars.append(Bar(f"{start:%Y-%m}", total))
     return bars
-
-
-def at_risk(campaign) -> list[AtRisk]:
-    """Supporters whose payment failed while Stripe still retries: one query."""
-    payments = (
-        Payment.objects.filter(
-            donation__campaign=campaign,
-            donation__status=Donation.Status.PAST_DUE,
-            status=Payment.Status.FAILED,
-        )
-        .select_related("donation")
-        .order_by("created_at", "pk")
-    )
-    newest = {}
-    for payment in payments:
-        newest[payment.donation_id] = payment  # the latest failed invoice of each gift
-    soonest_first = sorted(
-        newest.values(), key=lambda p: (p.next_payment_attempt is None, p.next_payment_attempt)
-    )
-    return [AtRisk(p.donation, p) for p in soonest_first]
 
 
 # --- the CSV download -----------------------------------------------------------------------

@@ -45,6 +45,7 @@ GROUPS = {
         "donations.add_donation",
         "donations.change_donation",
         "donations.view_dashboard",
+        "donations.view_supporters_at_risk",
         "donations.export_donations",
         "donations.download_receipts",
         "donations.view_payment",
@@ -73,9 +74,8 @@ def define_groups(apps, schema_editor=None):
     permission_model = apps.get_model("auth", "Permission")
     for name, perms in GROUPS.items():
         group, _ = group_model.objects.get_or_create(name=name)
-        group.permissions.set(
-            [_permission(permission_model, perm) for perm in perms if _migrated(apps, perm)]
-        )
+        found = (_permission(permission_model, perm) for perm in perms if _migrated(apps, perm))
+        group.permissions.set([permission for permission in found if permission is not None])
     administrators, _ = group_model.objects.get_or_create(name=ADMINISTRATORS)
     administrators.permissions.set(permission_model.objects.all())
 
@@ -93,5 +93,9 @@ def _migrated(apps, dotted):
 
 
 def _permission(permission_model, dotted):
+    """The permission, or None when the migration that defines it has not run yet (an earlier
+    migration calling `define_groups`: the later one calls it again)."""
     app_label, codename = dotted.split(".")
-    return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+    return permission_model.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
