@@ -92,6 +92,7 @@ def send_receipt(payment_id: int, attempt: int = 1):
         donation = payment.donation
         if payment.receipt_sent_at or not donation.donor_email:
             return
+        donation.locale = donation.mail_choices().language  # sent whatever else was chosen
         context = {
             "payment": payment,
             "receipt_url": receipt_url(payment),
@@ -192,6 +193,7 @@ def send_gift_change_notice(donation_id: int, change: str, attempt: int = 1):
     donation = Donation.objects.select_related("campaign").get(pk=donation_id)
     if not donation.donor_email:
         return
+    donation.locale = donation.mail_choices().language
     context = {"change": change, "page_url": supporter_page_url(donation.locale)}
     try:
         _send("gift_changed", donation, context)
