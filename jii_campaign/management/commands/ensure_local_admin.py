@@ -17,5 +17,5 @@ class Command(BaseCommand):
         if not User.objects.filter(username=USERNAME).exists():
             User.objects.create_superuser(USERNAME, "admin@localhost", PASSWORD)
         self.stdout.write(
-            f"Local admin: http://127.0.0.1:8000/admin/  user {USERNAME} / password {PASSWORD}"
+            f"Local admin: {settings.SITE_URL}/admin/  user {USERNAME} / password {PASSWORD}"
         )
