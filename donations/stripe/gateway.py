@@ -77,11 +77,22 @@ def create_checkout_session(params: dict, idempotency_key: str) -> dict:
 
 
 def retrieve_checkout_session(session_id: str) -> dict:
+    """The session with its payment intent and the payment method the donor used (its
+    `type` says which of the session's methods it was)."""
     return _call(
         "checkout session retrieve",
         client().v1.checkout.sessions.retrieve,
         session_id,
-        {"expand": ["payment_intent"]},
+        {"expand": ["payment_intent", "payment_intent.payment_method"]},
+    )
+
+
+def create_customer(params: dict, idempotency_key: str) -> dict:
+    return _call(
+        "customer create",
+        client().v1.customers.create,
+        params,
+        {"idempotency_key": idempotency_key},
     )
 
 
