@@ -23,12 +23,13 @@ log = logging.getLogger(__name__)
 def stripe_type_in(session: dict) -> str | None:
     """The payment method type a session shows, or None when it cannot tell without asking."""
     intent = session.get("payment_intent")
-    if isinstance(intent, dict):
-        method = intent.get("payment_method")
-        if isinstance(method, dict) and method.get("type"):
-            return method["type"]
-    offered = session.get("payment_method_types") or []
-    return offered[0] if len(offered) == 1 else None
+    method = intent.get("payment_method") if isinstance(intent, dict) else None
+    if isinstance(method, dict) and isinstance(method.get("type"), str):
+        return method["type"]
+    offered = session.get("payment_method_types")
+    if isinstance(offered, list) and len(offered) == 1 and isinstance(offered[0], str):
+        return offered[0]
+    return None
 
 
 def note_from_session(donation: Donation, session: dict) -> bool:
