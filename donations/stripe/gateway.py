@@ -300,6 +300,13 @@ def default_portal_configuration() -> dict | None:
     return next(configurations, None)
 
 
+def account_capabilities() -> dict:
+    """What the account may take, method by method (`card_payments`, `paypay_payments`,
+    `konbini_payments`, `jp_bank_transfer_payments`: "active", "pending" or "inactive")."""
+    account = _call("account retrieve", client().v1.accounts.retrieve_current)
+    return account.get("capabilities") or {}
+
+
 def default_payment_method_configuration() -> dict | None:
     """The account's default payment method configuration: which methods Checkout may offer
     (Apple Pay and Google Pay beside cards, PayPay, konbini, bank transfer)."""

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 
 from django.core.management import call_command
 from pytest_httpserver import HTTPServer
-from stripe import PaymentIntent, PaymentMethod, PaymentMethodConfiguration, Price
+from stripe import Account, PaymentIntent, PaymentMethod, PaymentMethodConfiguration, Price
 from stripe.billing_portal import Configuration as PortalConfiguration
 from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
@@ -102,6 +102,7 @@ class FakeStripe:
         self.payment_intents: dict[str, dict] = {}
         self.payment_methods: dict[str, dict] = {}
         self.customers: dict[str, dict] = {}
+        self.account = account_with(CAPABILITIES_ACTIVE)
         self.listed = {"invoices": [], "subscriptions": []}
         self.webhook_endpoints: dict[str, dict] = {}
         self.portal_configurations: list[dict] = [portal_configuration()]
@@ -286,6 +287,8 @@ class FakeStripe:
             return self._idempotent(call, self._create_session)
         if call.method == "POST" and path == "billing_portal/sessions":
             return self._idempotent(call, self._create_portal_session)
+        if call.method == "GET" and path == "account":
+            return _json(self.account)
         if call.method == "POST" and path == "customers":
             return self._idempotent(call, self._create_customer)
         if call.method == "GET" and path.startswith("checkout/sessions/"):
@@ -713,6 +716,32 @@ def subscription_items(subscription_id, *, amount, product="prod_fake_monthly") 
         subscription=subscription_id,
     )
     return {"object": "list", "data": [item], "has_more": False, "url": "/v1/subscription_items"}
+
+
+# --- the account's capabilities (manage.py stripe_setup) ------------------------------------
+
+CAPABILITIES_ACTIVE = dict.fromkeys(
+    ("card_payments", "paypay_payments", "konbini_payments", "jp_bank_transfer_payments"),
+    "active",
+)
+
+
+def account_with(capabilities: dict) -> dict:
+    """The account as `GET /v1/account` returns it, with these capabilities' statuses."""
+    return full_object(
+        "account",
+        id="acct_fake_jii",
+        business_type="non_profit",
+        capabilities=full_object(Account.Capabilities, **capabilities),
+        charges_enabled=True,
+        country="JP",
+        created=int(time.time()) - 86400,
+        default_currency="jpy",
+        details_submitted=True,
+        email=None,
+        payouts_enabled=True,
+        type="standard",
+    )
 
 
 def portal_configuration(*, cancellation=True, **fields) -> dict:
