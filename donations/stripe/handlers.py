@@ -54,13 +54,15 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
             amount=session["amount_total"],
             stripe_payment_intent_id=stripe_id(session.get("payment_intent")),
         )
-        receipt_waits = payment_method_used.learn(donation, session, payment if created else None)
+        receipt_waits = payment_method_used.learn(
+            donation, session, ask=created, receipt_for=payment if created else None
+        )
         if created and not receipt_waits:
             tasks.schedule_receipt(payment)
         _apply_waiting_events(payment)  # also when this report told us its payment intent
     elif session.get("status") == "complete":
-        donation.await_payment()  # a voucher or transfer instructions: payment comes later
-        payment_method_used.learn(donation, session)
+        # A voucher or transfer instructions: payment comes later.
+        payment_method_used.learn(donation, session, ask=donation.await_payment())
     return donation
 
 

@@ -41,11 +41,14 @@ def note_from_session(donation: Donation, session: dict) -> bool:
     return True
 
 
-def learn(donation: Donation, session: dict, receipt_for: Payment | None = None) -> bool:
-    """Record the method the donor used, now if the session shows it, else through a task that
-    asks Stripe; a receipt waits for it so that it names the right method. Returns whether the
+def learn(
+    donation: Donation, session: dict, *, ask: bool, receipt_for: Payment | None = None
+) -> bool:
+    """Record the method the donor used: now if the session shows it, else (when `ask`: the
+    first report of this outcome, not a repeat or a reconciliation) through a task that asks
+    Stripe; a receipt waits for it so that it names the right method. Returns whether the
     receipt (if any) was left to the task."""
-    if note_from_session(donation, session) or not gateway.is_configured():
+    if note_from_session(donation, session) or not ask or not gateway.is_configured():
         return False
     # The database task backend writes the row in the current transaction: the task runs once
     # the gift is committed, never if it rolls back.
