@@ -159,3 +159,20 @@ def test_the_thank_you_page_tells_the_method_actually_used(client, campaign, fak
     donation.refresh_from_db()
     assert donation.payment_method == PaymentMethod.BANK_TRANSFER
     assert counters(campaign) == NOTHING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_receipt_for_a_gift_paid_at_once_names_the_method_stripe_reports(
+    client, campaign, fake_stripe
+):
+    donation = give(client, campaign, method="card")
+    fake_stripe.complete_paypay(donation.stripe_checkout_session_id)
+
+    deliver(client, "checkout.session.completed", session_as_sent(fake_stripe, donation))
+    assert counters(campaign) == raised(3000)
+    run_task_worker()
+
+    donation.refresh_from_db()
+    assert donation.payment_method == PaymentMethod.PAYPAY
+    [receipt] = mail.outbox
+    assert "お支払い方法: PayPay" in receipt.body
