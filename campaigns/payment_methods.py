@@ -34,6 +34,10 @@ CHECKOUT_TYPES = {
     PaymentMethod.BANK_TRANSFER: "customer_balance",
 }
 
+# What Stripe calls the method a donor used (a payment method's `type`) in our terms. Apple Pay
+# and Google Pay are cards.
+FROM_STRIPE_TYPE = {stripe_type: method for method, stripe_type in CHECKOUT_TYPES.items()}
+
 # The methods whose money arrives after Checkout ends: the gift counts on the async event.
 DELAYED = {PaymentMethod.KONBINI, PaymentMethod.BANK_TRANSFER}
 
@@ -80,3 +84,20 @@ def default_one_time_methods() -> list[str]:
 
 def takes(method: str, amount: int) -> bool:
     return amount in AMOUNT_RANGES[PaymentMethod(method)]
+
+
+def checkout_methods(offered, amount: int) -> list[PaymentMethod]:
+    """The campaign's methods a Checkout session offers for this amount, in the campaign's
+    order: those Stripe takes (never the manual pledge) whose range holds the amount; card
+    when none does, as a monthly gift is."""
+    methods = [
+        PaymentMethod(method)
+        for method in offered
+        if method in CHECKOUT_TYPES and takes(method, amount)
+    ]
+    return methods or [PaymentMethod.CARD]
+
+
+def used_in_stripe(stripe_type) -> PaymentMethod | None:
+    """Our method for a Stripe payment method type; None for a type we never ask for."""
+    return FROM_STRIPE_TYPE.get(stripe_type)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaigns import payment_methods
 from campaigns.models import Campaign
-from campaigns.payment_methods import DELAYED as DELAYED_METHODS
 from campaigns.payment_methods import PaymentMethod
 from donations import manage_links, tasks, thanks_links
 from donations.giving.forms import DonationForm, ManageForm
@@ -188,13 +188,10 @@ def test_checkout(request, token):
         raise Http404
     donation = get_object_or_404(Donation, checkout_token=token)
     outcome = request.POST.get("outcome")
-    delayed = donation.payment_method in DELAYED_METHODS
     if request.method == "POST" and donation.status == Donation.Status.PENDING:
-        if outcome == "pay" and delayed:
-            local_checkout.issue_instructions(donation)
-            return _see_other(_thanks_url(donation))
         if outcome == "pay":
-            local_checkout.complete(donation)
+            # As on Stripe's page, the donor may pay with any method the session offers.
+            local_checkout.pay(donation, request.POST.get("paid_with"))
         else:
             local_checkout.abandon(donation)
     elif request.method == "POST" and donation.status == Donation.Status.AWAITING_PAYMENT:
@@ -202,10 +199,24 @@ def test_checkout(request, token):
             local_checkout.money_arrives(donation)
         elif outcome == "expire":
             local_checkout.instructions_expire(donation)
+        elif outcome == "part" and donation.payment_method == PaymentMethod.BANK_TRANSFER:
+            local_checkout.part_arrives(donation)
+            return _see_other(request.path)
+        elif outcome == "more" and donation.payment_method == PaymentMethod.BANK_TRANSFER:
+            local_checkout.more_arrives(donation)
     if request.method == "POST":
         return _see_other(_thanks_url(donation))
-    method_label = PaymentMethod(donation.payment_method).label if donation.payment_method else ""
-    context = {"donation": donation, "method_label": method_label}
+    chosen = payment_methods.CHECKOUT_TYPES.get(donation.payment_method, "card")
+    offered = [
+        (stripe_type, payment_methods.used_in_stripe(stripe_type).label)
+        for stripe_type in local_checkout.offered(donation)
+    ]
+    context = {
+        "donation": donation,
+        "method_label": donation.get_payment_method_display(),
+        "offered": offered,
+        "chosen": chosen,
+    }
     return render(request, "donations/test_checkout.html", context)
 
 

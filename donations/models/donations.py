@@ -291,6 +291,16 @@ class Donation(StripeLinked, BankTransferPledges, StripeBankTransfers, Supporter
         return payment, created
 
     @locked_transition
+    def note_payment_method(self, method: str):
+        """The method the donor actually paid a one-time gift with, as Stripe reports it
+        (Checkout offers all the campaign's methods, whatever the donor chose in our form)."""
+        if self.is_monthly or not method or self.payment_method == method:
+            return False
+        self.payment_method = method
+        self.save(update_fields=["payment_method", "updated_at"])
+        return True
+
+    @locked_transition
     def await_payment(self):
         """Konbini: the donor has a voucher and pays later."""
         return self._move(self.Status.AWAITING_PAYMENT, frm=[self.Status.PENDING])

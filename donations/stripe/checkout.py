@@ -69,12 +69,34 @@ def start(donation: Donation) -> str:
         return reverse("donations:test_checkout", kwargs={"token": donation.checkout_token})
     key = f"checkout-{donation.checkout_token}-{donation.checkout_attempt}"
     try:
+        if needs_customer_first(donation):
+            create_customer(donation, key)
         session = gateway.create_checkout_session(session_params(donation), key)
     except gateway.GatewayUnavailable:
         donation.note_failed_checkout()
         raise
     donation.link_stripe(stripe_checkout_session_id=session["id"])
     return session["url"]
+
+
+def needs_customer_first(donation: Donation) -> bool:
+    """A session that offers Stripe's bank transfer gets its Customer before it exists: money
+    reaches that Customer's cash balance (`customer_cash_balance_transaction.created`) even
+    before Checkout reports the session, and the gift it belongs to is then always known."""
+    return not donation.is_monthly and PaymentMethod.BANK_TRANSFER in offered_methods(donation)
+
+
+def create_customer(donation: Donation, key: str):
+    if donation.stripe_customer_id:
+        return
+    params = {
+        "email": donation.donor_email,
+        "metadata": {"donation_id": str(donation.pk), "campaign": donation.campaign.slug},
+    }
+    if donation.donor_name:
+        params["name"] = donation.donor_name
+    customer = gateway.create_customer(params, f"customer-{key}")
+    donation.link_stripe(stripe_customer_id=customer["id"])
 
 
 def session_params(donation: Donation) -> dict:
@@ -95,10 +117,13 @@ def session_params(donation: Donation) -> dict:
         "cancel_url": settings.SITE_URL + reverse("donations:start") + "?canceled=1",
         "locale": checkout_locale(donation.locale),
         "client_reference_id": str(donation.pk),
-        "customer_email": donation.donor_email,
         "submit_type": "donate",
         "metadata": metadata,
     }
+    if donation.stripe_customer_id:
+        params["customer"] = donation.stripe_customer_id
+    else:
+        params["customer_email"] = donation.donor_email
     if donation.is_monthly:
         price_data["recurring"] = {"interval": "month"}
         params["mode"] = "subscription"
@@ -110,32 +135,30 @@ def session_params(donation: Donation) -> dict:
     return params
 
 
+def offered_methods(donation: Donation) -> list[PaymentMethod]:
+    return payment_methods.checkout_methods(donation.campaign.one_time_methods, donation.amount)
+
+
 def one_time_method_params(donation: Donation) -> dict:
-    """The one way to pay the donor chose, checked again here against the campaign's settings
-    and the amount (the form checked it too; a session never offers what the server did not
-    decide). This API version has no `payment_method_types`: `allowed_payment_method_types`
+    """Exactly the campaign's Stripe methods that take the amount, each with its options: the
+    donor chose one in our form (for its amount range and its timing on the confirmation page)
+    but may pay on Stripe's page with any of them, and what follows goes by what Stripe says
+    happened. This API version has no `payment_method_types`: `allowed_payment_method_types`
     narrows what the Dashboard enables. Apple Pay and Google Pay come with `card`."""
-    method = donation.payment_method or PaymentMethod.CARD
-    if method not in donation.campaign.one_time_methods or not payment_methods.takes(
-        method, donation.amount
-    ):
-        method = PaymentMethod.CARD
-    if method not in payment_methods.CHECKOUT_TYPES:
-        method = PaymentMethod.CARD  # a manual pledge never reaches Checkout
-    params = {"allowed_payment_method_types": [payment_methods.CHECKOUT_TYPES[method]]}
-    if method == PaymentMethod.KONBINI:
-        params["payment_method_options"] = {
-            "konbini": {"expires_after_days": payment_methods.KONBINI_EXPIRES_AFTER_DAYS}
+    methods = offered_methods(donation)
+    params = {"allowed_payment_method_types": [payment_methods.CHECKOUT_TYPES[m] for m in methods]}
+    options = {}
+    if PaymentMethod.KONBINI in methods:
+        options["konbini"] = {"expires_after_days": payment_methods.KONBINI_EXPIRES_AFTER_DAYS}
+    if PaymentMethod.BANK_TRANSFER in methods:
+        # Stripe gives each Customer its own virtual account and matches transfers itself; the
+        # Customer is created before the session (`needs_customer_first`).
+        options["customer_balance"] = {
+            "funding_type": "bank_transfer",
+            "bank_transfer": {"type": "jp_bank_transfer"},
         }
-    elif method == PaymentMethod.BANK_TRANSFER:
-        # Stripe gives each Customer its own virtual account and matches transfers itself.
-        params["customer_creation"] = "always"
-        params["payment_method_options"] = {
-            "customer_balance": {
-                "funding_type": "bank_transfer",
-                "bank_transfer": {"type": "jp_bank_transfer"},
-            }
-        }
+    if options:
+        params["payment_method_options"] = options
     return params
 
 

@@ -76,6 +76,10 @@ SESSION = {
     "payment_intent": _ref,
     "subscription": _ref,
     "metadata": _metadata,
+    # the methods it offered: one alone is the method the donor paid with
+    "payment_method_types": lambda value: (
+        value is None or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+    ),
 }
 INVOICE = {
     "id": _id,

@@ -77,11 +77,22 @@ def create_checkout_session(params: dict, idempotency_key: str) -> dict:
 
 
 def retrieve_checkout_session(session_id: str) -> dict:
+    """The session with its payment intent and the payment method the donor used (its
+    `type` says which of the session's methods it was)."""
     return _call(
         "checkout session retrieve",
         client().v1.checkout.sessions.retrieve,
         session_id,
-        {"expand": ["payment_intent"]},
+        {"expand": ["payment_intent", "payment_intent.payment_method"]},
+    )
+
+
+def create_customer(params: dict, idempotency_key: str) -> dict:
+    return _call(
+        "customer create",
+        client().v1.customers.create,
+        params,
+        {"idempotency_key": idempotency_key},
     )
 
 
@@ -287,6 +298,13 @@ def default_portal_configuration() -> dict | None:
         {"is_default": True, "limit": 1},
     )
     return next(configurations, None)
+
+
+def account_capabilities() -> dict:
+    """What the account may take, method by method (`card_payments`, `paypay_payments`,
+    `konbini_payments`, `jp_bank_transfer_payments`: "active", "pending" or "inactive")."""
+    account = _call("account retrieve", client().v1.accounts.retrieve_current)
+    return account.get("capabilities") or {}
 
 
 def default_payment_method_configuration() -> dict | None:

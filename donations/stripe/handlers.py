@@ -6,9 +6,10 @@ import logging
 
 from django.db.models import Q
 
+from campaigns.payment_methods import PaymentMethod
 from donations import tasks
 from donations.models import DisputeStatus, Donation, Payment, Refund, StripeEvent
-from donations.stripe import payment_recovery
+from donations.stripe import gateway, lookup, payment_method_used, payment_recovery
 from donations.stripe.lookup import find_donation, find_payment, stripe_id
 from donations.stripe.recording import DISPUTE_EVENTS, REFUND_AND_DISPUTE, REFUND_EVENTS
 from jii_campaign.locking import lock_stripe_objects
@@ -39,6 +40,8 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
         stripe_subscription_id=stripe_id(session.get("subscription")),
         stripe_payment_intent_id=stripe_id(session.get("payment_intent")),
     )
+    # Whatever method the donor chose in our form, the session's `payment_status` says whether
+    # the money is there (card, PayPay) or comes later (konbini, bank transfer).
     paid = session.get("payment_status") == "paid"
     if session.get("status") == "expired":
         donation.expire()
@@ -50,11 +53,15 @@ def apply_checkout_session(session: dict, as_of=None) -> Donation | None:
             amount=session["amount_total"],
             stripe_payment_intent_id=stripe_id(session.get("payment_intent")),
         )
-        if created:
+        receipt_waits = payment_method_used.learn(
+            donation, session, ask=created, receipt_for=payment if created else None
+        )
+        if created and not receipt_waits:
             tasks.schedule_receipt(payment)
         _apply_waiting_events(payment)  # also when this report told us its payment intent
     elif session.get("status") == "complete":
-        donation.await_payment()  # konbini: the voucher is issued, payment comes later
+        # A voucher or transfer instructions: payment comes later.
+        payment_method_used.learn(donation, session, ask=donation.await_payment())
     return donation
 
 
@@ -84,6 +91,7 @@ def on_payment_intent_partially_funded(intent, as_of):
     if donation is None or not instructions or instructions.get("amount_remaining") is None:
         return
     donation.link_stripe(stripe_payment_intent_id=intent["id"])
+    donation.note_payment_method(PaymentMethod.BANK_TRANSFER)
     donation.note_transfer_missing(instructions["amount_remaining"])
 
 

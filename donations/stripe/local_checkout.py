@@ -4,6 +4,7 @@ send and feeds them to the very code that handles real webhooks. No money moves.
 import time
 import uuid
 
+from campaigns import payment_methods
 from donations.models import Donation
 from donations.stripe.applying import process_event
 from donations.stripe.gateway import API_VERSION
@@ -26,8 +27,22 @@ def _metadata(donation: Donation) -> dict:
     return {"donation_id": str(donation.pk), "frequency": donation.frequency}
 
 
-def _session(donation: Donation, **fields) -> dict:
+def offered(donation: Donation) -> list[str]:
+    """The methods (Stripe's types) the session would offer, as `checkout.session_params` asks."""
+    if donation.is_monthly:
+        return ["card"]
+    methods = payment_methods.checkout_methods(donation.campaign.one_time_methods, donation.amount)
+    return [payment_methods.CHECKOUT_TYPES[method] for method in methods]
+
+
+def _session(donation: Donation, paid_with: str | None = None, **fields) -> dict:
+    """The session as Stripe reports it; with `paid_with`, as the thank-you page reads it back
+    (the payment intent and the payment method the donor used, expanded)."""
     ref = donation.checkout_token.hex
+    intent = None if donation.is_monthly else f"pi_local_{ref}"
+    if intent and paid_with:
+        method = {"id": f"pm_local_{ref}", "object": "payment_method", "type": paid_with}
+        intent = {"id": intent, "object": "payment_intent", "payment_method": method}
     return {
         "id": f"{LOCAL_SESSION_PREFIX}{ref}",
         "object": "checkout.session",
@@ -35,19 +50,31 @@ def _session(donation: Donation, **fields) -> dict:
         "amount_total": donation.amount,
         "currency": "jpy",
         "customer": f"cus_local_{ref}",
-        "payment_intent": None if donation.is_monthly else f"pi_local_{ref}",
+        "payment_intent": intent,
+        "payment_method_types": offered(donation),
         "subscription": f"sub_local_{ref}" if donation.is_monthly else None,
         "metadata": _metadata(donation),
         **fields,
     }
 
 
-def complete(donation: Donation):
-    """The donor paid: checkout completes and, for a monthly gift, the first invoice is paid."""
+# The methods whose money comes after Checkout (Stripe's types).
+DELAYED_TYPES = {payment_methods.CHECKOUT_TYPES[method] for method in payment_methods.DELAYED}
+
+
+def pay(donation: Donation, paid_with: str | None = None):
+    """The donor finished Checkout with one of the offered methods (by default the one chosen in
+    our form): paid at once, or (konbini, bank transfer) with a slip or an account to pay to
+    later."""
+    methods = offered(donation)
+    paid_with = paid_with or payment_methods.CHECKOUT_TYPES.get(donation.payment_method)
+    if paid_with not in methods:
+        paid_with = methods[0]
+    status = "unpaid" if paid_with in DELAYED_TYPES else "paid"
     process_event(
         _event(
             "checkout.session.completed",
-            _session(donation, status="complete", payment_status="paid"),
+            _session(donation, paid_with, status="complete", payment_status=status),
         )
     )
     if donation.is_monthly:
@@ -57,14 +84,44 @@ def complete(donation: Donation):
 # --- delayed methods: konbini and Stripe's bank transfer ------------------------------------
 
 
-def issue_instructions(donation: Donation):
-    """A konbini slip or a transfer account is issued: Checkout completes unpaid."""
-    process_event(
-        _event(
-            "checkout.session.completed",
-            _session(donation, status="complete", payment_status="unpaid"),
-        )
-    )
+def part_arrives(donation: Donation):
+    """Half the amount is transferred: staff see what is missing, nothing counts yet."""
+    ref = donation.checkout_token.hex
+    instructions = {"amount_remaining": donation.amount - donation.amount // 2}
+    intent = {
+        "id": f"pi_local_{ref}",
+        "object": "payment_intent",
+        "metadata": _metadata(donation),
+        "next_action": {
+            "type": "display_bank_transfer_instructions",
+            "display_bank_transfer_instructions": {**instructions, "type": "jp_bank_transfer"},
+        },
+    }
+    process_event(_event("payment_intent.partially_funded", intent))
+
+
+OVER_FUNDED_BY = 1000
+
+
+def more_arrives(donation: Donation):
+    """¥1,000 more than the gift is transferred: the gift counts what it asked, the rest stays
+    in the donor's Stripe cash balance (funded, applied to the payment, then reported)."""
+    ref = donation.checkout_token.hex
+    for kind, balance in (
+        ("funded", donation.amount + OVER_FUNDED_BY),
+        ("applied_to_payment", OVER_FUNDED_BY),
+    ):
+        transaction = {
+            "id": f"ccsbtxn_local_{ref}_{kind}",
+            "object": "customer_cash_balance_transaction",
+            "created": int(time.time()),
+            "currency": "jpy",
+            "customer": f"cus_local_{ref}",
+            "ending_balance": balance,
+            "type": kind,
+        }
+        process_event(_event("customer_cash_balance_transaction.created", transaction))
+    money_arrives(donation)
 
 
 def money_arrives(donation: Donation):

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 
 from django.core.management import call_command
 from pytest_httpserver import HTTPServer
-from stripe import PaymentIntent, PaymentMethod, PaymentMethodConfiguration, Price
+from stripe import Account, PaymentIntent, PaymentMethod, PaymentMethodConfiguration, Price
 from stripe.billing_portal import Configuration as PortalConfiguration
 from stripe.checkout import Session as CheckoutSession
 from werkzeug import Request, Response
@@ -77,6 +77,17 @@ def _error(status, message, *, code=None, error_type="invalid_request_error", **
     return Response(json.dumps(body), status=status, headers=headers, mimetype="application/json")
 
 
+class _Refusal(Exception):
+    """Stripe's 400 for a request whose parameters each pass but not together."""
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        error = {"type": "invalid_request_error", "message": message}
+        if code:
+            error["code"] = code
+        self.body = {"error": error}
+
+
 def _json(obj, **headers):
     return Response(json.dumps(obj), status=200, headers=headers, mimetype="application/json")
 
@@ -89,6 +100,9 @@ class FakeStripe:
         self.calls: list[Call] = []
         self.sessions: dict[str, dict] = {}
         self.payment_intents: dict[str, dict] = {}
+        self.payment_methods: dict[str, dict] = {}
+        self.customers: dict[str, dict] = {}
+        self.account = account_with(CAPABILITIES_ACTIVE)
         self.listed = {"invoices": [], "subscriptions": []}
         self.webhook_endpoints: dict[str, dict] = {}
         self.portal_configurations: list[dict] = [portal_configuration()]
@@ -122,9 +136,12 @@ class FakeStripe:
         """This test sends requests Stripe refuses on purpose."""
         self.refusals_expected = True
 
-    def complete(self, session_id, *, payment_status="paid", **fields):
-        """The donor finished Checkout: fill in what Stripe fills in then."""
+    def complete(self, session_id, *, payment_status="paid", paid_with="card", **fields):
+        """The donor finished Checkout, paying with one of the session's methods (`paid_with`,
+        a payment method type): fill in what Stripe fills in then."""
         session = self.sessions[session_id]
+        if paid_with not in session["payment_method_types"]:
+            raise AssertionError(f"{session_id} does not offer {paid_with}")
         n = self._next()
         session.update(status="complete", payment_status=payment_status)
         session["customer"] = session["customer"] or f"cus_fake{n}"
@@ -133,13 +150,17 @@ class FakeStripe:
         else:
             intent_id = session["payment_intent"] or f"pi_fake{n}"
             session["payment_intent"] = intent_id
-            self.payment_intents.setdefault(intent_id, self._payment_intent(intent_id, session))
+            intent = self.payment_intents.setdefault(
+                intent_id, self._payment_intent(intent_id, session)
+            )
+            intent["payment_method"] = self._payment_method(paid_with, session["customer"])["id"]
+            intent["payment_method_types"] = list(session["payment_method_types"])
         session.update(fields)
         return session
 
     def complete_konbini(self, session_id, voucher_url):
         """Konbini: Checkout completes unpaid and the payment intent carries the voucher."""
-        session = self.complete(session_id, payment_status="unpaid")
+        session = self.complete(session_id, payment_status="unpaid", paid_with="konbini")
         intent = self.payment_intents[session["payment_intent"]]
         details = full_object(
             PaymentIntent.NextAction.KonbiniDisplayDetails,
@@ -149,7 +170,6 @@ class FakeStripe:
         )
         intent.update(
             status="requires_action",
-            payment_method_types=["konbini"],
             amount_received=0,
             next_action=full_object(
                 PaymentIntent.NextAction,
@@ -163,14 +183,12 @@ class FakeStripe:
 
     def complete_paypay(self, session_id):
         """PayPay: the donor approves in the app and Checkout completes paid."""
-        session = self.complete(session_id)
-        self.payment_intents[session["payment_intent"]]["payment_method_types"] = ["paypay"]
-        return session
+        return self.complete(session_id, paid_with="paypay")
 
     def complete_bank_transfer(self, session_id, instructions_url, *, amount_remaining=None):
         """Bank transfer: Checkout completes unpaid; the payment intent shows the virtual
         account (a zengin address) and what is still to be transferred."""
-        session = self.complete(session_id, payment_status="unpaid")
+        session = self.complete(session_id, payment_status="unpaid", paid_with="customer_balance")
         intent = self.payment_intents[session["payment_intent"]]
         instructions = PaymentIntent.NextAction.DisplayBankTransferInstructions
         zengin_cls = instructions.FinancialAddress.Zengin
@@ -195,7 +213,6 @@ class FakeStripe:
         remaining = session["amount_total"] if amount_remaining is None else amount_remaining
         intent.update(
             status="requires_action",
-            payment_method_types=["customer_balance"],
             amount_received=session["amount_total"] - remaining,
             next_action=full_object(
                 PaymentIntent.NextAction,
@@ -270,6 +287,10 @@ class FakeStripe:
             return self._idempotent(call, self._create_session)
         if call.method == "POST" and path == "billing_portal/sessions":
             return self._idempotent(call, self._create_portal_session)
+        if call.method == "GET" and path == "account":
+            return _json(self.account)
+        if call.method == "POST" and path == "customers":
+            return self._idempotent(call, self._create_customer)
         if call.method == "GET" and path.startswith("checkout/sessions/"):
             return self._retrieve_session(path.removeprefix("checkout/sessions/"), params)
         # Lists read back by reconcile_stripe
@@ -316,12 +337,22 @@ class FakeStripe:
                     error_type="idempotency_error",
                 )
             return _json(reply, **{"Idempotent-Replayed": "true"})
-        reply = create(nest(call.params))
+        try:
+            reply = create(nest(call.params))
+        except _Refusal as refusal:
+            call.refusal = refusal.body
+            return Response(json.dumps(refusal.body), status=400, mimetype="application/json")
         if key:
             self._replies[key] = (call.params, copy.deepcopy(reply))  # as first answered
         return _json(reply)
 
     def _create_session(self, params: dict) -> dict:
+        if params.get("customer") and params.get("customer_email"):
+            raise _Refusal(
+                "You may only specify one of these parameters: customer, customer_email."
+            )
+        if params.get("customer") and params["customer"] not in self.customers:
+            raise _Refusal(f"No such customer: '{params['customer']}'", code="resource_missing")
         session_id = f"cs_test_fake{self._next()}"
         items = params.get("line_items", [])
         total = sum(
@@ -342,6 +373,7 @@ class FakeStripe:
             currency="jpy",
             custom_fields=[],
             custom_text=full_object(CheckoutSession.CustomText),
+            customer=params.get("customer"),
             customer_creation=params.get("customer_creation", "if_required"),
             customer_email=params.get("customer_email"),
             expires_at=now + 24 * 3600,
@@ -399,8 +431,12 @@ class FakeStripe:
         if session is None:
             return _error(404, f"No such checkout.session: '{session_id}'", code="resource_missing")
         session = dict(session)
-        if "payment_intent" in params.get("expand", []) and session["payment_intent"]:
-            session["payment_intent"] = self.payment_intents[session["payment_intent"]]
+        expand = params.get("expand", [])
+        if "payment_intent" in expand and session["payment_intent"]:
+            intent = dict(self.payment_intents[session["payment_intent"]])
+            if "payment_intent.payment_method" in expand and intent.get("payment_method"):
+                intent["payment_method"] = self.payment_methods[intent["payment_method"]]
+            session["payment_intent"] = intent
         return _json(session)
 
     def _create_webhook_endpoint(self, params: dict) -> dict:
@@ -589,6 +625,41 @@ class FakeStripe:
         data = [obj for obj in objects if obj.get("created", 0) >= since]
         return _json({"object": "list", "data": data, "has_more": False, "url": call.path})
 
+    # --- the method a donor paid with; Customers created before their session --------------
+
+    def _payment_method(self, method_type: str, customer: str | None) -> dict:
+        """A payment method of the type the donor used, as Stripe returns it expanded."""
+        details = {"card": card_payment_method(exp_month=12, exp_year=2030)["card"]}
+        method_cls = getattr(PaymentMethod, "".join(p.title() for p in method_type.split("_")))
+        method = full_object(
+            "payment_method",
+            id=f"pm_fake{self._next()}",
+            allow_redisplay="unspecified",
+            billing_details=full_object(
+                PaymentMethod.BillingDetails, address=None, email=None, name=None, phone=None
+            ),
+            created=int(time.time()),
+            customer=customer,
+            livemode=False,
+            type=method_type,
+            **{method_type: details.get(method_type) or full_object(method_cls)},
+        )
+        self.payment_methods[method["id"]] = method
+        return method
+
+    def _create_customer(self, params: dict) -> dict:
+        customer = full_object(
+            "customer",
+            id=f"cus_fake{self._next()}",
+            created=int(time.time()),
+            email=params.get("email"),
+            livemode=False,
+            metadata=params.get("metadata", {}),
+            name=params.get("name"),
+        )
+        self.customers[customer["id"]] = customer
+        return customer
+
     def _next(self):
         return next(self._ids)
 
@@ -645,6 +716,32 @@ def subscription_items(subscription_id, *, amount, product="prod_fake_monthly") 
         subscription=subscription_id,
     )
     return {"object": "list", "data": [item], "has_more": False, "url": "/v1/subscription_items"}
+
+
+# --- the account's capabilities (manage.py stripe_setup) ------------------------------------
+
+CAPABILITIES_ACTIVE = dict.fromkeys(
+    ("card_payments", "paypay_payments", "konbini_payments", "jp_bank_transfer_payments"),
+    "active",
+)
+
+
+def account_with(capabilities: dict) -> dict:
+    """The account as `GET /v1/account` returns it, with these capabilities' statuses."""
+    return full_object(
+        "account",
+        id="acct_fake_jii",
+        business_type="non_profit",
+        capabilities=full_object(Account.Capabilities, **capabilities),
+        charges_enabled=True,
+        country="JP",
+        created=int(time.time()) - 86400,
+        default_currency="jpy",
+        details_submitted=True,
+        email=None,
+        payouts_enabled=True,
+        type="standard",
+    )
 
 
 def portal_configuration(*, cancellation=True, **fields) -> dict:

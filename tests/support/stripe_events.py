@@ -13,6 +13,7 @@ import uuid
 
 import stripe
 
+from campaigns.payment_methods import CHECKOUT_TYPES
 from donations.models import Donation
 from donations.stripe import applying
 from tests.support.stripe_shapes import partial_object
@@ -92,7 +93,8 @@ def checkout_session(
             "metadata": metadata(donation),
             "mode": "subscription" if monthly else "payment",
             "payment_intent": payment_intent if status == "complete" else None,
-            "payment_method_types": ["card"],
+            # A session that offered the method the donor chose (Stripe's name for it).
+            "payment_method_types": [CHECKOUT_TYPES.get(donation.payment_method, "card")],
             "payment_status": payment_status,
             "status": status,
             "submit_type": "donate",

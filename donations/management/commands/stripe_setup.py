@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django.utils import translation
 
+from campaigns.models import Campaign
+from campaigns.payment_methods import CHECKOUT_TYPES, PaymentMethod
 from donations.stripe import gateway
 from donations.stripe.handlers import HANDLERS
 
@@ -11,7 +14,8 @@ from donations.stripe.handlers import HANDLERS
 class Command(BaseCommand):
     help = (
         "Check the Stripe account: the webhook endpoint at SITE_URL/stripe/webhook/ (API version "
-        "and the events the site handles) and cancellation in the customer portal. Says what it "
+        "and the events the site handles), cancellation in the customer portal, and the payment "
+        "methods and wallets campaigns offer (on, and activated). Says what it "
         "would change; --apply changes it. Running it again changes nothing."
     )
     # The system checks refuse a secret key without a webhook secret (jii.E001); this command
@@ -122,24 +126,58 @@ class Command(BaseCommand):
             "the billing period) and save."
         )
 
-    # Each way to pay, as the default payment method configuration names it.
+    # Each way to pay, as the default payment method configuration names it. Apple Pay and
+    # Google Pay come with cards; Stripe-hosted Checkout needs no domain registration for them
+    # (that is for Elements and embedded Checkout: docs.stripe.com/apple-pay?platform=web).
     WALLETS_AND_METHODS = {
         "card": "Cards",
-        "apple_pay": "Apple Pay (also needs the site's domain registered: Settings → Payment "
-        "method domains)",
-        "google_pay": "Google Pay",
+        "apple_pay": "Apple Pay (with cards on Stripe's Checkout page; no domain registration)",
+        "google_pay": "Google Pay (with cards on Stripe's Checkout page)",
         "paypay": "PayPay",
         "konbini": "Konbini",
         "customer_balance": "Bank transfer (jp_bank_transfer)",
     }
+    # The account capability each method needs (Settings → Payment methods asks to activate it).
+    CAPABILITIES = {
+        "card": "card_payments",
+        "paypay": "paypay_payments",
+        "konbini": "konbini_payments",
+        "customer_balance": "jp_bank_transfer_payments",
+    }
 
     def payment_methods(self):
-        """What Checkout can offer: a method off here is never shown, whatever a campaign asks."""
+        """What Checkout can offer: a method off here, or whose capability is not active, is
+        never shown, whatever a campaign asks."""
         configuration = gateway.default_payment_method_configuration()
+        capabilities = gateway.account_capabilities()
         if configuration is None:
             self.say("Payment methods: no default payment method configuration found.")
-            return
-        self.say("Payment methods (Settings → Payment methods):")
+            configuration = {}
+        else:
+            self.say("Payment methods (Settings → Payment methods):")
+        usable = set()
         for key, name in self.WALLETS_AND_METHODS.items():
             available = bool((configuration.get(key) or {}).get("available"))
-            self.say(f"  {name}: {'on' if available else 'OFF'}")
+            capability = self.CAPABILITIES.get(key)
+            status = capabilities.get(capability) if capability else None
+            note = f", capability {capability}: {status or 'not requested'}" if capability else ""
+            self.say(f"  {name}: {'on' if available else 'OFF'}{note}")
+            if available and (capability is None or status == "active"):
+                usable.add(key)
+        self.campaign_methods(usable)
+
+    def campaign_methods(self, usable: set[str]):
+        """Each open campaign's one-time methods that Checkout would not show."""
+        for campaign in Campaign.objects.published():
+            with translation.override("en"):  # as the rest of this command's report
+                missing = [
+                    str(PaymentMethod(method).label)
+                    for method in campaign.one_time_methods
+                    if method in CHECKOUT_TYPES and CHECKOUT_TYPES[method] not in usable
+                ]
+            if missing:
+                self.say(
+                    f"  Campaign “{campaign.slug}” offers {', '.join(missing)}, which Stripe "
+                    "will not show: turn it on (and activate it) in the Dashboard, or take it "
+                    "off the campaign's “Ways to pay a one-time gift”."
+                )

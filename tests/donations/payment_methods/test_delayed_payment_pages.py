@@ -80,7 +80,7 @@ def test_the_confirmation_names_the_methods_timing(client, campaign, fake_stripe
     assert "pay at the store within 3 days" in page
 
 
-def test_stripe_setup_lists_the_payment_methods_and_what_is_off(fake_stripe):
+def test_stripe_setup_lists_the_payment_methods_and_what_is_off(db, fake_stripe):
     fake_stripe.payment_method_configurations = [payment_method_configuration(off=("paypay",))]
     out = io.StringIO()
 
@@ -88,6 +88,6 @@ def test_stripe_setup_lists_the_payment_methods_and_what_is_off(fake_stripe):
 
     text = out.getvalue()
     assert "PayPay: OFF" in text
-    assert "Google Pay: on" in text
-    assert "Apple Pay (also needs the site's domain registered" in text
+    assert "Google Pay (with cards on Stripe's Checkout page): on" in text
+    assert "Apple Pay (with cards on Stripe's Checkout page; no domain registration)" in text
     assert not fake_stripe.refused

@@ -1,5 +1,5 @@
 """The ways to pay a one-time gift: staff choose them per campaign, the form checks each
-method's amounts, a session asks Stripe for exactly the chosen method, and a delayed one
+method's amounts, and a delayed one
 (PayPay, Stripe's bank transfer) counts once, when the money is there."""
 
 import pytest
@@ -34,37 +34,6 @@ def give(client, campaign, **fields):
     response, sent = confirm_and_pay(client, form(campaign, **fields))
     assert response.status_code == 303, response.content
     return Donation.objects.get(checkout_token=sent["token"])
-
-
-def allowed(call) -> list[str]:
-    return [v for k, v in call.params.items() if k.startswith("allowed_payment_method_types")]
-
-
-@pytest.mark.parametrize(
-    ("method", "stripe_type"),
-    [
-        ("card", "card"),
-        ("paypay", "paypay"),
-        ("konbini", "konbini"),
-        ("bank_transfer", "customer_balance"),
-    ],
-)
-def test_a_session_asks_for_exactly_the_chosen_method(
-    client, campaign, fake_stripe, method, stripe_type
-):
-    donation = give(client, campaign, payment_method=method)
-
-    [call] = fake_stripe.session_creates
-    assert allowed(call) == [stripe_type]
-    assert not fake_stripe.refused
-    assert donation.payment_method == method
-    if method == "konbini":
-        assert call.params["payment_method_options[konbini][expires_after_days]"] == "3"
-    if method == "bank_transfer":
-        options = "payment_method_options[customer_balance]"
-        assert call.params[f"{options}[funding_type]"] == "bank_transfer"
-        assert call.params[f"{options}[bank_transfer][type]"] == "jp_bank_transfer"
-        assert call.params["customer_creation"] == "always"
 
 
 def test_a_method_the_campaign_does_not_offer_is_refused(client, campaign, fake_stripe):
@@ -218,14 +187,15 @@ def test_an_over_funded_transfer_counts_the_gift_and_shows_the_rest(client, camp
     assert "¥1,000" in donation.transfer_summary()
 
 
-@pytest.mark.parametrize("method", ["paypay", "konbini", "bank_transfer"])
+@pytest.mark.parametrize("method", ["card", "paypay", "konbini", "bank_transfer"])
 def test_a_refund_of_each_method_moves_the_counter_back(client, campaign, method):
     donation = delayed_gift(campaign, method)
-    session = se.checkout_session(donation, payment_status="unpaid")
+    delayed = method in ("konbini", "bank_transfer")
+    session = se.checkout_session(donation, payment_status="unpaid" if delayed else "paid")
     deliver(client, "checkout.session.completed", session)
-    deliver(
-        client, "checkout.session.async_payment_succeeded", {**session, "payment_status": "paid"}
-    )
+    if delayed:
+        paid = {**session, "payment_status": "paid"}
+        deliver(client, "checkout.session.async_payment_succeeded", paid)
     assert counters(campaign) == raised(3000)
 
     charge = se.charge(payment_intent=session["payment_intent"], amount=3000, amount_refunded=3000)

@@ -303,7 +303,10 @@ def test_thanks_page_asks_stripe_and_records_the_gift(client, campaign, fake_str
     assert donation.status == Donation.Status.SUCCEEDED
     assert progress(campaign)["onetime_raised"] == before["onetime_raised"] + 3000
     [retrieve] = fake_stripe.requests_to("GET", f"/v1/checkout/sessions/{session['id']}")
-    assert retrieve.params == {"expand[0]": "payment_intent"}
+    assert retrieve.params == {
+        "expand[0]": "payment_intent",
+        "expand[1]": "payment_intent.payment_method",
+    }
 
 
 def test_reloading_the_thanks_page_counts_the_gift_once(client, campaign, fake_stripe):
@@ -366,6 +369,8 @@ def test_thanks_page_asks_stripe_only_about_checkout_session_ids(
 def test_konbini_thanks_page_shows_the_voucher_and_counts_nothing_yet(
     client, campaign, fake_stripe
 ):
+    campaign.one_time_methods = ["card", "konbini"]
+    campaign.save()
     donation, session = give(client, campaign, fake_stripe)
     voucher = "https://payments.stripe.com/konbini/voucher/test_abc"
     fake_stripe.complete_konbini(session["id"], voucher)

@@ -49,6 +49,13 @@ def test_every_object_the_fake_answers_with_has_only_declared_fields(fake_stripe
             f"/v1/checkout/sessions/{one_time['id']}",
             {"expand[0]": "payment_intent"},
         ),
+        answer(
+            fake_stripe,
+            "GET",
+            f"/v1/checkout/sessions/{one_time['id']}",
+            {"expand[0]": "payment_intent", "expand[1]": "payment_intent.payment_method"},
+        ),
+        answer(fake_stripe, "POST", "/v1/customers", {"email": "hanako@example.org"}),
         answer(fake_stripe, "GET", "/v1/checkout/sessions"),
         answer(
             fake_stripe,
@@ -67,6 +74,7 @@ def test_every_object_the_fake_answers_with_has_only_declared_fields(fake_stripe
     assert [undeclared(body) for body in bodies] == [[]] * len(bodies)
     assert fake_stripe.shape_errors == []
     assert bodies[1]["payment_intent"]["next_action"]["type"] == "konbini_display_details"
+    assert bodies[2]["payment_intent"]["payment_method"]["type"] == "konbini"
 
 
 def test_objects_have_every_field_the_api_returns(fake_stripe):
@@ -76,7 +84,7 @@ def test_objects_have_every_field_the_api_returns(fake_stripe):
     assert set(session) == set(declared(Session))
     assert session["payment_intent"] is None
     assert session["amount_total"] == 3000
-    assert session["allowed_payment_method_types"] == ["card"]
+    assert session["allowed_payment_method_types"] == ["card", "konbini"]
 
 
 def test_objects_tests_put_in_the_fake_are_checked_too(fake_stripe):
@@ -150,5 +158,5 @@ def _session_params(mode) -> dict:
     if mode == "subscription":
         price["recurring"] = {"interval": "month"}
     else:
-        params["allowed_payment_method_types"] = ["card"]
+        params["allowed_payment_method_types"] = ["card", "konbini"]
     return params

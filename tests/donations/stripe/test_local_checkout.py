@@ -125,8 +125,8 @@ def test_monthly_pay_handled_twice_records_the_first_invoice_once(client, campai
 
     # A double click: both requests found the donation pending before either finished, so
     # both get past the view's check (one after the other, the second would stop there).
-    local_checkout.complete(donation)
-    local_checkout.complete(donation)
+    local_checkout.pay(donation)
+    local_checkout.pay(donation)
 
     assert donation.payments.count() == 1
     assert supporters(shown(client, "monthly")) == before + 1

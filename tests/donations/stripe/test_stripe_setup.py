@@ -11,6 +11,8 @@ from tests.support.stripe_events import API_VERSION
 
 URL = "http://testserver/stripe/webhook/"
 
+pytestmark = pytest.mark.django_db  # it reads which methods the campaigns offer
+
 
 def setup(*args) -> str:
     out = io.StringIO()

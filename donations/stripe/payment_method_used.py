@@ -1,0 +1,83 @@
+"""Which method a donor actually paid a one-time gift with. Checkout offers all the campaign's
+methods that take the amount, so the choice made in our form is only a wish: what Stripe
+reports is recorded, and the receipt, the exports and the dashboard name that.
+
+The cheapest true source first: a session that offered a single method; the payment method on
+the payment intent when it came expanded (the thank-you page's retrieve); otherwise one
+expanded retrieve by a task, outside any database transaction."""
+
+import datetime
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from campaigns import payment_methods
+from donations import tasks
+from donations.models import Donation, Payment
+from donations.stripe import gateway
+
+log = logging.getLogger(__name__)
+
+
+def stripe_type_in(session: dict) -> str | None:
+    """The payment method type a session shows, or None when it cannot tell without asking."""
+    intent = session.get("payment_intent")
+    method = intent.get("payment_method") if isinstance(intent, dict) else None
+    if isinstance(method, dict) and isinstance(method.get("type"), str):
+        return method["type"]
+    offered = session.get("payment_method_types")
+    if isinstance(offered, list) and len(offered) == 1 and isinstance(offered[0], str):
+        return offered[0]
+    return None
+
+
+def note_from_session(donation: Donation, session: dict) -> bool:
+    """Record the method the session shows; False when Stripe must be asked."""
+    method = payment_methods.used_in_stripe(stripe_type_in(session))
+    if method is None:
+        return False
+    donation.note_payment_method(method)
+    return True
+
+
+def learn(
+    donation: Donation, session: dict, *, ask: bool, receipt_for: Payment | None = None
+) -> bool:
+    """Record the method the donor used: now if the session shows it, else (when `ask`: the
+    first report of this outcome, not a repeat or a reconciliation) through a task that asks
+    Stripe; a receipt waits for it so that it names the right method. Returns whether the
+    receipt (if any) was left to the task."""
+    if note_from_session(donation, session) or not ask or not gateway.is_configured():
+        return False
+    # The database task backend writes the row in the current transaction: the task runs once
+    # the gift is committed, never if it rolls back.
+    learn_payment_method.enqueue(
+        donation.pk, session["id"], receipt_for.pk if receipt_for else None
+    )
+    return receipt_for is not None
+
+
+ATTEMPTS = 6
+PAUSE = datetime.timedelta(minutes=2)
+
+
+@task()
+def learn_payment_method(donation_id: int, session_id: str, payment_id=None, attempt: int = 1):
+    """Ask Stripe which method paid (the session, its payment intent and payment method
+    expanded), record it, then queue the receipt that waited for it. If Stripe stays away the
+    receipt goes anyway, naming the method the donor chose."""
+    try:
+        session = gateway.retrieve_checkout_session(session_id)
+    except gateway.GatewayUnavailable:
+        if attempt < ATTEMPTS:
+            later = timezone.now() + PAUSE * 2 ** (attempt - 1)
+            learn_payment_method.using(run_after=later).enqueue(
+                donation_id, session_id, payment_id, attempt=attempt + 1
+            )
+            return
+        log.warning("The payment method of donation %s stays unknown", donation_id)
+    else:
+        note_from_session(Donation.objects.get(pk=donation_id), session)
+    if payment_id is not None:
+        tasks.schedule_receipt(Payment.objects.get(pk=payment_id))
