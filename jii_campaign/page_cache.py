@@ -65,15 +65,11 @@ RENDERED_INSTEAD = "pages are rendered from the database on every request until 
 
 def bump():
     """A new public version: every cached page is stale from now on, in every process."""
-    token_replaced = False
-    if not cache_outage.skipped():
-        try:
-            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            token_replaced = True
-        except cache_outage.SHARED_CACHE_DOWN as error:
-            cache_outage.failed(error, RENDERED_INSTEAD)
-        else:
-            cache_outage.answered()
+    token_replaced = cache_outage.shared_or(
+        lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None) or True,
+        lambda: False,
+        RENDERED_INSTEAD,
+    )
     if not settings.REDIS_URL or not token_replaced:
         _raise_database_number()
 
@@ -190,7 +186,10 @@ class PageCacheMiddleware:
         if _current(entry, token, today) and entry["number"] == database_number(poll=True):
             _hold(key, entry)
             return _serve(request, entry)
-        number = database_number(poll=False)  # read before rendering, as the token
+        # Read before rendering, as the token, and afresh when due: a stale reading (a fresh
+        # process, or just after this process's own bump) would store the page under a number
+        # the next hit refuses, and render it again.
+        number = database_number(poll=True)
         response = self.get_response(request)
         if not _storable(response):
             return response
@@ -202,15 +201,7 @@ class PageCacheMiddleware:
 
 def _shared(call, *args, **kwargs):
     """`call` on the shared cache, or None while it cannot be reached."""
-    if cache_outage.skipped():
-        return None
-    try:
-        result = call(*args, **kwargs)
-    except cache_outage.SHARED_CACHE_DOWN as error:
-        cache_outage.failed(error, RENDERED_INSTEAD)
-        return None
-    cache_outage.answered()
-    return result
+    return cache_outage.shared_or(lambda: call(*args, **kwargs), lambda: None, RENDERED_INSTEAD)
 
 
 # The entries this process served last, by key. A hit then asks the shared cache for the
