@@ -12,7 +12,7 @@ from tests.support.personas import with_sections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PAGES = {"/": "campaign_pages/campaign.html"}
+PAGES = {"/": "campaign_pages/campaign.html", "/donate/": "donations/donate.html"}
 
 
 @pytest.fixture
