@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -105,6 +106,7 @@ def start(request):
 
 @csrf_exempt
 @require_POST
+@never_cache  # personal, as every page below: never kept by a browser's or a shared cache
 @rate_limited("donate_confirm", email_field="donor_email", on_limit=_form_again)
 def confirm(request):
     """Show what will happen before the donor leaves for Checkout. Creates nothing."""
@@ -129,6 +131,7 @@ def _bank_pledge_url(form):
 
 
 @require_POST
+@never_cache
 @rate_limited("donate_pay", email_field="donor_email", on_limit=_confirmation_again)
 def pay(request):
     """The confirmed, CSRF-protected step: create the pending donation and go to Checkout."""
@@ -173,6 +176,7 @@ STATUSES_STRIPE_CAN_CHANGE = {Donation.Status.PENDING, Donation.Status.AWAITING_
 
 
 @require_GET
+@never_cache
 def thanks(request):
     """What is true about the donation, as Stripe (or, locally, the ledger) says."""
     voucher_url, donation, error, transfer_account = "", None, False, None

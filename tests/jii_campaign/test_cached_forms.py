@@ -15,9 +15,11 @@ from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Campaign, ImpactTier
+from donations.models import Donation
 from jii_campaign import cache_outage, page_cache
 from jii_campaign.models import PageVersion
 from testimonials.models import SupportMessage
+from tests.support.fake_stripe import donation_form
 from tests.support.gifts import giving_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -231,3 +233,19 @@ def test_while_redis_is_down_the_form_is_rendered_with_a_working_token(campaign,
     assert "placeholder" not in page.content.decode()
     sent = ann.post(MESSAGE_FORM, message(csrfmiddlewaretoken=token_in(page)))
     assert sent.status_code == 302
+
+
+def test_the_confirmation_and_thank_you_pages_are_kept_by_no_cache(campaign):
+    donor = visitor()
+    confirmation = donor.post("/donate/confirm/", donation_form(campaign))
+    token = re.search(r'name="token" value="([^"]+)"', confirmation.content.decode())[1]
+    paid = donor.post(
+        "/donate/pay/",
+        {**donation_form(campaign), "token": token, "csrfmiddlewaretoken": token_in(confirmation)},
+    )
+    assert paid.status_code == 303  # to the local stand-in for Checkout
+    thanks = donor.get(f"/donate/thanks/?token={Donation.objects.get().checkout_token}")
+
+    for response in (confirmation, thanks):
+        assert response.status_code == 200
+        assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
