@@ -17,11 +17,13 @@ a browser's copy is answered 304 only for the visitor whose token it holds, whic
 long as the secret; another visitor's ETag never matches.
 """
 
+import functools
+import hashlib
 import struct
 import zlib
 
+from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.utils.crypto import salted_hmac
 
 from jii_campaign.caching import CSRF_TOKEN_PLACEHOLDER
 
@@ -49,15 +51,37 @@ def deflated(parts: list[bytes]) -> list[bytes]:
 
 def visitor_token(request) -> str:
     """A token for this visitor's CSRF secret (a new secret, sent as a cookie by `finish`, for a
-    visitor without a valid one)."""
+    visitor without a valid one). A returning visitor's token is masked once per process and
+    then reused: masking afresh defeats BREACH, which needs the token compressed beside what an
+    attacker sends, and here it is neither (a stored block; a page that shows no input)."""
     _csrf.process_request(request)
-    return get_token(request)
+    secret = request.META.get("CSRF_COOKIE")
+    token = _masked.get(secret) if secret else None
+    if token is None:
+        token = get_token(request)
+        if len(_masked) >= MASKED_TOKENS:
+            _masked.clear()
+        _masked[request.META["CSRF_COOKIE"]] = token
+    else:
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie renewed
+    return token
+
+
+# Each returning visitor's masked token, by CSRF secret (this process's memory only).
+_masked = {}
+MASKED_TOKENS = 10_000
+
+
+@functools.cache
+def _etag_key() -> bytes:
+    return hashlib.sha256(b"jii_campaign.page_tokens.etag" + settings.SECRET_KEY.encode()).digest()
 
 
 def visitor_etag(request, etag: str) -> str:
-    """The page's ETag for this visitor: only the same CSRF secret matches it again."""
-    secret = request.META["CSRF_COOKIE"]
-    mark = salted_hmac("jii_campaign.page_tokens.etag", secret).hexdigest()[:16]
+    """The page's ETag for this visitor: only the same CSRF secret matches it again (a keyed
+    hash: the ETag does not give the secret away)."""
+    secret = request.META["CSRF_COOKIE"].encode()
+    mark = hashlib.blake2b(secret, key=_etag_key(), digest_size=8).hexdigest()
     return f'{etag[:-1]}-{mark}"'
 
 
