@@ -2,8 +2,11 @@
 
 A page marked with `caching.whole_page` carries nothing per visitor, so its bytes (plain and
 gzipped), its headers and its ETag are stored once per path (a path names one campaign in one
-language) in the default cache: Redis when REDIS_URL is set, so every process shares them; each
-process's own memory otherwise.
+language) and per variant of the address parameters the view names (`/donate/`'s tier links:
+the view redirects values it does not recognise, so an attacker cannot add keys) in the default
+cache: Redis when REDIS_URL is set, so every process shares them; each process's own memory
+otherwise. A form's CSRF token is the one thing per visitor: stored as a placeholder, written in
+per response (jii_campaign/page_tokens.py).
 
 Every stored page carries the public version it was rendered under, and is served only while
 that version is current. The version is replaced *after commit* by any transaction that changes
