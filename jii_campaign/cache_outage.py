@@ -65,17 +65,28 @@ def reset() -> None:
         _skip_until, _logged_at, _failing = 0.0, None, False
 
 
+def shared_or(call, instead, consequence: str):
+    """`call()` on the shared cache; while it cannot be reached (this call failing, or a failure
+    less than RETRY_SECONDS ago), `instead()`, the failure logged at most once a minute with
+    `consequence`, what the site does instead. The one way the site talks to Redis."""
+    if not skipped():
+        try:
+            result = call()
+        except SHARED_CACHE_DOWN as error:
+            failed(error, consequence)
+        else:
+            answered()
+            return result
+    return instead()
+
+
 def get_or_set(key, compute, timeout):
     """`cache.get_or_set` for a figure that is only cached to save work: computed afresh while
     the shared cache cannot be reached."""
     from django.core.cache import cache
 
-    if not skipped():
-        try:
-            value = cache.get_or_set(key, compute, timeout)
-        except SHARED_CACHE_DOWN as error:
-            failed(error, "cached figures are computed afresh until it answers")
-        else:
-            answered()
-            return value
-    return compute()
+    return shared_or(
+        lambda: cache.get_or_set(key, compute, timeout),
+        compute,
+        "cached figures are computed afresh until it answers",
+    )

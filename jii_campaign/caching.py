@@ -1,7 +1,9 @@
 """How long shared caches may keep the public pages, and which pages are cached whole."""
 
+import dataclasses
 import functools
 
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 
 # Shared caches (a CDN) may keep public pages for a minute: they carry no cookie and nothing per
@@ -9,17 +11,58 @@ from django.views.decorators.cache import cache_control
 # counters move.
 public_page = cache_control(public=True, max_age=0, s_maxage=60)
 
+# Stands in the cached bytes of a form for the visitor's CSRF token, which
+# page_cache.PageCacheMiddleware writes in per response. Letters and hyphens only: HTML escaping
+# leaves it as it is.
+CSRF_TOKEN_PLACEHOLDER = "page-cache-csrf-token-placeholder"
 
-def whole_page(view):
+
+@dataclasses.dataclass(frozen=True)
+class WholePage:
+    """What the page cache needs to know of a `whole_page` view before it runs.
+
+    `query`: the GET parameters that choose a variant of the page; each variant is cached under
+    its own key, so the view answers 200 only for values it recognises (a campaign's tier, a
+    published slug) and redirects anything else to a page it does recognise: the keys stay as
+    few as the variants. Other parameters are ignored, by the key and by the view.
+    `csrf_token`: the page holds a form with the visitor's CSRF token; the cached bytes hold
+    CSRF_TOKEN_PLACEHOLDER instead, and browsers alone may keep the page (never a shared cache).
+    """
+
+    query: tuple[str, ...] = ()
+    csrf_token: bool = False
+
+
+def whole_page(view=None, *, query=(), csrf_token=False):
     """A public page whose rendered bytes `page_cache.PageCacheMiddleware` keeps until the next
-    ledger or content change. The view must read nothing from the request but its path."""
+    ledger or content change. On GET and HEAD the view must read nothing from the request but its
+    path and the parameters named in `query`, and, with `csrf_token`, render its token with
+    `csrf_token_context(request)`. Any other method's answer (a form re-rendered with what the
+    visitor typed) is personal: `Cache-Control: private, no-store`."""
+    if view is None:
+        return functools.partial(whole_page, query=tuple(query), csrf_token=csrf_token)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         response.whole_page = True
+        if csrf_token:  # revalidated with an ETag that only its own visitor's cookie matches
+            patch_cache_control(response, private=True, max_age=0)
+        else:
+            patch_cache_control(response, public=True, max_age=0, s_maxage=60)
         return response
 
-    wrapped = public_page(wrapper)
-    wrapped.whole_page = True
-    return wrapped
+    wrapper.whole_page = WholePage(query=tuple(query), csrf_token=csrf_token)
+    return wrapper
+
+
+def csrf_token_context(request) -> dict:
+    """The template context for a `whole_page(csrf_token=True)` view's form: the placeholder
+    when the page cache writes each visitor's token in (see page_cache), otherwise nothing, and
+    `{% csrf_token %}` renders the visitor's own as usual (Redis down: rendered every time)."""
+    if getattr(request, "csrf_token_written_in_later", False):
+        return {"csrf_token": CSRF_TOKEN_PLACEHOLDER}
+    return {}

@@ -2,8 +2,11 @@
 
 A page marked with `caching.whole_page` carries nothing per visitor, so its bytes (plain and
 gzipped), its headers and its ETag are stored once per path (a path names one campaign in one
-language) in the default cache: Redis when REDIS_URL is set, so every process shares them; each
-process's own memory otherwise.
+language) and per variant of the address parameters the view names (`/donate/`'s tier links:
+the view redirects values it does not recognise, so an attacker cannot add keys) in the default
+cache: Redis when REDIS_URL is set, so every process shares them; each process's own memory
+otherwise. A form's CSRF token is the one thing per visitor: stored as a placeholder, written in
+per response (jii_campaign/page_tokens.py).
 
 Every stored page carries the public version it was rendered under, and is served only while
 that version is current. The version is replaced *after commit* by any transaction that changes
@@ -35,6 +38,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,7 +48,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from jii_campaign import cache_outage
+from jii_campaign import cache_outage, page_tokens
 from jii_campaign.models import PageVersion
 from jii_campaign.outage import DATABASE_DOWN
 
@@ -65,15 +69,11 @@ RENDERED_INSTEAD = "pages are rendered from the database on every request until 
 
 def bump():
     """A new public version: every cached page is stale from now on, in every process."""
-    token_replaced = False
-    if not cache_outage.skipped():
-        try:
-            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            token_replaced = True
-        except cache_outage.SHARED_CACHE_DOWN as error:
-            cache_outage.failed(error, RENDERED_INSTEAD)
-        else:
-            cache_outage.answered()
+    token_replaced = cache_outage.shared_or(
+        lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None) or True,
+        lambda: False,
+        RENDERED_INSTEAD,
+    )
     if not settings.REDIS_URL or not token_replaced:
         _raise_database_number()
 
@@ -175,14 +175,14 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        if request.method not in ("GET", "HEAD") or not _is_whole_page(language, request.path_info):
+        page = request.method in ("GET", "HEAD") and _whole_page(language, request.path_info)
+        if not page:
             return self.get_response(request)
         request.get_host()  # an unknown host: DisallowedHost, the 400 of a cold render
         token = _shared(current_token)
         if token is None:  # Redis cannot be reached: rendered from the database
             return self.get_response(request)
-        # Not "page-cache:page:", the entries of the code before the version had two parts.
-        key = f"page-cache:entry:{language}:{request.path}"
+        key = _key(request, language, page)
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
         entry = _held.get(key)
         if not _current(entry, token, today):
@@ -190,8 +190,11 @@ class PageCacheMiddleware:
         if _current(entry, token, today) and entry["number"] == database_number(poll=True):
             _hold(key, entry)
             return _serve(request, entry)
-        number = database_number(poll=False)  # read before rendering, as the token
-        response = self.get_response(request)
+        # Read before rendering, as the token, and afresh when due: a stale reading (a fresh
+        # process, or just after this process's own bump) would store the page under a number
+        # the next hit refuses, and render it again.
+        number = database_number(poll=True)
+        response = _rendered(self.get_response, request, page)
         if not _storable(response):
             return response
         entry = _entry(response, token, number, today)
@@ -200,24 +203,40 @@ class PageCacheMiddleware:
         return _serve(request, entry)
 
 
+def _key(request, language, page):
+    """The entry's key: the language, the path and the values of the page's `query` parameters
+    (the view redirects any value it does not recognise, so no other key is ever stored)."""
+    # Not "page-cache:page:", the entries of the code before the version had two parts.
+    key = f"page-cache:entry:{language}:{request.path}"
+    variant = [(name, request.GET[name]) for name in page.query if name in request.GET]
+    return f"{key}?{urlencode(variant)}" if variant else key
+
+
+def _rendered(get_response, request, page):
+    """The page rendered for the cache: with the token's placeholder, and without the visitor's
+    CSRF cookie, whose renewal would make the response unstorable; `_serve` sets it."""
+    if not page.csrf_token:
+        return get_response(request)
+    request.csrf_token_written_in_later = True
+    cookie = request.COOKIES.pop(settings.CSRF_COOKIE_NAME, None)
+    try:
+        return get_response(request)
+    finally:
+        if cookie is not None:
+            request.COOKIES[settings.CSRF_COOKIE_NAME] = cookie
+
+
 def _shared(call, *args, **kwargs):
     """`call` on the shared cache, or None while it cannot be reached."""
-    if cache_outage.skipped():
-        return None
-    try:
-        result = call(*args, **kwargs)
-    except cache_outage.SHARED_CACHE_DOWN as error:
-        cache_outage.failed(error, RENDERED_INSTEAD)
-        return None
-    cache_outage.answered()
-    return result
+    return cache_outage.shared_or(lambda: call(*args, **kwargs), lambda: None, RENDERED_INSTEAD)
 
 
 # The entries this process served last, by key. A hit then asks the shared cache for the
 # version alone (a few bytes) instead of the page (tens of kilobytes, unpickled every time); an
-# entry is still served only while its version is current. A few campaigns in two languages.
+# entry is still served only while its version is current. A few campaigns in two languages,
+# each with its form's variants (its tiers, monthly or once).
 _held = {}
-HELD_PAGES = 64
+HELD_PAGES = 256
 
 
 def _hold(key, entry):
@@ -233,15 +252,15 @@ def _current(entry, token, today):
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_whole_page(language, path_info):
-    """Whether the path leads to a `whole_page` view; the same answer in every process, kept
-    because resolving i18n URL patterns costs as much as serving the cached page."""
+def _whole_page(language, path_info):
+    """The `caching.WholePage` of the view the path leads to, or None; the same answer in every
+    process, kept because resolving i18n URL patterns costs as much as serving the cached page."""
     try:
         with translation.override(language):
             match = resolve(path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, "whole_page", False)
+        return None
+    return getattr(match.func, "whole_page", None)
 
 
 def _storable(response):
@@ -257,6 +276,7 @@ def _storable(response):
 
 def _entry(response, token, number, day):
     body = response.content
+    parts = page_tokens.cut(body)
     return {
         "token": token,
         "number": number,
@@ -267,6 +287,9 @@ def _entry(response, token, number, day):
         # mtime=0: the same bytes in every process, so one ETag fits both encodings.
         "gzip": gzip.compress(body, compresslevel=6, mtime=0),
         "etag": f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
+        # A form's bytes around its CSRF token's placeholder (jii_campaign/page_tokens.py).
+        "parts": parts if len(parts) > 1 else None,
+        "deflated": page_tokens.deflated(parts) if len(parts) > 1 else None,
     }
 
 
@@ -275,17 +298,29 @@ def _serve(request, entry):
     response = HttpResponse()
     for name, value in entry["headers"]:
         response[name] = value
-    response["ETag"] = entry["etag"]
+    parts = entry.get("parts")
+    if parts:
+        csrf_token = page_tokens.visitor_token(request)
+        etag = page_tokens.visitor_etag(request, entry["etag"])
+    else:
+        etag = entry["etag"]
+    response["ETag"] = etag
     if entry["vary"]:
         response["Vary"] = entry["vary"]
     patch_vary_headers(response, ("Accept-Encoding",))
-    not_modified = get_conditional_response(request, etag=entry["etag"], response=response)
+    not_modified = get_conditional_response(request, etag=etag, response=response)
     if isinstance(not_modified, HttpResponseNotModified):
-        return not_modified
-    body = entry["gzip"] if compressed else entry["body"]
-    if compressed:
-        response["Content-Encoding"] = "gzip"
-    response["Content-Length"] = str(len(body))
-    if request.method != "HEAD":
-        response.content = body
-    return response
+        response = not_modified
+    elif parts and compressed:
+        body = page_tokens.gzipped(parts, entry["deflated"], csrf_token)
+    elif parts:
+        body = page_tokens.joined(parts, csrf_token)
+    else:
+        body = entry["gzip"] if compressed else entry["body"]
+    if response.status_code == 200:
+        if compressed:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+        if request.method != "HEAD":
+            response.content = body
+    return page_tokens.finish(request, response) if parts else response

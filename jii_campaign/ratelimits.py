@@ -21,7 +21,7 @@ import time
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import _split_rate, is_ratelimited
 
 from jii_campaign import cache_outage
 from jii_campaign.client_ip import client_ip
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 TOO_MANY_REQUESTS = 429
 COUNTED_HERE = "rate limits count in each process's memory until it answers"
-SECONDS_PER = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
 # The counts of this process while the shared cache is down.
 _counts_here = LocMemCache("ratelimits-during-outage", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
@@ -54,33 +53,30 @@ def over_limit(request, scope: str, **keys: str) -> bool:
 def _counted(request, group: str, value: str, rate: str) -> bool:
     """Count one request in the shared cache, or in this process while it cannot be reached;
     True when over `rate`."""
-    if not cache_outage.skipped():
-        try:
-            over = is_ratelimited(
-                request,
-                group=group,
-                key=lambda _group, _request: value,
-                rate=rate,
-                increment=True,
-            )
-        except cache_outage.SHARED_CACHE_DOWN as error:
-            cache_outage.failed(error, COUNTED_HERE)
-        else:
-            cache_outage.answered()
-            return over
-    return _counted_here(group, value, rate)
+    return cache_outage.shared_or(
+        lambda: is_ratelimited(
+            request, group=group, key=lambda _group, _request: value, rate=rate, increment=True
+        ),
+        lambda: _counted_here(group, value, rate),
+        COUNTED_HERE,
+    )
 
 
 def _counted_here(group: str, value: str, rate: str) -> bool:
-    limit, per = rate.split("/")
-    period = int(per[:-1] or 1) * SECONDS_PER[per[-1]]
+    limit, period = parsed_rate(rate)
     key = f"{group}:{int(time.time()) // period}:{value}"
     if _counts_here.add(key, 1, timeout=period):
-        return int(limit) < 1
+        return limit < 1
     try:
-        return _counts_here.incr(key) > int(limit)
+        return _counts_here.incr(key) > limit
     except ValueError:  # expired between the two calls: a new window
         return False
+
+
+def parsed_rate(rate: str) -> tuple[int, int]:
+    """ "10/m" -> (10, 60): how many requests per how many seconds, read by django-ratelimit's
+    own parser, so that the counts here and in the shared cache mean the same thing."""
+    return _split_rate(rate)
 
 
 def refused(request, form, scope: str, message, **keys: str) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jii_campaign import ratelimits
-from jii_campaign.caching import public_page
+from jii_campaign.caching import csrf_token_context, public_page, whole_page
 from testimonials.forms import SupportMessageForm
 from testimonials.models import SupportMessage
 
@@ -32,7 +32,10 @@ def message_list(request, slug):
     )
 
 
+# Cached whole with each visitor's CSRF token written in (jii_campaign/page_tokens.py); a form
+# re-rendered with what the visitor typed is personal.
 @require_http_methods(["GET", "POST"])
+@whole_page(csrf_token=True)
 def message_new(request, slug):
     campaign = _campaign(slug)
     form = SupportMessageForm(request.POST or None, campaign=campaign)
@@ -53,7 +56,7 @@ def message_new(request, slug):
             return redirect("support_messages:sent", slug=campaign.slug)
         else:
             status = 400
-    context = {"campaign": campaign, "form": form}
+    context = {"campaign": campaign, "form": form, **csrf_token_context(request)}
     return render(request, "testimonials/message_form.html", context, status=status)
 
 

@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from donations import manage_links, tasks, thanks_links
 from donations.giving.forms import DonationForm, ManageForm
 from donations.models import Donation
 from donations.stripe import checkout, gateway, local_checkout
+from jii_campaign.caching import whole_page
 from jii_campaign.ratelimits import TOO_MANY_REQUESTS, over_limit, rate_limited
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
@@ -61,9 +63,28 @@ def _confirmation_again(request):
     return _confirm_page(request, form, token, error="rate_limited", status=TOO_MANY_REQUESTS)
 
 
-# The form itself creates nothing, so it needs no CSRF cookie: the campaign page stays cacheable.
+def _form_query(request, campaign):
+    """The form's address parameters that choose what it shows, as the page cache keys them:
+    a published campaign's slug, one of its tiers' amounts, a frequency, a cancelled Checkout.
+    Anything else (an amount not among the tiers, an unknown slug) is left out."""
+    given, amounts = request.GET, {str(tier.amount) for tier in campaign.tiers.all()}
+    known = {
+        "campaign": given.get("campaign") == campaign.slug,
+        "amount": given.get("amount") in amounts,
+        "frequency": given.get("frequency") in Donation.Frequency.values,
+        "canceled": given.get("canceled") == "1",
+    }
+    return {name: given[name] for name in FORM_QUERY if known[name]}
+
+
+FORM_QUERY = ("campaign", "amount", "frequency", "canceled")
+
+
+# The form itself creates nothing, so it needs no CSRF cookie. Cached whole, one copy per
+# variant of FORM_QUERY (jii_campaign/page_cache.py); a POST's refilled form is personal.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@whole_page(query=FORM_QUERY)
 def start(request):
     """The donation form; a POST (the confirmation page's "change" button) refills it."""
     campaign = _campaign(request)
@@ -71,15 +92,21 @@ def start(request):
         form = DonationForm(request.POST, campaign=campaign)
         form.errors  # noqa: B018 - validate so that the refilled form shows any problem
         return _form_page(request, form)
-    initial = {"tier": request.GET["amount"]} if request.GET.get("amount") else {}
-    if request.GET.get("frequency") in Donation.Frequency.values:
-        initial["frequency"] = request.GET["frequency"]
+    query = _form_query(request, campaign)
+    if query != {name: request.GET[name] for name in FORM_QUERY if name in request.GET}:
+        return redirect(
+            f"{reverse('donations:start')}?{urlencode(query)}" if query else "donations:start"
+        )
+    initial = {"tier": query["amount"]} if "amount" in query else {}
+    if "frequency" in query:
+        initial["frequency"] = query["frequency"]
     form = DonationForm(campaign=campaign, initial=initial)
     return _form_page(request, form)
 
 
 @csrf_exempt
 @require_POST
+@never_cache  # personal, as every page below: never kept by a browser's or a shared cache
 @rate_limited("donate_confirm", email_field="donor_email", on_limit=_form_again)
 def confirm(request):
     """Show what will happen before the donor leaves for Checkout. Creates nothing."""
@@ -104,6 +131,7 @@ def _bank_pledge_url(form):
 
 
 @require_POST
+@never_cache
 @rate_limited("donate_pay", email_field="donor_email", on_limit=_confirmation_again)
 def pay(request):
     """The confirmed, CSRF-protected step: create the pending donation and go to Checkout."""
@@ -144,6 +172,7 @@ STATUSES_STRIPE_CAN_CHANGE = {Donation.Status.PENDING, Donation.Status.AWAITING_
 
 
 @require_GET
+@never_cache
 def thanks(request):
     """What is true about the donation, as Stripe (or, locally, the ledger) says."""
     voucher_url, donation, error, transfer_account = "", None, False, None

@@ -200,10 +200,12 @@ def test_a_programme_page_shows_only_its_own_testimonials(client, campaign):
     assert other.attribution not in html
 
 
+@pytest.mark.django_db(transaction=True)  # staff's save commits, and its commit tells the cache
 def test_an_unpublished_programme_is_hidden(client, campaign):
     programme = a_second_programme()
     assert programme.get_absolute_url() in html_of(client, "/")
-    Program.objects.filter(pk=programme.pk).update(is_published=False)
+    programme.is_published = False
+    programme.save()
 
     assert client.get(programme.get_absolute_url()).status_code == 404
     assert programme.get_absolute_url() not in html_of(client, "/")
@@ -422,7 +424,8 @@ def test_a_cold_render_of_the_campaign_page_takes_a_few_queries_whatever_the_dat
     assert "<dd>101人</dd>" in html and f"<dd>¥{RAISED + 100_000:,}</dd>" in html
     assert html.count("20代・ベトナム") == 200
     assert html.count("<p>応援しています</p>") == LATEST_MESSAGES  # the newest messages only
-    assert len(large.captured_queries) == len(small.captured_queries) <= 8, [
+    # 9: with the database's part of the page version, read afresh before a render.
+    assert len(large.captured_queries) == len(small.captured_queries) <= 9, [
         query["sql"] for query in large.captured_queries
     ]
 
