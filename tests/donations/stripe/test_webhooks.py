@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from donations.models import Donation, Payment, StripeEvent
-from donations.stripe import applying, handlers
+from donations.stripe import applying
 from tests.support import stripe_events as se
 from tests.support.gifts import campaign_with_earlier_gifts
 from tests.support.stripe_events import pending
