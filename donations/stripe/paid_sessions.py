@@ -9,6 +9,7 @@ from donations.models.gifts_paid import GiftPaid, receive_gifts_paid
 from donations.stripe.handlers import HANDLERS
 from donations.stripe.lookup import donation_id_in, stripe_id
 from donations.stripe.recording import REFUND_AND_DISPUTE
+from jii_campaign.bulk_tasks import enqueue_many
 from jii_campaign.locking import lock_stripe_objects
 
 PAID_SESSION_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
@@ -24,8 +25,7 @@ def apply_paid_sessions(records: list[StripeEvent]) -> list[StripeEvent]:
     # Before anything is read, as the handler does: a refund of one of these may be applying.
     lock_stripe_objects(*(gift.payment_intent_id for gift in reports.values()))
     payments, left = receive_gifts_paid(list(reports.values()))
-    for payment in payments:
-        tasks.schedule_receipt(payment)
+    enqueue_many(tasks.send_receipt, [(payment.pk,) for payment in payments])  # their receipts
     _apply_waiting_events(payments)
     left = {id(gift) for gift in left}  # by identity: two reports of one session are equal
     return [
