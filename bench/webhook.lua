@@ -1,6 +1,7 @@
 -- wrk script: POST the pre-signed webhook bodies of $BODIES ("signature<TAB>json" per line),
 -- each once, shared out between wrk's threads. Reports non-200 answers, and whether the bodies
--- ran out before the run ended (then the figure is too low: give more events).
+-- ran out before the run ended (then the figure is too low: give more events). With $DELAY_MS,
+-- each connection waits that long between requests: a steady load instead of a burst.
 local lines = {}
 for line in io.lines(os.getenv("BODIES")) do lines[#lines + 1] = line end
 local threads, started = {}, 0
@@ -30,6 +31,11 @@ function request()
     return requests[#requests]  -- a redelivery: cheap, and counted as exhausted
   end
   return requests[sent]
+end
+
+local pause = tonumber(os.getenv("DELAY_MS") or "")
+if pause then
+  function delay() return pause end
 end
 
 function response(status, headers, body)

@@ -36,6 +36,11 @@ def lock_stripe_objects(*stripe_ids):
     order. SQLite serialises writes anyway: nothing to do there."""
     if connection.vendor != "postgresql":
         return
+    ordered = sorted({stripe_id for stripe_id in stripe_ids if stripe_id})
+    if not ordered:
+        return
     with connection.cursor() as cursor:
-        for stripe_id in sorted({stripe_id for stripe_id in stripe_ids if stripe_id}):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [stripe_id])
+        # One statement for a batch's many ids: a function scan yields an array in its order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(id)) FROM unnest(%s::text[]) AS id", [ordered]
+        )

@@ -13,10 +13,15 @@ class StripeLinked:
     def link_stripe(self, **ids):
         """Fill in Stripe ids we did not know yet; never overwrite one we have. Returns the
         names of the fields filled in."""
-        changed = [name for name, value in ids.items() if value and not getattr(self, name)]
-        for name in changed:
-            setattr(self, name, ids[name])
+        changed = self.fill_stripe_ids(**ids)
         if changed:
             auto = [field.name for field in self._meta.fields if getattr(field, "auto_now", False)]
             self.save(update_fields=[*changed, *auto])
+        return changed
+
+    def fill_stripe_ids(self, **ids):
+        """`link_stripe` in memory only, for a caller that saves many rows at once."""
+        changed = [name for name, value in ids.items() if value and not getattr(self, name)]
+        for name in changed:
+            setattr(self, name, ids[name])
         return changed
