@@ -117,6 +117,32 @@ class Timings:
         return ok
 
 
+class WebCpu(Timings):
+    """For donors one at a time: the web server's CPU time charged to each step's request."""
+
+    def __init__(self, web_pid):
+        super().__init__()
+        self.web_pid = web_pid
+        self.cpu = defaultdict(float)
+        self.last = cpu_seconds(web_pid)
+
+    def record(self, step, started, ended, error=None):
+        super().record(step, started, ended, error)
+        now = cpu_seconds(self.web_pid)
+        self.cpu[step] += now - self.last
+        self.last = now
+
+    def report_cpu(self, donors):
+        costs = ", ".join(
+            f"{step} {self.cpu[step] / donors * 1000:.0f}" for step in STEPS if step in self.cpu
+        )
+        print(f"web CPU ms per request, {donors} donors one at a time: {costs}; a donor in all "
+              f"{sum(self.cpu.values()) / donors * 1000:.0f}")  # fmt: skip
+        errors = sum(sum(counts.values()) for counts in self.errors.values())
+        if errors:
+            print(f"  ({errors} errors while measuring: {dict(self.errors)})")
+
+
 def percentile(ordered, p):
     """Nearest rank: the smallest duration at least p% of the requests took at most."""
     return ordered[max(0, -(-len(ordered) * p // 100) - 1)]
@@ -200,6 +226,7 @@ class Burst:
         self.timings = Timings()
         self.stripe_pool = urllib3.PoolManager(maxsize=256, retries=False)
         self.outcomes: list[Outcome] = []
+        self.sequential = False  # webhook after the thank-you page, not beside it
 
     def address(self, n):
         """A client address of its own per donor, in the benchmarking range 198.18.0.0/15."""
@@ -219,8 +246,20 @@ class Burst:
                 else:
                     late += wait < -0.1
                 futures.append(pool.submit(self.donor, n, plans[n]))
-            self.outcomes = [f.result() for f in futures]
+            self.outcomes += [f.result() for f in futures]
         return time.perf_counter() - start, late
+
+    def measure_cost(self, donors, web_pid):
+        """Donors one at a time, before the burst (numbered after its donors): what each step
+        costs the web server in CPU, without the burst's queueing."""
+        timings, self.timings, self.sequential = self.timings, WebCpu(web_pid), True
+        try:
+            for n in range(self.donors, self.donors + donors):
+                self.outcomes.append(self.donor(n, self._plan(n)))
+                time.sleep(0.5)  # the workers apply and send while nobody is measured
+            self.timings.report_cpu(donors)
+        finally:
+            self.timings, self.sequential = timings, False
 
     def _plan(self, n):
         """What donor n will do, drawn before the clock starts: a tier's link (most donors) or
@@ -263,9 +302,12 @@ class Burst:
         outcome.amount = paid["amount"]
         # Stripe sends the event while the browser follows the success URL: either may come first.
         delivery = threading.Thread(target=self._deliver, args=(paid,))
-        delivery.start()
+        if not self.sequential:
+            delivery.start()
         success = urlsplit(paid["success_url"])
         thanks = browser.get("thank-you page", f"{success.path}?{success.query}")
+        if self.sequential:
+            delivery.start()
         delivery.join()
         body = thanks.data.decode()
         if f"¥{paid['amount']:,}" not in body or outcome.email not in body:
@@ -413,6 +455,44 @@ def check(burst, campaign, raised_before, mail_dir) -> bool:
     return all(passed for _, passed, _ in results)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and every process below it, in seconds."""
+    children = defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        children[int(fields[1])].append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        todo += children[current]
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def processes() -> dict[str, int]:
+    """BURST_PROCESSES="web:PID events:PID ...": the processes whose CPU time is reported."""
+    pairs = (item.split(":") for item in os.environ.get("BURST_PROCESSES", "").split())
+    return {name: int(pid) for name, pid in pairs} | {"load generator": os.getpid()}
+
+
+def cpu_report(before: dict, after: dict, donors: int, seconds: float):
+    used = {name: after[name] - before[name] for name in before}
+    total = sum(used.values())
+    parts = ", ".join(f"{name} {cpu:.1f}" for name, cpu in used.items())
+    print(
+        f"CPU seconds used during the burst and until every receipt was sent ({seconds:.0f} s): "
+        f"{parts}; all {total:.1f}, {total / max(donors, 1) * 1000:.0f} ms per donor, "
+        f"{total / seconds:.2f} cores on average"
+    )
+
+
 def machine():
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     return f"nproc {len(os.sched_getaffinity(0))}, /proc/loadavg {load}"
@@ -427,6 +507,11 @@ def main(site, stripe):
     raised_before = CampaignProgress.objects.get(pk=campaign.pk).onetime_raised
     print(f"== giving burst: {donors} donors over {seconds:g} s; machine: {machine()}")
     burst = Burst(site, stripe, donors, seconds, int(os.environ.get("BURST_SEED", 1)))
+    watched = processes()
+    if "web" in watched:
+        burst.measure_cost(int(os.environ.get("BURST_MEASURED_ONE_BY_ONE", 10)), watched["web"])
+    cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
+    started = time.perf_counter()
     took, late = burst.run_all()
     saturated = f"; {late} started over 0.1 s late (the client was saturated)" if late else ""
     print(f"all donors done {took:.1f} s after the first arrived{saturated}")
@@ -437,6 +522,8 @@ def main(site, stripe):
         f"events all applied {applied:.1f} s after the last donor; "
         f"receipts all sent {applied + sent:.1f} s after"
     )
+    cpu_after = {name: cpu_seconds(pid) for name, pid in watched.items()}
+    cpu_report(cpu_before, cpu_after, donors, time.perf_counter() - started)
     checks_pass = check(burst, campaign, raised_before, mail_dir)
     print(f"== machine after the burst: {machine()}")
     print(
