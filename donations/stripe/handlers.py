@@ -9,7 +9,7 @@ from django.db.models import Q
 from campaigns.payment_methods import PaymentMethod
 from donations import tasks
 from donations.models import DisputeStatus, Donation, Payment, Refund, StripeEvent
-from donations.stripe import gateway, lookup, payment_method_used, payment_recovery
+from donations.stripe import payment_method_used, payment_recovery
 from donations.stripe.lookup import find_donation, find_payment, stripe_id
 from donations.stripe.recording import DISPUTE_EVENTS, REFUND_AND_DISPUTE, REFUND_EVENTS
 from jii_campaign.locking import lock_stripe_objects
