@@ -190,16 +190,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
+# The languages the site offers, in the switcher's order. Adding one (Indonesian, Burmese …) is its
+# catalogue under locale/ and a line here. "ja-x-easy" is やさしい日本語 (BCP 47 private use: Japanese,
+# so browsers, fonts and screen readers treat it as Japanese); "tl" is Tagalog/Filipino.
 LANGUAGES = [
     ("ja", pgettext_lazy("language", "Japanese")),
+    ("ja-x-easy", pgettext_lazy("language", "Easy Japanese")),
     ("en", pgettext_lazy("language", "English")),
+    ("zh-hans", pgettext_lazy("language", "Simplified Chinese")),
+    ("vi", pgettext_lazy("language", "Vietnamese")),
+    ("ko", pgettext_lazy("language", "Korean")),
+    ("pt-br", pgettext_lazy("language", "Portuguese (Brazil)")),
+    ("tl", pgettext_lazy("language", "Tagalog")),
+    ("ne", pgettext_lazy("language", "Nepali")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Staff-edited text in both languages (each app's translation.py): an English value left empty
-# shows the Japanese one, which templates mark lang="ja" (site_tags.localized).
+# Staff-edited text in every language (each app's translation.py). A language left empty falls back
+# to やさしい日本語, then to Japanese; templates mark the fallback with its lang (site_tags.localized).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
-MODELTRANSLATION_LANGUAGES = ("ja", "en")
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("ja",)
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ja-x-easy", "ja"), "ja-x-easy": ("ja",)}
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
