@@ -39,8 +39,13 @@ class _ShownText(HTMLParser):
             self.parts.append(data)
 
 
-def japanese_shown(html, marks=("ja", "zh")):
-    """The Japanese characters shown outside elements whose lang starts with one of `marks`."""
+def shown_text(html, marks=("ja", "zh")):
+    """The text and readable attributes outside elements whose lang starts with one of `marks`."""
     reader = _ShownText(marks)
     reader.feed(html)
-    return sorted({match.group(0) for match in JAPANESE.finditer(" ".join(reader.parts))})
+    return " ".join(reader.parts)
+
+
+def japanese_shown(html, marks=("ja", "zh")):
+    """The Japanese characters shown outside elements whose lang starts with one of `marks`."""
+    return sorted({match.group(0) for match in JAPANESE.finditer(shown_text(html, marks))})
