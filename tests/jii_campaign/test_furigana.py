@@ -70,3 +70,11 @@ def test_other_languages_offer_no_reading_switch(client, easy_programme):
     assert 'id="show-readings"' not in html
     # The easy Japanese shown for want of English keeps its readings, marked as such.
     assert f'<h1><span lang="ja-x-easy">{RUBY.format("近所", "きんじょ")}' in html
+
+
+def test_readings_show_as_ruby_wherever_the_name_appears(client, easy_programme):
+    html = client.get("/ja-x-easy/").content.decode()
+    programme = client.get("/ja-x-easy/programs/neighbours/").content.decode()
+
+    assert "{近所|きんじょ}" not in html and "{近所|きんじょ}" not in programme
+    assert RUBY.format("近所", "きんじょ") in html  # the programme's card on the campaign page
