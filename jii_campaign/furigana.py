@@ -25,3 +25,8 @@ def with_ruby(html):
 def without_readings(text):
     """The text with each `{base|reading}` as its base alone."""
     return READING.sub(r"\1", text or "")
+
+
+def readings_in_brackets(text):
+    """Plain text (an e-mail's) with each `{base|reading}` as `base（reading）`."""
+    return READING.sub(r"\1（\2）", text or "")

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from jii_campaign import languages
-from jii_campaign.furigana import with_ruby, without_readings
+from jii_campaign.furigana import readings_in_brackets, with_ruby, without_readings
 from jii_campaign.money import format_yen
 from jii_campaign.translated import fallback_language, marked
 
@@ -101,6 +101,12 @@ def furigana(text):
 def plain(text):
     """Text with its readings left out, for titles, meta descriptions and attributes."""
     return without_readings(text)
+
+
+@register.filter
+def bracketed(text):
+    """Plain text (e-mails) with its readings in brackets after their kanji: 漢字（かんじ）."""
+    return readings_in_brackets(text)
 
 
 @register.simple_tag

@@ -4,7 +4,7 @@ and are left out of titles and descriptions; a reader switches them off without 
 import pytest
 from django.utils import translation
 
-from jii_campaign.furigana import with_ruby, without_readings
+from jii_campaign.furigana import readings_in_brackets, with_ruby, without_readings
 from programs.models import Program
 from tests.support.language_sites import site_written_in
 
@@ -78,3 +78,8 @@ def test_readings_show_as_ruby_wherever_the_name_appears(client, easy_programme)
 
     assert "{近所|きんじょ}" not in html and "{近所|きんじょ}" not in programme
     assert RUBY.format("近所", "きんじょ") in html  # the programme's card on the campaign page
+
+
+def test_plain_text_mail_shows_readings_in_brackets():
+    shown = readings_in_brackets("{活動|かつどう}の　{報告|ほうこく}")
+    assert shown == "活動（かつどう）の　報告（ほうこく）"
