@@ -66,3 +66,11 @@ def test_the_english_names_of_the_languages_are_translated_for_staff():
     with override("ja"):
         names = [str(name) for _code, name in settings.LANGUAGES]
     assert names[:3] == ["日本語", "やさしい日本語", "英語"]
+
+
+def test_shared_links_name_the_pages_locale_and_the_others_once(client, campaign):
+    html = client.get("/ne/programs/neighbours/").content.decode()
+
+    assert '<meta property="og:locale" content="ne_NP">' in html
+    alternates = re.findall(r'<meta property="og:locale:alternate" content="([^"]+)">', html)
+    assert sorted(alternates) == ["en_US", "ja_JP", "ko_KR", "pt_BR", "tl_PH", "vi_VN", "zh_CN"]
