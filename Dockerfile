@@ -35,9 +35,11 @@ RUN (python3 -c '' 2>/dev/null || (apt-get update \
         && rm -rf /var/lib/apt/lists/*)) \
     && useradd --create-home app
 ENV PATH=/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-# PDF receipts: WeasyPrint renders through Pango, with a Japanese font.
+# PDF receipts: WeasyPrint renders through Pango, with fonts for Japanese, Chinese and Korean
+# (Noto CJK) and Nepali (Noto Sans Devanagari, in fonts-noto-core).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+        fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=builder /venv /venv
 COPY --from=builder /app /app

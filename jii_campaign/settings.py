@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.utils.translation import pgettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -190,16 +191,43 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
+# The languages the site offers, in the switcher's order. Adding one (Indonesian, Burmese …) is its
+# catalogue under locale/ and a line here (its own-script name comes from Django's LANG_INFO or
+# jii_campaign/languages.py). "ja-x-easy" is やさしい日本語 (BCP 47 private use of Japanese, so
+# browsers, fonts and screen readers treat it as Japanese); "tl" is Tagalog/Filipino.
 LANGUAGES = [
     ("ja", pgettext_lazy("language", "Japanese")),
+    ("ja-x-easy", pgettext_lazy("language", "Easy Japanese")),
     ("en", pgettext_lazy("language", "English")),
+    ("zh-hans", pgettext_lazy("language", "Simplified Chinese")),
+    ("vi", pgettext_lazy("language", "Vietnamese")),
+    ("ko", pgettext_lazy("language", "Korean")),
+    ("pt-br", pgettext_lazy("language", "Portuguese (Brazil)")),
+    ("tl", pgettext_lazy("language", "Tagalog")),
+    ("ne", pgettext_lazy("language", "Nepali")),
 ]
+# The offered languages Django's LANG_INFO does not know (get_language_info: the admin's translated
+# fields, the language menu). ja-x-easy is read as Japanese, left to right, like ja.
+LANG_INFO.update(
+    {
+        "ja-x-easy": {
+            "bidi": False,
+            "code": "ja-x-easy",
+            "name": "Easy Japanese",
+            "name_local": "やさしい にほんご",
+        },
+        "tl": {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"},
+    }
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Staff-edited text in both languages (each app's translation.py): an English value left empty
-# shows the Japanese one, which templates mark lang="ja" (site_tags.localized).
+# Date formats for the languages Django ships none for (やさしい日本語, Tagalog).
+FORMAT_MODULE_PATH = ["jii_campaign.formats"]
+# Staff-edited text in every language (each app's translation.py). A language left empty falls
+# back to やさしい日本語, then to Japanese; templates mark the fallback with its lang
+# (site_tags.localized).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
-MODELTRANSLATION_LANGUAGES = ("ja", "en")
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("ja",)
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ja-x-easy", "ja"), "ja-x-easy": ("ja",)}
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,13 @@ are transactional and go out whatever the consent; updates need it (特定電子
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jii_campaign.languages import offered
+
+
+def mail_language_choices():
+    """Every language the site offers (settings.LANGUAGES), each named in its own script."""
+    return [(language["code"], language["name"]) for language in offered()]
+
 
 def normalized_email(email: str | None) -> str:
     """The one form an address is stored and looked up in: stripped, lower-cased."""

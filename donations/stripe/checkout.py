@@ -15,16 +15,23 @@ from donations.stripe import gateway
 from donations.stripe.handlers import apply_checkout_session
 from jii_campaign.models import Organisation
 
-# The page language (Django's code) → Stripe Checkout's `locale`. ja and en are served today;
-# the residents' other languages are ready for the day their catalogues land.
+# The page language (Django's code) → Stripe Checkout's `locale` (the SDK's
+# SessionCreateParams.locale lists what Stripe has). Checkout has no やさしい日本語 (Japanese is
+# nearest) and no Nepali: Hindi, in the same Devanagari script and widely read by Nepali speakers,
+# is nearest (docs/stripe.md).
 CHECKOUT_LOCALES = {
     "ja": "ja",
+    "ja-x-easy": "ja",
     "en": "en",
     "zh-hans": "zh",
     "zh-hant": "zh-TW",
     "vi": "vi",
+    "ko": "ko",
     "pt": "pt",
     "pt-br": "pt-BR",
+    "tl": "fil",
+    "ne": "hi-IN",
+    "id": "id",
 }
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.amounts import parse_yen
 from donations.models import CancelReason
+from donations.models.supporter_preferences import mail_language_choices
 from donations.supporters.changes import PAUSE_MONTHS
 from jii_campaign.money import format_yen
 
@@ -84,7 +85,7 @@ class PreferencesForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=_("Language of our emails"),
-        choices=[("ja", "日本語"), ("en", "English")],
+        choices=mail_language_choices,
     )
     receipt_name = forms.CharField(
         label=_("Name on receipts"),

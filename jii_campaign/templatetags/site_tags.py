@@ -1,14 +1,18 @@
-"""Template filters for staff-written text (in the reader's language) and yen amounts."""
+"""Template filters for staff-written text (in the reader's language, with its readings), the
+language menu and yen amounts."""
 
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import translate_url
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from jii_campaign import languages
+from jii_campaign.furigana import readings_in_brackets, with_ruby, without_readings
 from jii_campaign.money import format_yen
-from jii_campaign.translated import FALLBACK, marked, shows_fallback
+from jii_campaign.translated import fallback_language, marked
 
 register = template.Library()
 
@@ -69,21 +73,54 @@ def site_url(context, language_code):
 
 @register.filter
 def lang_attr(obj, fields):
-    """` lang="ja"` for an element showing any of these comma-separated fields in Japanese
-    because its English is missing: `<h3{{ program|lang_attr:"name,tagline" }}>`."""
-    if any(shows_fallback(obj, field.strip()) for field in fields.split(",")):
-        return format_html(' lang="{}"', FALLBACK)
+    """` lang="ja"` (or "ja-x-easy") for an element showing any of these comma-separated fields
+    in a fallback language because the reader's is missing: `<h3{{ program|lang_attr:"name" }}>`."""
+    for field in fields.split(","):
+        if language := fallback_language(obj, field.strip()):
+            return format_html(' lang="{}"', language)
     return ""
 
 
 @register.simple_tag
 def localized(obj, field, as_prose=False):
-    """A staff-written field in the reader's language; the Japanese fallback, if shown, is marked
-    lang="ja" (a <div> around prose, a <span> around a line of text)."""
+    """A staff-written field in the reader's language, readings as ruby; a fallback, if shown, is
+    marked with the language it came from (a <div> around prose, a <span> around a line)."""
     value = getattr(obj, field, "") or ""
     if as_prose:
-        return marked(obj, field, prose(value), tag="div")
-    return marked(obj, field, conditional_escape(value))
+        return marked(obj, field, with_ruby(prose(value)), tag="div")
+    return marked(obj, field, with_ruby(value))
+
+
+@register.filter
+def furigana(text):
+    """Text with its `{漢字|かんじ}` readings as ruby (escaped like any other text)."""
+    return with_ruby(text or "")
+
+
+@register.filter
+def plain(text):
+    """Text with its readings left out, for titles, meta descriptions and attributes."""
+    return without_readings(text)
+
+
+@register.filter
+def bracketed(text):
+    """Plain text (e-mails) with its readings in brackets after their kanji: 漢字（かんじ）."""
+    return readings_in_brackets(text)
+
+
+@register.simple_tag
+def offered_languages():
+    """[{code, name (in its own script), dir}] for the language menu."""
+    return languages.offered()
+
+
+@register.simple_tag
+def og_locales():
+    """The page's Open Graph locale and the other languages' (each once)."""
+    current = languages.og_locale(get_language())
+    alternates = {languages.og_locale(code) for code, _name in settings.LANGUAGES} - {current}
+    return {"current": current, "alternates": sorted(alternates)}
 
 
 @register.filter

@@ -55,7 +55,7 @@ def progress_values(html):
 def test_the_campaign_page_shows_what_staff_wrote(client, campaign):
     html = html_of(client, "/")
 
-    assert '<html lang="ja">' in html
+    assert '<html lang="ja" dir="ltr">' in html
     assert f'<h1 id="campaign-title">{campaign.title}</h1>' in html
     assert campaign.lead_ja in html
     for figure in ["<dd>1人</dd>", "<dd>50人</dd>", f"<dd>¥{RAISED:,}</dd>", "<dd>¥1,500,000</dd>"]:
@@ -273,10 +273,10 @@ def test_the_footer_links_to_the_legal_pages(client, campaign, url):
 def test_the_english_address_serves_the_page_in_english(client, campaign):
     html = html_of(client, "/en/")
 
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert campaign.title in html
-    assert '<a href="/" hreflang="ja" lang="ja">日本語</a>' in html
-    assert '<a href="/en/" hreflang="en" lang="en">English</a>' in html_of(client, "/")
+    assert '<a href="/" hreflang="ja" lang="ja" dir="ltr">日本語</a>' in html
+    assert '<a href="/en/" hreflang="en" lang="en" dir="ltr">English</a>' in html_of(client, "/")
 
 
 def test_an_unpublished_campaign_is_not_shown(client, campaign):

@@ -147,7 +147,7 @@ def test_the_cached_page_sets_no_cookie_and_varies_only_on_encoding(client, camp
         assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=0", "s-maxage=60"}
         assert response["Content-Language"] == (url.strip("/") or "ja")
     assert 'lang="en"' in client.get("/en/").content.decode()
-    assert '<html lang="ja">' in client.get("/").content.decode()
+    assert '<html lang="ja" dir="ltr">' in client.get("/").content.decode()
 
 
 def test_a_cached_page_is_answered_only_for_allowed_hosts(client, campaign):

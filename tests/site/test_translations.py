@@ -1,5 +1,5 @@
-"""English source strings, a complete Japanese catalogue, and English pages that show no Japanese
-interface text (staff-written content aside)."""
+"""English source strings and a complete catalogue for every offered language but English (the
+source), each with the plural forms of its language."""
 
 import gettext
 import re
@@ -9,8 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils.translation import to_locale
 
 ROOT = Path(__file__).resolve().parents[2]
+# Every offered language has a catalogue, under Django's locale name (ja_X-easy, zh_Hans, pt_BR).
+CATALOGUES = {code: to_locale(code) for code, _name in settings.LANGUAGES if code != "en"}
+# How many plural forms each language's catalogue declares (gettext's and CLDR's count).
+PLURAL_FORMS = {
+    **{"ja": 1, "ja-x-easy": 1, "zh-hans": 1, "vi": 1, "ko": 1},
+    **{"pt-br": 2, "tl": 2, "ne": 2},
+}
 SKIP = shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__")
 # Hiragana, katakana (full and half width) and the CJK ideographs.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
@@ -80,14 +89,42 @@ def test_every_ui_string_has_a_japanese_translation(fresh_catalogue):
     assert missing == []
 
 
+def committed(language):
+    path = ROOT / "locale" / CATALOGUES[language] / "LC_MESSAGES" / "django.po"
+    assert path.is_file(), f"no catalogue for {language} at {path.relative_to(ROOT)}"
+    return path.read_text()
+
+
+@pytest.mark.parametrize("language", [code for code in CATALOGUES if code != "ja"])
+def test_every_ui_string_is_translated_in_each_language(fresh_catalogue, language):
+    theirs = {
+        (context, msgid): (msgstrs, fuzzy)
+        for context, msgid, _, msgstrs, fuzzy in po_entries(committed(language))
+    }
+    missing = [
+        (context, msgid)
+        for context, msgid, *_ in fresh_catalogue
+        if (context, msgid) not in theirs
+        or theirs[context, msgid][1]
+        or not all(theirs[context, msgid][0])
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_each_catalogue_declares_its_languages_plural_forms(language):
+    header = re.search(r'"Plural-Forms: nplurals=(\d+);', committed(language))
+    assert header and int(header.group(1)) == PLURAL_FORMS[language]
+
+
 def test_the_committed_catalogue_is_the_one_the_code_needs(fresh_catalogue):
     committed = po_entries((ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text())
     assert {entry[:2] for entry in committed} == {entry[:2] for entry in fresh_catalogue}
 
 
-def test_only_japanese_has_a_catalogue():
+def test_each_offered_language_but_english_has_a_catalogue():
     # English is the source language: an `en` catalogue could only drift from the code.
-    assert sorted(path.name for path in (ROOT / "locale").iterdir()) == ["ja"]
+    assert sorted(path.name for path in (ROOT / "locale").iterdir()) == sorted(CATALOGUES.values())
 
 
 def installed_japanese_catalogues() -> list[Path]:

@@ -866,6 +866,9 @@ class _Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             self.forms.append((attrs.get("action") or "", {}))
+        elif tag == "button" and attrs.get("formaction") and self.forms:
+            # A button that submits its form elsewhere (the language menu): the same fields.
+            self.forms.append((attrs["formaction"], self.forms[-1][1]))
         elif not self.forms or "name" not in attrs:
             return
         elif tag == "input" and attrs.get("type") in ("radio", "checkbox"):

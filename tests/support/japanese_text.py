@@ -1,5 +1,5 @@
 """The Japanese a reader sees on a page: text and readable attributes outside elements marked
-lang="ja"."""
+lang="ja" (or "ja-x-easy"), or marked as Chinese (the language menu's 简体中文)."""
 
 import re
 from html.parser import HTMLParser
@@ -13,8 +13,9 @@ SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "content", "val
 class _ShownText(HTMLParser):
     """The text and the readable attributes of a page, leaving out elements marked lang="ja"."""
 
-    def __init__(self):
+    def __init__(self, marks):
         super().__init__(convert_charrefs=True)
+        self.marks = marks
         self.stack = []  # one flag per open element: is it (or an ancestor) marked Japanese?
         self.parts = []
 
@@ -23,7 +24,7 @@ class _ShownText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        marked = self._japanese_here() or (attrs.get("lang") or "").startswith("ja")
+        marked = self._japanese_here() or (attrs.get("lang") or "").startswith(self.marks)
         if not marked:
             self.parts += [value or "" for name, value in attrs.items() if name in SHOWN_ATTRIBUTES]
         if tag not in VOID:
@@ -38,7 +39,13 @@ class _ShownText(HTMLParser):
             self.parts.append(data)
 
 
-def japanese_shown(html):
-    reader = _ShownText()
+def shown_text(html, marks=("ja", "zh")):
+    """The text and readable attributes outside elements whose lang starts with one of `marks`."""
+    reader = _ShownText(marks)
     reader.feed(html)
-    return sorted({match.group(0) for match in JAPANESE.finditer(" ".join(reader.parts))})
+    return " ".join(reader.parts)
+
+
+def japanese_shown(html, marks=("ja", "zh")):
+    """The Japanese characters shown outside elements whose lang starts with one of `marks`."""
+    return sorted({match.group(0) for match in JAPANESE.finditer(shown_text(html, marks))})

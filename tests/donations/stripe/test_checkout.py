@@ -571,7 +571,8 @@ def test_invoices_and_subscriptions_can_be_listed_back(client, campaign, fake_st
         ("zh-hant", "zh-TW"),
         ("vi", "vi"),
         ("pt-br", "pt-BR"),
-        ("ko", "auto"),
+        ("ko", "ko"),
+        ("my", "auto"),
     ],
 )
 def test_checkout_opens_in_the_donors_language(language, stripe_locale):
