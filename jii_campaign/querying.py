@@ -1,8 +1,12 @@
 """Several small querysets read in one round trip, so a page's query count stays fixed and low."""
 
 from django.db import connection
-from django.db.models import F, IntegerField, Value, Window
+from django.db.models import F, Func, IntegerField, JSONField, Value, Window
 from django.db.models.functions import JSONObject, RowNumber
+
+# PostgreSQL passes at most 100 arguments to a function: JSONB_BUILD_OBJECT takes a name and a
+# value per field, and a model translated into nine languages has more fields than that.
+FIELDS_PER_OBJECT = 50
 
 
 def fetch_together(*querysets):
@@ -28,11 +32,30 @@ def _as_json_rows(number, queryset):
         queryset.annotate(
             part_number=Value(number, output_field=IntegerField()),
             position=Window(RowNumber(), order_by=[_order(name) for name in ordering]),
-            row=JSONObject(**{field.attname: F(field.attname) for field in fields}),
+            row=_json_row(fields),
         )
         .order_by()
         .values_list("part_number", "position", "row")
     )
+
+
+class _JoinedJson(Func):
+    """`a || b || …`: jsonb objects merged into one."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = JSONField()
+
+
+def _json_row(fields):
+    """The row as one jsonb object, built in parts of at most FIELDS_PER_OBJECT fields."""
+    parts = [
+        JSONObject(**{field.attname: F(field.attname) for field in part})
+        for part in (
+            fields[i : i + FIELDS_PER_OBJECT] for i in range(0, len(fields), FIELDS_PER_OBJECT)
+        )
+    ]
+    return _JoinedJson(*parts)
 
 
 def _order(name):

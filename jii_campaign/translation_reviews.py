@@ -35,18 +35,19 @@ def child_relations(model):
     return [model._meta.get_field(name) for name in REVIEWED_WITH_PARENT.get(_label(model), ())]
 
 
-def texts(obj, language):
-    """The Japanese and `language` values of every translated field of `obj` and its child rows."""
+def texts(obj, language, children=None):
+    """The Japanese and `language` values of every translated field of `obj` and its child rows
+    (`children`: the rows already fetched, by relation name; the others are read)."""
     values = []
-    for row in [obj, *_children(obj)]:
+    for row in [obj, *_children(obj, children)]:
         for name in translated_fields(type(row)):
             for code in (SOURCE_LANGUAGE, language):
                 values.append(getattr(row, build_localized_fieldname(name, code)) or "")
     return values
 
 
-def fingerprint(obj, language):
-    return hashlib.sha256(SEPARATOR.join(texts(obj, language)).encode()).hexdigest()
+def fingerprint(obj, language, children=None):
+    return hashlib.sha256(SEPARATOR.join(texts(obj, language, children)).encode()).hexdigest()
 
 
 class TranslationReview(models.Model):
@@ -131,10 +132,43 @@ def unreviewed_ids(queryset, language):
     return [row.pk for row in rows if approved.get(row.pk) != fingerprint(row, language)]
 
 
-def _children(obj):
+def shows_unchecked_translation(shown, language):
+    """True when a page in `language` shows text of `shown` (objects, or (object, children)
+    pairs as `texts` takes them) written in that language that nobody has checked as it now
+    reads. Text shown in Japanese because the language is empty is no translation. One query."""
+    if language not in target_languages():
+        return False
+    pairs = [item if isinstance(item, tuple) else (item, None) for item in shown]
+    translated = [
+        (obj, children)
+        for obj, children in pairs
+        if obj is not None and any(texts(obj, language, children)[1::2])
+    ]
+    if not translated:
+        return False
+    types = {obj: ContentType.objects.get_for_model(obj).pk for obj, _children in translated}
+    approved = {
+        (type_id, object_id): approved_fingerprint
+        for type_id, object_id, approved_fingerprint in TranslationReview.objects.filter(
+            language=language,
+            content_type__in=set(types.values()),
+            object_id__in={obj.pk for obj, _children in translated},
+        ).values_list("content_type", "object_id", "fingerprint")
+    }
+    return any(
+        approved.get((types[obj], obj.pk)) != fingerprint(obj, language, children)
+        for obj, children in translated
+    )
+
+
+def _children(obj, fetched=None):
     rows = []
     for relation in child_relations(type(obj)):
-        rows.extend(sorted(getattr(obj, relation.get_accessor_name()).all(), key=lambda r: r.pk))
+        name = relation.get_accessor_name()
+        related = (fetched or {}).get(name)
+        if related is None:
+            related = getattr(obj, name).all()
+        rows.extend(sorted(related, key=lambda row: row.pk))
     return rows
 
 
