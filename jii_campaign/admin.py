@@ -12,6 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
@@ -142,15 +143,11 @@ class TranslatedAdmin(OneLanguageMixin, TranslationAdmin):
     change_form_template = "admin/translated_change_form.html"
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "translation_gaps"]
+        chosen = request.GET.get(LacksTranslationFilter.parameter_name)
+        return [*super().get_list_display(request), _gaps_column(chosen)]
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), LacksTranslationFilter, NotReviewedFilter]
-
-    @admin.display(description=_("Lacks translation"))
-    def translation_gaps(self, obj):
-        missing = [code for code in target_languages() if missing_fields(obj, code)]
-        return ", ".join(missing) if missing else "✓"
 
     def get_form(self, request, obj=None, **kwargs):
         if self.has_change_permission(request, obj):
@@ -193,6 +190,28 @@ class TranslatedAdmin(OneLanguageMixin, TranslationAdmin):
             **(extra_context or {}),
         }
         return super().changeform_view(request, object_id, form_url, context)
+
+
+def _gaps_column(language):
+    """The list's column: with "lacks translation in" chosen, what that language lacks; else
+    how many languages lack something (the filter then names them)."""
+
+    if language in target_languages():
+
+        @admin.display(description=_("Lacks translation"))
+        def gaps(obj):
+            return ", ".join(missing_fields(obj, language)) or "✓"
+
+    else:
+
+        @admin.display(description=_("Lacks translation"))
+        def gaps(obj):
+            count = sum(1 for code in target_languages() if missing_fields(obj, code))
+            if not count:
+                return "✓"
+            return ngettext("%(count)d language", "%(count)d languages", count) % {"count": count}
+
+    return gaps
 
 
 def _review_status(review, obj):
