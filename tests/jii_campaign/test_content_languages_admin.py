@@ -109,7 +109,7 @@ def test_the_list_finds_what_lacks_a_language(secretariat):
     campaigns = changelist(secretariat, type(campaign), "lacks=ko")
 
     assert ">no-korean<" in lacking_korean and ">complete<" not in lacking_korean
-    assert "<td class=\"field-gaps\">概要</td>" in lacking_korean  # what it lacks: the summary
+    assert '<td class="field-gaps">概要</td>' in lacking_korean  # what it lacks: the summary
     assert ">complete<" not in lacking_nepali and ">no-korean<" not in lacking_nepali
     assert "Test campaign" in campaigns  # its tier has no Korean
 
