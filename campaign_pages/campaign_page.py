@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
+
 from campaigns.models import Campaign
 from donations.models import CampaignProgress
 from jii_campaign.models import BankAccount
 from jii_campaign.querying import fetch_together
+from jii_campaign.translation_reviews import shows_unchecked_translation
 from programs.models import Program
 from testimonials.models import SupportMessage, Testimonial
 
@@ -37,6 +40,8 @@ class CampaignPage:
     testimonials: list = field(default_factory=list)
     messages: list = field(default_factory=list)
     bank_accounts: list = field(default_factory=list)
+    # Some text shown in the reader's language has not been checked by a person yet.
+    unchecked_translation: bool = False
 
     @property
     def share(self):
@@ -71,6 +76,8 @@ def build(campaign: Campaign) -> CampaignPage:
     sections, tiers, funding_sources = fetch_together(
         campaign.sections.all(), campaign.tiers.all(), campaign.funding_sources.all()
     )
+    programs = list(Program.objects.published())
+    rows = {"sections": sections, "tiers": tiers, "funding_sources": funding_sources}
     return CampaignPage(
         campaign=campaign,
         monthly=Progress(counters.monthly_supporters, campaign.monthly_goal_supporters, days_left),
@@ -79,7 +86,7 @@ def build(campaign: Campaign) -> CampaignPage:
         sections=sections,
         tiers=tiers,
         funding_sources=_with_offsets(funding_sources),
-        programs=list(Program.objects.published()),
+        programs=programs,
         testimonials=list(
             Testimonial.objects.published()
             .filter(kind=Testimonial.Kind.PARTICIPANT, show_on_campaign=True)
@@ -89,6 +96,9 @@ def build(campaign: Campaign) -> CampaignPage:
             SupportMessage.objects.approved().filter(campaign=campaign)[:LATEST_MESSAGES]
         ),
         bank_accounts=list(BankAccount.objects.filter(is_active=True)),
+        unchecked_translation=shows_unchecked_translation(
+            [(campaign, rows), *programs], get_language()
+        ),
     )
 
 

@@ -10,12 +10,11 @@ from campaigns.models import (
     ImpactTier,
 )
 from campaigns.payment_methods import PaymentMethod
-from jii_campaign.admin import HTTPS_URLS, TranslatedAdmin, translated_fields
+from jii_campaign.admin import HTTPS_URLS, OneLanguageMixin, TranslatedAdmin
 from jii_campaign.money import format_yen
-from jii_campaign.translated import missing_english
 
 
-class SectionInline(TranslationStackedInline):
+class SectionInline(OneLanguageMixin, TranslationStackedInline):
     model = CampaignSection
     extra = 0
     fields = [
@@ -30,7 +29,7 @@ class SectionInline(TranslationStackedInline):
     ]
 
 
-class TierInline(TranslationTabularInline):
+class TierInline(OneLanguageMixin, TranslationTabularInline):
     model = ImpactTier
     extra = 0
 
@@ -52,7 +51,7 @@ class FundingFormSet(forms.BaseInlineFormSet):
             )
 
 
-class FundingInline(TranslationTabularInline):
+class FundingInline(OneLanguageMixin, TranslationTabularInline):
     model = FundingSource
     formset = FundingFormSet
     extra = 0
@@ -107,18 +106,10 @@ class CampaignAdmin(TranslatedAdmin):
     ]
 
     def get_queryset(self, request):
-        # The list's English column reads every campaign's rows.
+        # The list's translation column reads every campaign's rows.
         return (
             super().get_queryset(request).prefetch_related("sections", "tiers", "funding_sources")
         )
-
-    def missing_english_labels(self, campaign):
-        labels = super().missing_english_labels(campaign)
-        for rows in (campaign.sections.all(), campaign.tiers.all(), campaign.funding_sources.all()):
-            lacking = [row for row in rows if missing_english(row, translated_fields(type(row)))]
-            if lacking:
-                labels.append(f"{rows.model._meta.verbose_name} ×{len(lacking)}")
-        return labels
 
     @admin.display(description=_("Monthly Supporters"))
     def supporters(self, campaign):

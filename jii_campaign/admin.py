@@ -1,66 +1,229 @@
 """The admin for site-wide content: the organisation, standalone pages, the bank account; and
-`TranslatedAdmin`, which every admin of staff-written text uses to edit its English beside the
-Japanese and to show what still lacks English."""
+`TranslatedAdmin`, which every admin of staff-written text uses: its change form shows the
+Japanese and ONE other language, chosen with a selector above the form (`?language=vi`,
+remembered in the staff member's session), so staff are not faced with nine boxes per field;
+saving it leaves the languages not shown untouched. Its list filters what lacks a language and
+what nobody has checked in it (jii_campaign/translation_reviews.py)."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db import models
-from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
-from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 
 from jii_campaign.models import BankAccount, InfoPage, Organisation
-from jii_campaign.translated import missing_english
+from jii_campaign.translation_gaps import lacking, missing_fields
+from jii_campaign.translation_reviews import (
+    TranslationReview,
+    review_of,
+    target_languages,
+    translated_fields,
+    unreviewed_ids,
+)
 
 # Staff paste addresses without a scheme ("giveone.net/..."): complete them as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+LANGUAGE_PARAMETER = "language"
+LANGUAGE_SESSION_KEY = "admin_translation_language"
+DEFAULT_EDITING_LANGUAGE = "en"
+REVIEW_FIELD = "translation_reviewed"
 
 
-def translated_fields(model):
-    return list(translator.get_options_for_model(model).fields)
+def language_name(code):
+    return str(dict(settings.LANGUAGES)[code])
 
 
-class MissingEnglishFilter(admin.SimpleListFilter):
-    """Which rows still have Japanese text without its English version."""
+def editing_language(request):
+    """The language shown beside Japanese: the URL's choice, else this staff member's last one."""
+    languages = target_languages()
+    chosen = request.GET.get(LANGUAGE_PARAMETER)
+    if chosen in languages:
+        if request.session.get(LANGUAGE_SESSION_KEY) != chosen:
+            request.session[LANGUAGE_SESSION_KEY] = chosen
+        return chosen
+    remembered = request.session.get(LANGUAGE_SESSION_KEY)
+    if remembered in languages:
+        return remembered
+    return DEFAULT_EDITING_LANGUAGE if DEFAULT_EDITING_LANGUAGE in languages else languages[0]
 
-    title = _("English translation")
-    parameter_name = "english"
+
+def hidden_translations(model, language):
+    """The field names of the languages not shown: neither Japanese nor `language`."""
+    return {
+        build_localized_fieldname(name, code)
+        for name in translated_fields(model)
+        for code in target_languages()
+        if code != language
+    }
+
+
+def _without(fields, hidden):
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            line = [name for name in field if name not in hidden]
+            if line:
+                kept.append(tuple(line))
+        elif field not in hidden:
+            kept.append(field)
+    return kept
+
+
+class OneLanguageMixin:
+    """For a TranslationAdmin or a translation inline: only the Japanese and the chosen
+    language's fields are in the form, so a save cannot change the others."""
+
+    def get_exclude(self, request, obj=None):
+        hidden = hidden_translations(self.model, editing_language(request))
+        return [*(super().get_exclude(request, obj) or []), *sorted(hidden)]
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = hidden_translations(self.model, editing_language(request))
+        return [
+            (name, {**options, "fields": _without(options["fields"], hidden)})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        hidden = hidden_translations(self.model, editing_language(request))
+        return {
+            field: [source for source in sources if source not in hidden]
+            for field, sources in super().get_prepopulated_fields(request, obj).items()
+            if field not in hidden
+        }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = getattr(db_field, "language", None)
+        if field is not None and language:
+            # Screen readers, spelling checkers and fonts then treat the text as its language.
+            self._get_widget_from_field(field).attrs["lang"] = language
+        return field
+
+
+class LacksTranslationFilter(admin.SimpleListFilter):
+    """Rows with a text written in Japanese and still empty in the chosen language."""
+
+    title = _("lacks translation in")
+    parameter_name = "lacks"
 
     def lookups(self, request, model_admin):
-        return [("missing", _("Missing")), ("complete", _("Complete"))]
+        return [(code, language_name(code)) for code in target_languages()]
 
     def queryset(self, request, queryset):
-        missing = Q()
-        for name in translated_fields(queryset.model):
-            japanese = ~Q(**{f"{name}_ja": ""}) & Q(**{f"{name}_ja__isnull": False})
-            english = Q(**{f"{name}_en": ""}) | Q(**{f"{name}_en__isnull": True})
-            missing |= japanese & english
-        if self.value() == "missing":
-            return queryset.filter(missing)
-        if self.value() == "complete":
-            return queryset.exclude(missing)
+        if self.value() in target_languages():
+            return lacking(queryset, self.value())
         return queryset
 
 
-class TranslatedAdmin(TranslationAdmin):
-    """Japanese and English side by side; the list marks and filters what lacks English."""
+class NotReviewedFilter(admin.SimpleListFilter):
+    """Rows whose current text in the chosen language nobody has checked."""
+
+    title = _("not reviewed in")
+    parameter_name = "unreviewed"
+
+    def lookups(self, request, model_admin):
+        return [(code, language_name(code)) for code in target_languages()]
+
+    def queryset(self, request, queryset):
+        if self.value() in target_languages():
+            return queryset.filter(pk__in=unreviewed_ids(queryset, self.value()))
+        return queryset
+
+
+class TranslatedAdmin(OneLanguageMixin, TranslationAdmin):
+    """Japanese and one chosen language; a box to record that a person checked that language;
+    the list marks and filters what lacks a language or its check."""
+
+    change_form_template = "admin/translated_change_form.html"
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "english_status"]
+        chosen = request.GET.get(LacksTranslationFilter.parameter_name)
+        return [*super().get_list_display(request), _gaps_column(chosen)]
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), MissingEnglishFilter]
+        return [*super().get_list_filter(request), LacksTranslationFilter, NotReviewedFilter]
 
-    @admin.display(description=_("English translation"))
-    def english_status(self, obj):
-        labels = self.missing_english_labels(obj)
-        return _("Missing: %(fields)s") % {"fields": ", ".join(labels)} if labels else "✓"
+    def get_form(self, request, obj=None, **kwargs):
+        if self.has_change_permission(request, obj):
+            language = editing_language(request)
+            review = review_of(obj, language) if obj is not None and obj.pk else None
+            checkbox = forms.BooleanField(
+                label=_("A person has checked the %(language)s text against the Japanese")
+                % {"language": language_name(language)},
+                required=False,
+                help_text=_review_status(review, obj),
+            )
+            kwargs["form"] = type(self.form.__name__, (self.form,), {REVIEW_FIELD: checkbox})
+        return super().get_form(request, obj, **kwargs)
 
-    def missing_english_labels(self, obj):
-        """What to name in the list column; an admin with inlines adds its rows' gaps."""
-        missing = missing_english(obj, translated_fields(type(obj)))
-        return [str(obj._meta.get_field(name).verbose_name) for name in missing]
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": _without(options["fields"], {REVIEW_FIELD})})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if self.has_change_permission(request, obj):
+            fieldsets.append((_("Translation review"), {"fields": [REVIEW_FIELD]}))
+        return fieldsets
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get(REVIEW_FIELD):
+            # Recorded after the inlines are saved: the check covers the texts as saved.
+            TranslationReview.record(form.instance, editing_language(request), request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        language = editing_language(request)
+        context = {
+            "translation_language": language,
+            "translation_languages": [
+                (code, language_name(code), code == language) for code in target_languages()
+            ],
+            "translation_kept_parameters": [
+                (key, value) for key, value in request.GET.items() if key != LANGUAGE_PARAMETER
+            ],
+            **(extra_context or {}),
+        }
+        return super().changeform_view(request, object_id, form_url, context)
+
+
+def _gaps_column(language):
+    """The list's column: with "lacks translation in" chosen, what that language lacks; else
+    how many languages lack something (the filter then names them)."""
+
+    if language in target_languages():
+
+        @admin.display(description=_("Lacks translation"))
+        def gaps(obj):
+            return ", ".join(missing_fields(obj, language)) or "✓"
+
+    else:
+
+        @admin.display(description=_("Lacks translation"))
+        def gaps(obj):
+            count = sum(1 for code in target_languages() if missing_fields(obj, code))
+            if not count:
+                return "✓"
+            return ngettext("%(count)d language", "%(count)d languages", count) % {"count": count}
+
+    return gaps
+
+
+def _review_status(review, obj):
+    if review is None:
+        return _("Not reviewed yet.")
+    values = {
+        "person": review.reviewed_by or _("a former member of staff"),
+        "date": formats.date_format(timezone.localtime(review.reviewed_at), "DATE_FORMAT"),
+    }
+    if review.is_current(obj):
+        return _("Reviewed by %(person)s on %(date)s.") % values
+    return _("Reviewed by %(person)s on %(date)s, but the texts have been edited since.") % values
 
 
 @admin.register(Organisation)

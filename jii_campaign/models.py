@@ -118,3 +118,7 @@ class PageVersion(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+# Defined in a module of its own; imported here so that Django finds the model.
+from jii_campaign.translation_reviews import TranslationReview  # noqa: E402, F401

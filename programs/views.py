@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from campaigns.models import Campaign
 from jii_campaign.caching import public_page
+from jii_campaign.translation_reviews import shows_unchecked_translation
 from programs.models import Program
 from testimonials.models import Testimonial
 
@@ -17,6 +19,7 @@ def program_detail(request, slug):
         "programs": Program.objects.published(),
         "program_image": program.image.url if program.image else "",
         "share": share_for(program),
+        "unchecked_translation": shows_unchecked_translation([program], get_language()),
     }
     return render(request, "programs/program_detail.html", context)
 

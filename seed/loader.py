@@ -8,6 +8,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from campaigns.models import (
     Campaign,
@@ -19,6 +20,7 @@ from donations.models import Donation
 from jii_campaign.models import BankAccount, InfoPage, Organisation
 from programs.models import Program
 from seed.info_pages import PAGES
+from seed.translated import TRANSLATIONS
 from testimonials.models import Testimonial
 
 CAMPAIGN_SLUG = "monthly-supporters"
@@ -404,8 +406,8 @@ LEDGER = [
 
 
 def load():
-    """Create what is missing and add the seed's English where a row still has the seed's
-    Japanese and no English yet; return the number of rows created."""
+    """Create what is missing and add the seed's English and other languages where a row still
+    has the seed's Japanese and nothing in that language yet; return the number of rows created."""
     with transaction.atomic(), translation.override("ja"):
         created = 0
         if not Organisation.objects.exists():
@@ -440,6 +442,7 @@ def load():
                 Donation.record_offline(campaign=campaign, **gift)
                 created += 1
         _add_missing_english()
+        _add_translations()
     return created
 
 
@@ -489,5 +492,44 @@ def _fill_english(obj, row):
         if getattr(obj, f"{japanese}_ja") == row.get(japanese):
             setattr(obj, name, english)
             changed.append(name)
+    if changed:
+        obj.save(update_fields=changed)
+
+
+def _add_translations():
+    """The seed's texts in the languages of seed/translated/, each written into a row only where
+    that language is still empty and the row's Japanese is still the seed's own. None is marked
+    reviewed: a person checks each language in the admin (docs/staff-guide.md)."""
+    for language, texts in TRANSLATIONS.items():
+        japanese_title = {"title": CAMPAIGN["title"], "lead": CAMPAIGN["lead"]}
+        for campaign in Campaign.objects.filter(title_ja=CAMPAIGN["title"]):
+            _fill(campaign, language, japanese_title, texts["campaign"])
+        for amount, japanese, _english in TIERS:
+            for tier in ImpactTier.objects.filter(amount=amount, impact_ja=japanese):
+                _fill(tier, language, {"impact": japanese}, {"impact": texts["tiers"][amount]})
+        for (japanese, _english, _percent), label in zip(FUNDING, texts["funding"], strict=True):
+            for source in FundingSource.objects.filter(label_ja=japanese):
+                _fill(source, language, {"label": japanese}, {"label": label})
+        for fields in PROGRAMS:
+            for program in Program.objects.filter(slug=fields["slug"]):
+                _fill(program, language, fields, texts["programs"][fields["slug"]])
+        for section_fields in SECTIONS:
+            translated = texts["sections"].get(section_fields["kind"])
+            if translated:
+                rows = CampaignSection.objects.filter(
+                    kind=section_fields["kind"], heading_ja=section_fields["heading"]
+                )
+                for section in rows:
+                    _fill(section, language, section_fields, translated)
+
+
+def _fill(obj, language, japanese, translated):
+    changed = []
+    for name, text in translated.items():
+        field = build_localized_fieldname(name, language)
+        if getattr(obj, field) or getattr(obj, f"{name}_ja") != japanese.get(name):
+            continue
+        setattr(obj, field, text)
+        changed.append(field)
     if changed:
         obj.save(update_fields=changed)
