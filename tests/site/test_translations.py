@@ -85,12 +85,6 @@ def test_the_committed_catalogue_is_the_one_the_code_needs(fresh_catalogue):
     assert {entry[:2] for entry in committed} == {entry[:2] for entry in fresh_catalogue}
 
 
-def test_english_has_no_catalogue():
-    # English is the source language: an `en` catalogue could only drift from the code.
-    assert "ja" in {path.name for path in (ROOT / "locale").iterdir()}
-    assert not (ROOT / "locale" / "en").exists()
-
-
 def installed_japanese_catalogues() -> list[Path]:
     """The compiled ja catalogues Django loads besides ours: its own and those of every installed
     app that is not one of ours, wherever they are installed."""
