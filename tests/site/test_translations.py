@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils.translation import to_locale
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.catalogues import ROOT, po_entries
+
 # Every offered language has a catalogue, under Django's locale name (ja_X-easy, zh_Hans, pt_BR).
 CATALOGUES = {code: to_locale(code) for code, _name in settings.LANGUAGES if code != "en"}
 # How many plural forms each language's catalogue declares (gettext's and CLDR's count).
@@ -23,35 +24,6 @@ PLURAL_FORMS = {
 SKIP = shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__")
 # Hiragana, katakana (full and half width) and the CJK ideographs.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-
-
-def po_entries(po_text):
-    """(msgctxt, msgid, msgid_plural, msgstrs, fuzzy) for every entry but the header."""
-    entries = []
-    for block in po_text.split("\n\n"):
-        if block.lstrip().startswith("#~"):
-            continue  # obsolete
-        fields = {}
-        current = None
-        for line in block.splitlines():
-            if match := re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$', line):
-                current = match.group(1)
-                fields[current] = match.group(2)
-            elif current and (match := re.match(r'^"(.*)"$', line)):
-                fields[current] += match.group(1)
-        if not fields.get("msgid"):
-            continue
-        msgstrs = [value for key, value in fields.items() if key.startswith("msgstr")]
-        entries.append(
-            (
-                fields.get("msgctxt", ""),
-                fields["msgid"],
-                fields.get("msgid_plural", ""),
-                msgstrs,
-                "#, fuzzy" in block or ", fuzzy" in block,
-            )
-        )
-    return entries
 
 
 @pytest.fixture(scope="module")
