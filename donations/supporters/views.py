@@ -90,15 +90,19 @@ def _gifts(email):
 
 
 def _next_charge(donation, paid):
-    """About when the next monthly card charge falls: the day of the month of the last one."""
+    """About when the next monthly card charge falls: the day of the month of the last one.
+    A pause keeps that day (Stripe's billing cycle does not move): the first such day on or
+    after the pause ends."""
     if not changes.can_change_card_gift(donation) or donation.cancel_at_period_end:
         return None
-    if donation.is_paused():
-        return timezone.localdate(donation.paused_until)
+    resumes = timezone.localdate(donation.paused_until) if donation.is_paused() else None
     if not paid:
-        return None
+        return resumes
     last = timezone.localdate(paid[0].paid_at)
-    return add_months(last, 1)
+    months = 1
+    while resumes and add_months(last, months) < resumes:
+        months += 1
+    return add_months(last, months)
 
 
 def _gift_rows(email):
