@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from jii_campaign.months import add_months
+from tests.support.fake_stripe import form_fields
 from tests.support.supporter_gifts import card_monthly, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,3 +28,17 @@ def test_a_pause_ending_mid_month_shows_the_charge_on_the_gifts_own_day(client, 
     assert f"{charge_day.isoformat()} ごろ" in page
     resumes = timezone.localdate(donation.paused_until).isoformat()
     assert f"{resumes} ごろ" not in page
+
+
+def test_a_months_pause_begun_on_the_day_of_a_charge_skips_the_next_charge(client, campaign):
+    donation = card_monthly(campaign)  # charged a moment ago
+    signed_in(client)
+    pause = f"/supporter/gifts/{donation.pk}/pause/"
+    client.post(pause, {**form_fields(client.get(pause), pause), "months": "1"})
+
+    donation.refresh_from_db()
+    charged = donation.payments.get().paid_at
+    assert donation.paused_until > add_months(charged, 1)  # that day's charge is voided
+    page = client.get("/supporter/").content.decode()
+    assert f"{add_months(timezone.localdate(charged), 1).isoformat()} まで" in page
+    assert f"{add_months(timezone.localdate(charged), 2).isoformat()} ごろ" in page
