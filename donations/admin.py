@@ -47,12 +47,18 @@ class OfflineGiftForm(forms.ModelForm):
         ]
 
 
-class PaymentInline(admin.TabularInline):
+class ReceiptNumberColumn:
+    @admin.display(description=_("Receipt number"), ordering="pk")
+    def receipt(self, payment):
+        return payment.receipt_number
+
+
+class PaymentInline(ReceiptNumberColumn, admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
     fields = [
-        "receipt_number",
+        "receipt",
         "amount",
         "status",
         "recovered",
@@ -281,9 +287,9 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReceiptNumberColumn, ReadOnlyAdmin):
     list_display = [
-        "receipt_number",
+        "receipt",
         "donation",
         "amount",
         "status",

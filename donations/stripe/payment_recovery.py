@@ -81,9 +81,7 @@ def learn_decline(payment_id: int, invoice_id: str, attempt: int = 1):
         error = gateway.invoice_payment_error(invoice_id)
     except gateway.GatewayUnavailable:
         if attempt < DECLINE_TRIES:
-            pause = doubling_pause(
-                attempt, datetime.timedelta(minutes=1), datetime.timedelta(hours=1)
-            )
+            pause = doubling_pause(attempt, DECLINE_FIRST_PAUSE, DECLINE_LONGEST_PAUSE)
             learn_decline.using(run_after=timezone.now() + pause).enqueue(
                 payment_id, invoice_id, attempt=attempt + 1
             )

@@ -16,6 +16,8 @@ from jii_campaign.months import add_months
 
 log = logging.getLogger(__name__)
 
+ONE_DAY = datetime.timedelta(days=1)
+
 PAUSE_MONTHS = (1, 2, 3)
 
 
@@ -38,8 +40,11 @@ def resume_date(months: int) -> datetime.date:
 
 
 def _resumes_at(months: int) -> int:
-    midnight = datetime.datetime.combine(resume_date(months), datetime.time())
-    return int(timezone.make_aware(midnight).timestamp())
+    """The pause lasts through the resume day (to its last second in Japan): a charge due that
+    day is voided too, so a pause of one month begun on the day of a charge skips the next one
+    and charges begin again from the following month's."""
+    day_after = datetime.datetime.combine(resume_date(months), datetime.time()) + ONE_DAY
+    return int(timezone.make_aware(day_after).timestamp()) - 1
 
 
 def _applied(donation: Donation, subscription: dict):

@@ -90,15 +90,19 @@ def _gifts(email):
 
 
 def _next_charge(donation, paid):
-    """About when the next monthly card charge falls: the day of the month of the last one."""
+    """About when the next monthly card charge falls: the day of the month of the last one.
+    A pause keeps that day (Stripe's billing cycle does not move) and voids the charges due
+    before it ends: the first such day after it."""
     if not changes.can_change_card_gift(donation) or donation.cancel_at_period_end:
         return None
-    if donation.is_paused():
-        return timezone.localdate(donation.paused_until)
+    paused_until = donation.paused_until if donation.is_paused() else None
     if not paid:
-        return None
-    last = timezone.localdate(paid[0].paid_at)
-    return add_months(last, 1)
+        return timezone.localdate(paused_until) if paused_until else None
+    last = timezone.localtime(paid[0].paid_at)
+    months = 1
+    while paused_until and add_months(last, months) < paused_until:
+        months += 1
+    return add_months(last, months).date()
 
 
 def _gift_rows(email):

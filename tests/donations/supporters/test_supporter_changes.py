@@ -42,8 +42,10 @@ def confirm(client, donation, action, **fields):
     return client.post(path, data)
 
 
-def midnight_in_japan(date):
-    return int(timezone.make_aware(datetime.datetime.combine(date, datetime.time())).timestamp())
+def last_second_in_japan(date):
+    """The pause lasts through its last day (a charge due that day is voided too)."""
+    day_after = datetime.datetime.combine(date, datetime.time()) + datetime.timedelta(days=1)
+    return int(timezone.make_aware(day_after).timestamp()) - 1
 
 
 def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stripe):
@@ -52,7 +54,7 @@ def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stri
     signed_in(client)
     response = confirm(client, donation, "pause", months="2")
     assert response.status_code == 302
-    resumes = midnight_in_japan(resume_date(2))
+    resumes = last_second_in_japan(resume_date(2))
     [call] = fake_stripe.requests_to("POST", f"/v1/subscriptions/{donation.stripe_subscription_id}")
     assert call.params == {
         "pause_collection[behavior]": "void",
