@@ -180,6 +180,12 @@ def thanks(request):
         # Without a valid token, filter(checkout_token=None) would match the offline gifts.
         token = _uuid_or_none(request.GET.get("token", ""))
         donation = Donation.objects.filter(checkout_token=token).first() if token else None
+        if (
+            donation is not None
+            and donation.status == Donation.Status.AWAITING_PAYMENT
+            and donation.payment_method == PaymentMethod.BANK_TRANSFER
+        ):
+            transfer_account = local_checkout.test_transfer_account(donation)
     elif CHECKOUT_SESSION_ID.fullmatch(session_id := request.GET.get("session_id", "")):
         donation = Donation.objects.filter(stripe_checkout_session_id=session_id).first()
         # Stripe is asked only about our own sessions whose outcome the ledger does not know yet,

@@ -84,6 +84,22 @@ def pay(donation: Donation, paid_with: str | None = None):
 # --- delayed methods: konbini and Stripe's bank transfer ------------------------------------
 
 
+def test_transfer_account(donation: Donation) -> dict:
+    """The virtual account the thank-you page shows for a bank transfer, shaped like the
+    `zengin` address of Stripe's transfer instructions, plainly a test one."""
+    missing = donation.transfer_amount_missing
+    return {
+        "bank_name": "テスト銀行 (TEST)",
+        "bank_code": "0000",
+        "branch_name": "テスト支店 (TEST)",
+        "branch_code": "000",
+        "account_type": "futsu",
+        "account_number": "0000000",
+        "account_holder_name": "TEST",
+        "amount_remaining": donation.amount if missing is None else missing,
+    }
+
+
 def part_arrives(donation: Donation):
     """Half the amount is transferred: staff see what is missing, nothing counts yet."""
     ref = donation.checkout_token.hex

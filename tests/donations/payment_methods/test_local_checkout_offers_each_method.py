@@ -88,3 +88,16 @@ def test_a_method_not_offered_is_paid_by_card(client, campaign):
     donation.refresh_from_db()
     assert donation.payment_method == PaymentMethod.CARD
     assert counters(campaign) == raised(5000)
+
+
+def test_the_thank_you_page_shows_a_test_account_to_transfer_to(client, campaign):
+    test_checkout, _donation = start(client, campaign, "card")
+    thanks = client.post(test_checkout, {"outcome": "pay", "paid_with": "customer_balance"})
+
+    page = client.get(thanks["Location"]).content.decode()
+    assert "0000000" in page and "テスト銀行 (TEST)" in page
+    assert "¥5,000" in page
+
+    client.post(test_checkout, {"outcome": "part"})
+    page = client.get(thanks["Location"]).content.decode()
+    assert "¥2,500" in page  # what is still to transfer
