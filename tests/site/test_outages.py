@@ -18,9 +18,9 @@ from donations.models import CampaignProgress, StripeEvent
 from donations.stripe import recording
 from tests.support import stripe_events
 from tests.support.fake_stripe import donation_form, form_fields
-from tests.support.gifts import counters
 from tests.support.personas import SITE_PROGRAMME, bilingual_site
 from tests.support.site_process import BASE_DIR, SiteProcess, TcpProxy, csrf_cookie
+from tests.support.webhook_checks import counters
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 UNAVAILABLE_JA = "ただいまこのページを表示できません"

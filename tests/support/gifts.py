@@ -1,16 +1,15 @@
 """Small gifts of a campaign made for the test alone, paid through signed Stripe events, and the
-counters they move (checked against the ledger each time)."""
+counters they move. The counters are read, and checked against the ledger, by
+webhook_checks.counters, the one check every test uses."""
 
 import datetime
 
-from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from donations.models import CampaignProgress
 from tests.support import stripe_events as se
 from tests.support.stripe_events import pending
-from tests.support.webhook_checks import NOTHING, deliver
+from tests.support.webhook_checks import deliver
 
 
 def small_campaign(slug="truth") -> Campaign:
@@ -32,14 +31,6 @@ def paid_once(client, campaign, amount=3000):
     session = se.checkout_session(donation)
     deliver(client, "checkout.session.completed", session)
     return donation, session["payment_intent"]
-
-
-def counters(campaign) -> dict:
-    """The campaign's counters, after proving that they agree with the ledger
-    (`recount_progress --check` fails otherwise)."""
-    call_command("recount_progress", "--check", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    row = CampaignProgress.objects.filter(pk=campaign.pk).first()
-    return row.as_dict() if row else dict(NOTHING)
 
 
 # --- factories the tests use instead of the seed ---------------------------------------------

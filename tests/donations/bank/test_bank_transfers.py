@@ -16,7 +16,8 @@ from donations.models.transfer_pledges import REFERENCE_ALPHABET
 from testimonials.models import SupportMessage
 from tests.support.bank_pledges import pledge_form
 from tests.support.fake_stripe import form_fields, run_task_worker
-from tests.support.gifts import a_bank_account, counters
+from tests.support.gifts import a_bank_account
+from tests.support.webhook_checks import counters
 
 SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "sample-bank-statement.csv"
 

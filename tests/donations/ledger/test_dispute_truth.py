@@ -8,8 +8,8 @@ import pytest
 
 from donations.models import Donation, Payment
 from tests.support import stripe_events as se
-from tests.support.gifts import counters, deliver, paid_once, small_campaign
-from tests.support.webhook_checks import raised
+from tests.support.gifts import paid_once, small_campaign
+from tests.support.webhook_checks import counters, deliver, raised
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from donations.models import Donation, Payment
 from donations.personal_data import scrubbed
 from tests.support import stripe_events as se
-from tests.support.gifts import counters, deliver, paid_once, small_campaign
-from tests.support.webhook_checks import raised
+from tests.support.gifts import paid_once, small_campaign
+from tests.support.webhook_checks import counters, deliver, raised
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.utils import translation
 from donations import tasks
 from donations.models import Donation
 from tests.support import stripe_events as se
-from tests.support.gifts import NOTHING, counters, deliver, small_campaign
+from tests.support.gifts import small_campaign
 from tests.support.stripe_events import pending
+from tests.support.webhook_checks import NOTHING, counters, deliver
 
 pytestmark = pytest.mark.django_db
 DAY = 24 * 3600

@@ -13,8 +13,8 @@ from tests.support.fake_stripe import (
     donation_form,
     payment_method_configuration,
 )
-from tests.support.gifts import NOTHING, counters, small_campaign
-from tests.support.webhook_checks import raised
+from tests.support.gifts import small_campaign
+from tests.support.webhook_checks import NOTHING, counters, raised
 
 
 @pytest.fixture

@@ -10,12 +10,13 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from donations.models import CampaignProgress, Donation, Payment, StripeEvent
+from donations.models import Donation, Payment, StripeEvent
 from donations.stripe.applying import process_event
 from tests.support import parallel_delivery
 from tests.support import stripe_events as se
 from tests.support.gifts import campaign_with_earlier_gifts
 from tests.support.stripe_events import pending
+from tests.support.webhook_checks import counters
 
 
 @pytest.fixture
@@ -49,13 +50,6 @@ def all_at_once(functions):
         thread.join(timeout=60)
     assert not [thread for thread in threads if thread.is_alive()], "a thread hung"
     assert not errors, errors
-
-
-def counters(campaign):
-    """The counters, after checking that they agree with the ledger."""
-    stored = CampaignProgress.objects.get(pk=campaign.pk).as_dict()
-    assert stored == CampaignProgress.from_ledger(campaign.pk).as_dict()
-    return stored
 
 
 def test_same_event_delivered_by_several_processes_counts_once(live_server, campaign):

@@ -17,9 +17,9 @@ from tests.support.fake_stripe import (
     run_task_worker,
     subscription_items,
 )
-from tests.support.gifts import counters, deliver
 from tests.support.pdf_text import pdf_text, squeezed
 from tests.support.supporter_gifts import EMAIL, card_monthly, signed_in, transfer_monthly
+from tests.support.webhook_checks import counters, deliver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
