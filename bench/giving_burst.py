@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jii_campaign.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tasks.base import TaskResultStatus  # noqa: E402
@@ -110,8 +111,9 @@ class Timings:
                 f"{percentile(durations, 50) * 1000:>8.0f}{percentile(durations, 99) * 1000:>8.0f}"
                 f"{durations[-1] * 1000:>8.0f}{errors:>8}"
             )
+            ok &= errors == 0  # the fake's too: a donor it failed never reached the site
             if step != "Stripe Checkout (fake)":
-                ok &= errors == 0 and percentile(durations, 99) < P99_TARGET
+                ok &= percentile(durations, 99) < P99_TARGET
         for step, counts in self.errors.items():
             for error, count in counts.most_common(5):
                 print(f"  {step}: {count} × {error}")
@@ -401,6 +403,34 @@ def raised_shown(page: str) -> int:
     return int(re.search(r"<dd>¥([\d,]+)</dd>", figures)[1].replace(",", ""))
 
 
+def limit_per_address() -> int:
+    return int(settings.RATE_LIMITS["donate_confirm"]["ip"].split("/")[0])
+
+
+def limits_on(burst) -> tuple[int, bool]:
+    """One more address (after the burst's) posting the form with a new e-mail address each
+    time: how many confirmations it was shown, and whether the next was refused (429)."""
+    browser = Browser(burst.site, burst.address(burst.donors + 1000), Timings())
+    form = browser.get("donation form", "/donate/")
+    fields = form_fields(SimpleNamespace(content=form.data), "/donate/confirm/")
+    fields.update(frequency="once", donor_name="山田 花子", agree_terms="on")
+    if not fields.get("tier"):
+        fields.update(tier="other", other_amount="3000")
+    allowed = 0
+    try:
+        for n in range(limit_per_address()):
+            fields["donor_email"] = f"limit-{burst.run}-{n}@example.org"
+            browser.post("confirmation", "/donate/confirm/", fields)
+            allowed += 1
+        fields["donor_email"] = f"limit-{burst.run}-over@example.org"
+        browser.post("confirmation", "/donate/confirm/", fields, expect=429)
+    except StepFailed:
+        return allowed, False
+    finally:
+        browser.close()
+    return allowed, True
+
+
 def check(burst, campaign, raised_before, mail_dir) -> bool:
     paid = [o for o in burst.outcomes if o.amount]
     expected = sum(o.amount for o in paid)
@@ -445,6 +475,27 @@ def check(burst, campaign, raised_before, mail_dir) -> bool:
             not (missing or doubled or strangers),
             f"{sum(counts[e] for e in ours)} receipts for {len(ours)} gifts; missing "
             f"{len(missing)}, more than one {len(doubled)}, without a gift {len(strangers)}",
+        )
+    )
+
+    unmarked = ledger.filter(receipt_sent_at__isnull=True).count()
+    failed = DBTaskResult.objects.filter(
+        status=TaskResultStatus.FAILED, task_path="donations.tasks.send_receipt"
+    ).count()
+    results.append(
+        (
+            "the ledger knows each receipt was sent",
+            not (unmarked or failed),
+            f"payments without receipt_sent_at {unmarked}, receipt tasks failed {failed}",
+        )
+    )
+
+    allowed, refused = limits_on(burst)
+    results.append(
+        (
+            "rate limits were on: one address is refused once over the confirmation's limit",
+            allowed == limit_per_address() and refused,
+            f"{allowed} confirmations answered, then {'429' if refused else 'no refusal'}",
         )
     )
 

@@ -82,8 +82,10 @@ def _sender(name):
 def send_receipt(payment_id: int, attempt: int = 1):
     # The payment's row stays locked from the check to the mark: a second worker running the same
     # (duplicated or retried) task waits, then sees the receipt sent and sends nothing.
-    # EMAIL_TIMEOUT bounds how long the lock is held.
+    # EMAIL_TIMEOUT bounds how long the lock is held. The donation is locked first, in the order
+    # of the ledger's transitions (locked_after), or this and the event worker deadlock.
     with transaction.atomic():
+        Donation.objects.select_for_update(of=("self",)).filter(payments=payment_id).first()
         payment = (
             Payment.objects.select_for_update(of=("self",))
             .select_related("donation__campaign")
