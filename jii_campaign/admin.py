@@ -30,6 +30,7 @@ from jii_campaign.translation_reviews import (
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 LANGUAGE_PARAMETER = "language"
 LANGUAGE_SESSION_KEY = "admin_translation_language"
+FORM_LANGUAGE_FIELD = "_translation_language"
 DEFAULT_EDITING_LANGUAGE = "en"
 REVIEW_FIELD = "translation_reviewed"
 
@@ -39,8 +40,12 @@ def language_name(code):
 
 
 def editing_language(request):
-    """The language shown beside Japanese: the URL's choice, else this staff member's last one."""
+    """The language shown beside Japanese: for a posted form, the one it was shown in (another
+    tab may have chosen another since: the form must not blank the fields it did not show);
+    else the URL's choice, else this staff member's last one."""
     languages = target_languages()
+    if request.method == "POST" and request.POST.get(FORM_LANGUAGE_FIELD) in languages:
+        return request.POST[FORM_LANGUAGE_FIELD]
     chosen = request.GET.get(LANGUAGE_PARAMETER)
     if chosen in languages:
         if request.session.get(LANGUAGE_SESSION_KEY) != chosen:
@@ -163,13 +168,12 @@ class TranslatedAdmin(OneLanguageMixin, TranslationAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [
+        # The review box is a field the form declares; the template shows it after the inlines,
+        # since a check covers the rows edited there too.
+        return [
             (name, {**options, "fields": _without(options["fields"], {REVIEW_FIELD})})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        if self.has_change_permission(request, obj):
-            fieldsets.append((_("Translation review"), {"fields": [REVIEW_FIELD]}))
-        return fieldsets
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -10,7 +10,8 @@ from programs.models import Program
 from tests.support.gifts import small_campaign
 from tests.support.html_checks import https_client
 
-NOTE = "This translation has not yet been checked by a person."
+# The note's box (its words are in the reader's language, from the catalogues).
+NOTE = 'class="notice translation-note"'
 
 
 @pytest.fixture
@@ -46,6 +47,15 @@ def test_an_unchecked_translation_invites_corrections(client, campaign):
 
     assert NOTE in html
     assert 'href="mailto:info@j-ii.org"' in html
+
+
+def test_the_note_speaks_the_readers_language(client, campaign):
+    campaign.title_en = "Small understandings"
+    campaign.save()
+
+    html = page(client, "/en/")
+
+    assert "This translation has not yet been checked by a person. Help us correct it:" in html
 
 
 def test_no_note_once_a_person_checked_the_language(client, campaign, reviewer):

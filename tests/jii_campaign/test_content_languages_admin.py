@@ -78,6 +78,21 @@ def test_the_chosen_language_is_remembered_for_the_staff_member(secretariat):
     assert '<option value="ne" selected>' in later
 
 
+def test_a_form_saves_the_language_it_showed_though_another_tab_chose_another(secretariat):
+    neighbours = program()
+    url = change_url(neighbours)
+    shown_in_vietnamese = form_data(
+        secretariat.get(url + "?language=vi").content.decode(), "program_form"
+    )
+    secretariat.get(url + "?language=ne")  # another tab
+
+    secretariat.post(url, {**shown_in_vietnamese, "name_vi": "edited"})
+
+    neighbours.refresh_from_db()
+    assert neighbours.name_vi == "edited"
+    assert neighbours.name_ne == "name ne" and neighbours.summary_ne == "summary ne"
+
+
 def test_the_campaigns_rows_are_edited_in_the_chosen_language_too(secretariat):
     campaign = small_campaign()
     tier = ImpactTier.objects.create(

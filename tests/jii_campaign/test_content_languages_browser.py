@@ -1,0 +1,77 @@
+"""In Chromium, 事務局 switches the change form's second language with the selector (a plain
+form, no JavaScript needed) under the site's CSP, and the page's note shows on a phone."""
+
+import os
+
+import pytest
+
+from jii_campaign.translation_reviews import TranslationReview
+from programs.models import Program
+from tests.support.staff_personas import SECRETARIAT, authenticator, current_code, member
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("SCREENSHOT_DIR", "")
+
+
+@pytest.fixture
+def program(db):
+    return Program.objects.create(
+        slug="hanamaru",
+        name_ja="はなまるクラス",
+        summary_ja="外国にルーツのある子どもたちの学びを支えます。",
+        name_vi="Lớp học Hanamaru",
+        summary_vi="Hỗ trợ việc học của trẻ em có nguồn gốc nước ngoài.",
+        name_ne="हानामारु कक्षा",
+    )
+
+
+def signed_in_page(browser, base_url, viewport):
+    staff = member("jimukyoku", SECRETARIAT, password="pw-for-tests-only")
+    phone = authenticator(staff)
+    context = browser.new_context(base_url=base_url, viewport=viewport)
+    page = context.new_page()
+    page.csp_errors = []
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text),
+    )
+    page.goto("/admin/login/")
+    page.fill("#id_username", "jimukyoku")
+    page.fill("#id_password", "pw-for-tests-only")
+    page.click("input[type=submit]")
+    if page.locator("#id_code").count():
+        page.fill("#id_code", current_code(phone))
+        page.click("input[type=submit]")
+    return page
+
+
+def test_the_selector_switches_the_language_without_javascript(browser, live_server, program):
+    page = signed_in_page(browser, live_server.url, {"width": 1280, "height": 800})
+    page.goto(f"/admin/programs/program/{program.pk}/change/?language=vi")
+
+    page.select_option("#translation-language", "ne")
+    page.get_by_role("button", name="この言語を表示").click()
+
+    assert page.locator('input[name="name_ne"]').input_value() == "हानामारु कक्षा"
+    assert page.locator('[name="name_vi"]').count() == 0
+    assert page.locator('input[name="name_ne"]').get_attribute("lang") == "ne"
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "admin-program-ne.png"), full_page=True)
+    page.check("#id_translation_reviewed")
+    page.get_by_role("button", name="保存して編集を続ける").click()
+    assert TranslationReview.objects.filter(language="ne", object_id=program.pk).exists()
+    assert page.csp_errors == []
+
+
+def test_a_phone_shows_the_note_on_an_unchecked_page(browser, live_server, program):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+
+    page.goto("/vi/programs/hanamaru/")
+
+    note = page.locator(".translation-note")
+    assert note.is_visible()
+    assert note.locator("a[href^='mailto:']").count() == 1
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "program-vi-phone.png"))
+    context.close()
