@@ -33,3 +33,21 @@ access_log_format = (
 )
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Open one database connection per thread before the worker takes requests: opened on
+    demand, the first burst's threads queued behind each other's connecting, and on a loaded
+    machine some waited out DATABASE_POOL_TIMEOUT and answered 503 (bench/burst saw it)."""
+    from django.db import connection
+    from psycopg_pool import PoolTimeout
+
+    pool = connection.pool  # None on SQLite or with DATABASE_POOL=false
+    if pool is None:
+        return
+    pool.open()
+    pool.resize(min_size=min(threads, pool.max_size))
+    try:
+        pool.wait(timeout=10)
+    except PoolTimeout:
+        worker.log.warning("database connections not all open yet; continuing")

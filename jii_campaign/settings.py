@@ -111,7 +111,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        # Each worker thread holds one connection at a time (the Dockerfile starts 4 per process),
+        # Each worker thread holds one connection at a time (gunicorn.conf.py opens one per thread),
         # so waiting means the database is down: give up within a second so that pages answer
         # the calm 503 of jii_campaign/outage.py at once (and /healthz well within its 4 s).
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.0),
