@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from campaigns import payment_methods
 from campaigns.payment_methods import PaymentMethod
 from donations.gift_messages import attach_support_message
-from donations.models import Donation
+from donations.models import CampaignProgress, Donation
 from donations.stripe import gateway
 from donations.stripe.handlers import apply_checkout_session
 from jii_campaign.models import Organisation
@@ -182,7 +182,9 @@ def outcome_from_stripe(session_id: str):
     Returns (donation or None, the URL of the konbini voucher or the transfer instructions
     or "", the virtual account to transfer to or None)."""
     session = gateway.retrieve_checkout_session(session_id)
-    with transaction.atomic():
+    # Counters last, as the event worker does: in a giving burst every thank-you page updates the
+    # campaign's one counter row, and held for the whole transaction it queued them all.
+    with CampaignProgress.deferred():
         donation = apply_checkout_session(session)
     intent = session.get("payment_intent")
     next_step, account = "", None
