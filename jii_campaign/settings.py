@@ -219,7 +219,9 @@ LANG_INFO.update(
         "tl": {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"},
     }
 )
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site's catalogues, then Django's own messages for an offered language Django ships none for
+# (Tagalog): without them a missing message falls back to LANGUAGE_CODE, Japanese.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "jii_campaign" / "django_catalogues"]
 # Date formats for the languages Django ships none for (やさしい日本語, Tagalog).
 FORMAT_MODULE_PATH = ["jii_campaign.formats"]
 # Staff-edited text in every language (each app's translation.py). A language left empty falls
