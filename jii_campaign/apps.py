@@ -12,11 +12,8 @@ class JiiCampaignConfig(AppConfig):
 
         from jii_campaign import (
             checks,  # noqa: F401  (registers the deployment checks)
-            language_info,
             page_cache,
         )
-
-        language_info.complete()
 
         # Only the models public pages show: a receiver on every model would cost other deletes
         # their fast path.
