@@ -183,6 +183,8 @@ class PageCacheMiddleware:
         if token is None:  # Redis cannot be reached: rendered from the database
             return self.get_response(request)
         key = _key(request, language, page)
+        if key is None:  # a value no variant has: the view redirects it, nothing to look up
+            return self.get_response(request)
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
         entry = _held.get(key)
         if not _current(entry, token, today):
@@ -205,11 +207,18 @@ class PageCacheMiddleware:
 
 def _key(request, language, page):
     """The entry's key: the language, the path and the values of the page's `query` parameters
-    (the view redirects any value it does not recognise, so no other key is ever stored)."""
+    (the view redirects any value it does not recognise, so no other key is ever stored); None
+    for a value no variant can have (long, or not a slug or a number), which is not even
+    looked up."""
     # Not "page-cache:page:", the entries of the code before the version had two parts.
     key = f"page-cache:entry:{language}:{request.path}"
     variant = [(name, request.GET[name]) for name in page.query if name in request.GET]
+    if not all(VARIANT_VALUE.fullmatch(value) for _, value in variant):
+        return None
     return f"{key}?{urlencode(variant)}" if variant else key
+
+
+VARIANT_VALUE = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def _rendered(get_response, request, page):

@@ -19,7 +19,7 @@ from donations.models import Donation
 from jii_campaign import cache_outage, page_cache
 from jii_campaign.models import PageVersion
 from testimonials.models import SupportMessage
-from tests.support.fake_stripe import donation_form
+from tests.support.fake_stripe import donation_form, form_fields
 from tests.support.gifts import giving_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -145,6 +145,18 @@ def test_random_addresses_cannot_fill_the_cache(campaign):
     assert rendered == [] and len(page_cache._held) == held
 
 
+def test_a_long_or_odd_value_is_redirected_without_touching_the_cache(campaign, recwarn):
+    """Not even looked up: a key built from it would be as long as the attacker likes (and
+    Django warns in the logs about every such key)."""
+    client = visitor()
+
+    for value in ("9" * 300, "<script>", "五千"):
+        response = client.get(f"/donate/?campaign=truth&amount={value}")
+        assert response.status_code == 302 and response["Location"] == "/donate/?campaign=truth"
+
+    assert [str(w.message) for w in recwarn if "Cache key" in str(w.message)] == []
+
+
 def test_a_new_tier_shows_on_the_cached_form_once_staff_save_it(campaign):
     client = visitor()
     assert "¥7,000" not in client.get("/donate/").content.decode()
@@ -222,6 +234,20 @@ def test_what_one_visitor_typed_is_never_shown_to_another(campaign):
     refilled = visitor().post("/donate/", {"campaign": "truth", "donor_name": "佐藤 花子"})
     assert set(refilled["Cache-Control"].split(", ")) == {"private", "no-store"}
     assert "佐藤 花子" not in visitor().get("/donate/").content.decode()
+
+
+def test_the_language_switch_keeps_a_half_filled_form_and_shows_it_to_no_one_else(campaign):
+    donor = visitor()
+    donor.get("/en/donate/")  # the English form cached whole
+    typed = donation_form(campaign, donor_name="佐藤 花子", donor_email="")
+    refilled = donor.post("/donate/", typed)
+
+    switched = donor.post("/en/donate/", form_fields(refilled, "/en/donate/"))
+
+    html = switched.content.decode()
+    assert switched.status_code == 200 and 'lang="en"' in html and "佐藤 花子" in html
+    assert set(switched["Cache-Control"].split(", ")) == {"private", "no-store"}
+    assert "佐藤 花子" not in visitor().get("/en/donate/").content.decode()
 
 
 def test_while_redis_is_down_the_form_is_rendered_with_a_working_token(campaign, monkeypatch):
