@@ -7,8 +7,8 @@ import pytest
 from campaigns.payment_methods import PaymentMethod
 from donations.models import Donation
 from tests.support.fake_stripe import confirm_and_pay, donation_form
-from tests.support.gifts import NOTHING, counters, small_campaign
-from tests.support.webhook_checks import raised
+from tests.support.gifts import small_campaign
+from tests.support.webhook_checks import NOTHING, counters, raised
 
 
 @pytest.fixture

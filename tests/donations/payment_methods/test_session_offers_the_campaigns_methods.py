@@ -11,9 +11,9 @@ from campaigns.payment_methods import PaymentMethod
 from donations.models import Donation
 from tests.support import stripe_events as se
 from tests.support.fake_stripe import confirm_and_pay, donation_form, run_task_worker
-from tests.support.gifts import NOTHING, counters, small_campaign
+from tests.support.gifts import small_campaign
 from tests.support.stripe_shapes import full_object
-from tests.support.webhook_checks import deliver, raised
+from tests.support.webhook_checks import NOTHING, counters, deliver, raised
 
 ALL_ONE_TIME = [method.value for method in PaymentMethod]
 
