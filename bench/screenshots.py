@@ -1,6 +1,6 @@
 """Phone and desktop screenshots of the pages a donor sees, into docs/screenshots/.
 
-    .venv/bin/python bench/screenshots.py [--out docs/screenshots]
+    .venv/bin/python bench/screenshots.py [--out docs/screenshots] [--languages]
 
 Runs the site on a throwaway SQLite database with the seed loaded and the local test checkout,
 in Debian's Chromium (fonts-noto-cjk renders the Japanese)."""
@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+PROGRAMME = "/programs/otonarisan/"
 
 
 def free_port():
@@ -94,10 +95,43 @@ def give(page, base, prefix, name, out):
     shoot(page, out, f"{name}-thanks")
 
 
+OTHER_LANGUAGES = ("ja-x-easy", "zh-hans", "vi", "ko", "pt-br", "tl", "ne")
+
+
+def other_languages(page, base, device, out):
+    for language in OTHER_LANGUAGES:
+        page.goto(f"{base}/{language}/")
+        shoot(page, out, f"{device}-{language}-home-top", full_page=False)
+        shoot(page, out, f"{device}-{language}-home")
+        page.goto(f"{base}/{language}{PROGRAMME}")
+        shoot(page, out, f"{device}-{language}-programme")
+    page.goto(f"{base}/ja-x-easy{PROGRAMME}")
+    page.click("label:has(#show-readings)")
+    shoot(page, out, f"{device}-ja-x-easy-programme-readings-off", full_page=False)
+    page.goto(f"{base}/ne/donate/?amount=5000#donation-form")
+    page.fill("#id_donor_name", "Sita Gurung")
+    page.fill("#id_donor_email", "sita@example.org")
+    page.check("#id_agree_terms")
+    page.click("form.donation-form button[type=submit]")
+    page.wait_for_load_state()
+    shoot(page, out, f"{device}-ne-confirm")
+    page.click("form[action$='/donate/pay/'] button")
+    page.click("button[value=pay]")
+    page.wait_for_load_state()
+    shoot(page, out, f"{device}-ne-thanks")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    out = Path(parser.parse_args().out)
+    parser.add_argument(
+        "--languages",
+        action="store_true",
+        help="the campaign and a programme page in each of the other seven languages, and a gift "
+        "in Nepali through the local test checkout, instead of the Japanese and English steps",
+    )
+    arguments = parser.parse_args()
+    out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as workdir:
         server, base = start_site(workdir)
@@ -109,6 +143,10 @@ def main():
                 )
                 for device, viewport in VIEWPORTS.items():
                     page = browser.new_page(viewport=viewport)
+                    if arguments.languages:
+                        other_languages(page, base, device, out)
+                        page.close()
+                        continue
                     for prefix, language in [("", "ja"), ("/en", "en")]:
                         page.goto(f"{base}{prefix}/")
                         shoot(page, out, f"{device}-{language}-home-top", full_page=False)
