@@ -38,6 +38,19 @@ class PauseForm(forms.Form):
         initial=1,
     )
 
+    def __init__(self, *args, resume_dates=None, **kwargs):
+        """`resume_dates`: for each length, the day charges begin again (said on its label)."""
+        super().__init__(*args, **kwargs)
+        if resume_dates:
+            self.fields["months"].choices = [
+                (
+                    n,
+                    gettext("%(months)s (charged again from %(date)s)")
+                    % {"months": months_label(n), "date": resume_dates[n].isoformat()},
+                )
+                for n in PAUSE_MONTHS
+            ]
+
 
 class AmountForm(forms.Form):
     amount = forms.CharField(
