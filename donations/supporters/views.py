@@ -206,7 +206,10 @@ def change(request, email, pk, action):
     form_class = CHANGE_FORMS[action]
     extra = {"campaign": donation.campaign} if form_class is AmountForm else {}
     if form_class is PauseForm:
-        extra = {"resume_dates": {n: changes.resume_date(donation, n) for n in PAUSE_MONTHS}}
+        extra = {
+            "resume_dates": {n: changes.resume_date(donation, n) for n in PAUSE_MONTHS},
+            "amount": donation.amount,
+        }
     form = form_class(request.POST or None, **extra) if form_class else None
     context = {"donation": donation, "action": action, "form": form}
     if request.method == "POST" and (form is None or form.is_valid()):

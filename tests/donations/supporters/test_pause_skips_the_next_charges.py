@@ -106,7 +106,7 @@ def test_a_pause_skips_exactly_the_next_charges_and_says_when_they_begin_again(
     voided = [charge for charge in upcoming if charge < resumes_at]
     assert voided == upcoming[:months]
     again = timezone.localdate(upcoming[months]).isoformat()
-    assert f"(charged again from {again})" in confirmation
+    assert f"Next charge: around {again}, ¥3,000" in confirmation
     assert shown_dates(client, donation) == ([again], [again], [again])
 
 
@@ -123,6 +123,6 @@ def test_with_no_charge_known_yet_a_pause_lasts_through_the_day_months_from_toda
     day_after = datetime.datetime.combine(last_day, datetime.time()) + datetime.timedelta(days=1)
     expected = timezone.make_aware(day_after) - datetime.timedelta(seconds=1)
     assert resumes_at_sent(fake_stripe, donation) == expected
-    assert f"(charged again from {last_day.isoformat()})" in confirmation
+    assert f"Next charge: around {last_day.isoformat()}, ¥3,000" in confirmation
     page = client.get("/en/supporter/").content.decode()
     assert f"Paused until {last_day.isoformat()}" in page
