@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from campaigns.payment_methods import KONBINI_EXPIRES_AFTER_DAYS
-from donations import manage_links, receipts, thanks_links
+from donations import manage_links, monthly_charges, receipts, thanks_links
 from donations.models import Donation, Payment
 from jii_campaign.models import BankAccount, Organisation
 from jii_campaign.retrying import doubling_pause
@@ -196,7 +196,11 @@ def send_gift_change_notice(donation_id: int, change: str, attempt: int = 1):
     if not donation.donor_email:
         return
     donation.locale = donation.mail_choices().language
-    context = {"change": change, "page_url": supporter_page_url(donation.locale)}
+    context = {
+        "change": change,
+        "page_url": supporter_page_url(donation.locale),
+        "pause_ends_on": monthly_charges.pause_ends_on(donation),
+    }
     try:
         _send("gift_changed", donation, context)
     except Exception:

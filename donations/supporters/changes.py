@@ -9,14 +9,11 @@ import logging
 from django.db import transaction
 from django.utils import timezone, translation
 
-from donations import tasks
+from donations import monthly_charges, tasks
 from donations.models import Donation
 from donations.stripe import checkout, gateway, handlers, local_checkout
-from jii_campaign.months import add_months
 
 log = logging.getLogger(__name__)
-
-ONE_DAY = datetime.timedelta(days=1)
 
 PAUSE_MONTHS = (1, 2, 3)
 
@@ -34,17 +31,19 @@ def can_change_card_gift(donation: Donation) -> bool:
     )
 
 
-def resume_date(months: int) -> datetime.date:
-    """The day a pause of `months` months that starts today ends."""
-    return add_months(timezone.localdate(), months)
+def resume_date(donation: Donation, months: int) -> datetime.date:
+    """The day charges begin again after a pause of `months` months begun now (the date the
+    confirmation, the page and the e-mail show)."""
+    return monthly_charges.charges_again_on(donation, _pause_end(donation, months))
 
 
-def _resumes_at(months: int) -> int:
-    """The pause lasts through the resume day (to its last second in Japan): a charge due that
-    day is voided too, so a pause of one month begun on the day of a charge skips the next one
-    and charges begin again from the following month's."""
-    day_after = datetime.datetime.combine(resume_date(months), datetime.time()) + ONE_DAY
-    return int(timezone.make_aware(day_after).timestamp()) - 1
+def _pause_end(donation: Donation, months: int) -> datetime.datetime:
+    return monthly_charges.pause_end(donation, months)
+
+
+def _resumes_at(donation: Donation, months: int) -> int:
+    """Stripe's `resumes_at`: the pause skips exactly the next `months` charges."""
+    return int(_pause_end(donation, months).timestamp())
 
 
 def _applied(donation: Donation, subscription: dict):
@@ -62,7 +61,7 @@ def _recorded(donation: Donation, change: str):
 def pause(donation: Donation, months: int):
     if months not in PAUSE_MONTHS or not can_change_card_gift(donation):
         raise NotAllowed("pause")
-    resumes_at = _resumes_at(months)
+    resumes_at = _resumes_at(donation, months)
     if checkout.local_mode():
         local_checkout.pause_subscription(donation, resumes_at)
     else:

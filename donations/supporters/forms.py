@@ -38,6 +38,24 @@ class PauseForm(forms.Form):
         initial=1,
     )
 
+    def __init__(self, *args, resume_dates=None, amount=None, **kwargs):
+        """`resume_dates`: for each length, the day charges begin again, said on its label as
+        the next charge (the words the supporter page uses for it)."""
+        super().__init__(*args, **kwargs)
+        if resume_dates:
+            self.fields["months"].choices = [
+                (n, f"{months_label(n)} — {_next_charge(resume_dates[n], amount)}")
+                for n in PAUSE_MONTHS
+            ]
+
+
+def _next_charge(date, amount) -> str:
+    around = gettext("around %(date)s, %(amount)s") % {
+        "date": date.isoformat(),
+        "amount": format_yen(amount),
+    }
+    return f"{gettext('Next charge')}: {around}"
+
 
 class AmountForm(forms.Form):
     amount = forms.CharField(

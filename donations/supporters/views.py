@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from donations import receipts, tasks
+from donations import monthly_charges, receipts, tasks
 from donations.models import Donation, Payment, SupporterPreference
 from donations.stripe import gateway
 from donations.supporters import changes, sign_in
+from donations.supporters.changes import PAUSE_MONTHS
 from donations.supporters.forms import (
     AmountForm,
     CancelForm,
@@ -92,17 +93,14 @@ def _gifts(email):
 def _next_charge(donation, paid):
     """About when the next monthly card charge falls: the day of the month of the last one.
     A pause keeps that day (Stripe's billing cycle does not move) and voids the charges due
-    before it ends: the first such day after it."""
+    before it ends: the first such day after it, the day the page says the pause lasts until."""
     if not changes.can_change_card_gift(donation) or donation.cancel_at_period_end:
         return None
-    paused_until = donation.paused_until if donation.is_paused() else None
+    if donation.is_paused():
+        return monthly_charges.pause_ends_on(donation)
     if not paid:
-        return timezone.localdate(paused_until) if paused_until else None
-    last = timezone.localtime(paid[0].paid_at)
-    months = 1
-    while paused_until and add_months(last, months) < paused_until:
-        months += 1
-    return add_months(last, months).date()
+        return None
+    return add_months(timezone.localtime(paid[0].paid_at), 1).date()
 
 
 def _gift_rows(email):
@@ -118,6 +116,7 @@ def _gift_rows(email):
                 "donation": donation,
                 "payments": paid,
                 "next_charge": _next_charge(donation, paid),
+                "pause_ends_on": monthly_charges.pause_ends_on(donation),
                 "card_monthly": changes.can_change_card_gift(donation),
                 "transfer_monthly": donation.is_transfer_pledge
                 and donation.is_monthly
@@ -206,6 +205,11 @@ def change(request, email, pk, action):
     donation = _own_gift(email, pk)
     form_class = CHANGE_FORMS[action]
     extra = {"campaign": donation.campaign} if form_class is AmountForm else {}
+    if form_class is PauseForm:
+        extra = {
+            "resume_dates": {n: changes.resume_date(donation, n) for n in PAUSE_MONTHS},
+            "amount": donation.amount,
+        }
     form = form_class(request.POST or None, **extra) if form_class else None
     context = {"donation": donation, "action": action, "form": form}
     if request.method == "POST" and (form is None or form.is_valid()):

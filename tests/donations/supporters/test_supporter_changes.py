@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from donations.models import CancelReason, Donation, SupporterPreference
 from donations.supporters.changes import resume_date
+from jii_campaign.months import add_months
 from tests.support import stripe_events as se
 from tests.support.fake_stripe import (
     form_fields,
@@ -42,10 +43,15 @@ def confirm(client, donation, action, **fields):
     return client.post(path, data)
 
 
-def last_second_in_japan(date):
-    """The pause lasts through its last day (a charge due that day is voided too)."""
-    day_after = datetime.datetime.combine(date, datetime.time()) + datetime.timedelta(days=1)
-    return int(timezone.make_aware(day_after).timestamp()) - 1
+def second_after_charges(donation, months):
+    """A pause of `months` months begun just after a charge lasts a day past the `months`-th
+    charge to come (a month apart each, at the time of the latest)."""
+    paid_at = donation.payments.get().paid_at
+    return int((add_months(paid_at, months) + datetime.timedelta(days=1)).timestamp())
+
+
+def charged_again_on(donation, months):
+    return timezone.localdate(add_months(donation.payments.get().paid_at, months + 1))
 
 
 def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stripe):
@@ -54,7 +60,7 @@ def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stri
     signed_in(client)
     response = confirm(client, donation, "pause", months="2")
     assert response.status_code == 302
-    resumes = last_second_in_japan(resume_date(2))
+    resumes = second_after_charges(donation, 2)
     [call] = fake_stripe.requests_to("POST", f"/v1/subscriptions/{donation.stripe_subscription_id}")
     assert call.params == {
         "pause_collection[behavior]": "void",
@@ -63,11 +69,11 @@ def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stri
     donation.refresh_from_db()
     assert donation.paused_until == datetime.datetime.fromtimestamp(resumes, tz=datetime.UTC)
     page = client.get("/en/supporter/").content.decode()
-    assert f"Paused until {resume_date(2).isoformat()}" in page
+    assert f"Paused until {charged_again_on(donation, 2).isoformat()}" in page
     run_task_worker()
     [message] = mail.outbox
     assert message.to == [EMAIL]
-    assert resume_date(2).isoformat() in message.body
+    assert charged_again_on(donation, 2).isoformat() in message.body
     print(message.subject, message.body, sep="\n")
     # Still counted as a monthly supporter while paused.
     assert counters(campaign)["monthly_supporters"] == 1
@@ -213,7 +219,9 @@ def test_locally_a_supporter_pauses_and_resumes_without_stripe(client, campaign)
     signed_in(client)
     assert confirm(client, donation, "pause", months="1").status_code == 302
     donation.refresh_from_db()
-    assert timezone.localdate(donation.paused_until) == resume_date(1)
+    resumes = second_after_charges(donation, 1)
+    assert donation.paused_until == datetime.datetime.fromtimestamp(resumes, tz=datetime.UTC)
+    assert resume_date(donation, 1) == charged_again_on(donation, 1)
     assert confirm(client, donation, "resume").status_code == 302
     donation.refresh_from_db()
     assert donation.paused_until is None
