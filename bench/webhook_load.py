@@ -48,6 +48,7 @@ def signed_events(count, secret, run):
             campaign=campaign,
             frequency="once",
             amount=3000,
+            payment_method="card",  # the donor's choice, as /donate/pay/ records it
             donor_email=f"load{i}@example.org",
             checkout_token=uuid.uuid4(),
         )

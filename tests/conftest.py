@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from campaigns.models import Campaign
@@ -19,12 +20,6 @@ def _plain_http():
     so this must be in force before it starts); production redirects to HTTPS."""
     with override_settings(SECURE_SSL_REDIRECT=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with no cached page (the cache is Redis under scripts/test)."""
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -51,14 +46,17 @@ def _fresh_process_state():
     """Each test starts as a fresh process. The database's page version is rolled back or
     flushed after a test, while this process would keep trusting its reading of it (for half a
     second): a page stored under that reading could then match a number raised in the next test
-    and be served stale. Nor does a Redis outage of one test leave its back-off to the next."""
+    and be served stale. Nor does a Redis outage of one test leave its back-off to the next, nor
+    the language of its last request (Django leaves it active in the thread) to the next."""
     page_cache.forget_process_state()
     cache_outage.reset()
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Every test starts with no rate-limit counts and no cached pages (both live in the cache)."""
+    """Every test starts with no rate-limit counts and no cached pages (both live in the cache,
+    Redis under scripts/test)."""
     cache.clear()
     yield
     cache.clear()

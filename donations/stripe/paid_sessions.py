@@ -6,6 +6,7 @@ dispute that arrived before it applied). Every other event is left to its handle
 from donations import tasks
 from donations.models import StripeEvent
 from donations.models.gifts_paid import GiftPaid, receive_gifts_paid
+from donations.stripe import payment_method_used
 from donations.stripe.handlers import HANDLERS
 from donations.stripe.lookup import donation_id_in, stripe_id
 from donations.stripe.recording import REFUND_AND_DISPUTE
@@ -25,7 +26,22 @@ def apply_paid_sessions(records: list[StripeEvent]) -> list[StripeEvent]:
     # Before anything is read, as the handler does: a refund of one of these may be applying.
     lock_stripe_objects(*(gift.payment_intent_id for gift in reports.values()))
     payments, left = receive_gifts_paid(list(reports.values()))
-    enqueue_many(tasks.send_receipt, [(payment.pk,) for payment in payments])  # their receipts
+    sessions = {}  # each paid session, by its payment intent and by its own id
+    for record in records:
+        if gift := reports.get(record.pk):
+            session = session_of(record)
+            sessions[gift.payment_intent_id] = sessions[gift.checkout_session_id] = session
+    receipts = payment_method_used.learn_for_batch(
+        [
+            (
+                payment,
+                sessions.get(payment.stripe_payment_intent_id)
+                or sessions[payment.donation.stripe_checkout_session_id],
+            )
+            for payment in payments
+        ]
+    )
+    enqueue_many(tasks.send_receipt, [(payment.pk,) for payment in receipts])
     _apply_waiting_events(payments)
     left = {id(gift) for gift in left}  # by identity: two reports of one session are equal
     return [
@@ -33,11 +49,15 @@ def apply_paid_sessions(records: list[StripeEvent]) -> list[StripeEvent]:
     ]
 
 
+def session_of(record: StripeEvent) -> dict:
+    return record.payload["data"]["object"]
+
+
 def gift_paid(record: StripeEvent) -> GiftPaid | None:
     """What a paid one-time Checkout session reports, or None for any other event."""
     if record.type not in PAID_SESSION_EVENTS:
         return None
-    session = record.payload["data"]["object"]
+    session = session_of(record)
     amount = session.get("amount_total")
     if (
         session.get("payment_status") != "paid"

@@ -16,6 +16,7 @@ from campaigns import payment_methods
 from donations import tasks
 from donations.models import Donation, Payment
 from donations.stripe import gateway
+from jii_campaign.bulk_tasks import enqueue_many
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,25 @@ def learn(
         donation.pk, session["id"], receipt_for.pk if receipt_for else None
     )
     return receipt_for is not None
+
+
+def learn_for_batch(paid: list[tuple[Payment, dict]]) -> list[Payment]:
+    """`learn` for the event worker's batch of first reports, each (its new payment, its
+    session): nothing written for a session that shows the method already recorded, one task
+    row each (queued together) for those Stripe must be asked about. The payments whose receipt
+    can go now; the others' receipts wait for their task."""
+    receipts, asked = [], []
+    for payment, session in paid:
+        donation = payment.donation
+        shown = payment_methods.used_in_stripe(stripe_type_in(session))
+        if shown is None and gateway.is_configured():
+            asked.append((donation.pk, session["id"], payment.pk))
+            continue
+        if shown is not None and shown != donation.payment_method:
+            donation.note_payment_method(shown)
+        receipts.append(payment)
+    enqueue_many(learn_payment_method, asked)
+    return receipts
 
 
 ATTEMPTS = 6

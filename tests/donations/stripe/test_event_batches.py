@@ -24,8 +24,10 @@ def campaign(db):
 
 
 def recorded_gifts(client, campaign, count, amount=1000):
-    """`count` one-time gifts whose paid sessions the webhook recorded, not applied yet."""
+    """`count` one-time gifts by card (chosen in our form, as /donate/pay/ records it) whose
+    paid sessions the webhook recorded, not applied yet."""
     donations = [pending(campaign, amount=amount) for _ in range(count)]
+    Donation.objects.filter(pk__in=[d.pk for d in donations]).update(payment_method="card")
     for donation in donations:
         evt = se.event("checkout.session.completed", se.checkout_session(donation))
         assert se.post_event(client, evt, apply=False).status_code == 200
