@@ -27,6 +27,11 @@ The version is read before rendering, so a render that races a commit is stored 
 version and never served after the change. While Redis cannot be reached, pages are rendered
 from the database on every request (see jii_campaign/cache_outage.py).
 
+A hit costs one round trip to Redis (the token; the page itself is held in memory while its
+version is current), on one kept client (jii_campaign/shared_cache.py), and, for a form, its
+token and cookie (jii_campaign/page_tokens.py); the database only for its version number, at
+most every half second per process; no session, no middleware below.
+
 A cached page is answered only for a host in ALLOWED_HOSTS: `request.get_host()` raises
 DisallowedHost, Django's 400, as it would for a cold render.
 """

@@ -265,7 +265,7 @@ REDIS_TIMEOUT_SECONDS = 0.5
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jii_campaign.shared_cache.HeldClientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
