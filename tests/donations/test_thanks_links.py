@@ -9,19 +9,16 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from campaigns.payment_methods import PaymentMethod
 from donations.models import Donation
 from donations.stripe.payment_reminders import send_due_reminders
 from tests.support.fake_stripe import confirm_and_pay, donation_form, run_task_worker
-from tests.support.gifts import small_campaign
+from tests.support.gifts import campaign_offering_every_method
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_local_konbini_reminder_links_to_the_slips_thank_you_page(client):
-    campaign = small_campaign()
-    campaign.one_time_methods = [method.value for method in PaymentMethod]
-    campaign.save()
+    campaign = campaign_offering_every_method()
     data = donation_form(campaign, tier="other", other_amount="5000", payment_method="konbini")
     response, sent = confirm_and_pay(client, data)
     client.post(response["Location"], {"outcome": "pay"})  # the slip is issued

@@ -9,7 +9,8 @@ from campaigns.models import ImpactTier
 from jii_campaign.translation_reviews import TranslationReview
 from programs.models import Program
 from tests.support.gifts import small_campaign
-from tests.support.staff_personas import SECRETARIAT, authenticator, current_code, member
+from tests.support.staff_browser import signed_in_admin
+from tests.support.staff_personas import SECRETARIAT, authenticator, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
@@ -29,22 +30,9 @@ def program(db):
 
 def signed_in_page(browser, base_url, viewport):
     staff = member("jimukyoku", SECRETARIAT, password="pw-for-tests-only")
-    phone = authenticator(staff)
-    context = browser.new_context(base_url=base_url, viewport=viewport)
-    page = context.new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text),
+    return signed_in_admin(
+        browser, base_url, "jimukyoku", "pw-for-tests-only", authenticator(staff), viewport
     )
-    page.goto("/admin/login/")
-    page.fill("#id_username", "jimukyoku")
-    page.fill("#id_password", "pw-for-tests-only")
-    page.click("input[type=submit]")
-    if page.locator("#id_code").count():
-        page.fill("#id_code", current_code(phone))
-        page.click("input[type=submit]")
-    return page
 
 
 def test_the_selector_switches_the_language_without_javascript(browser, live_server, program):

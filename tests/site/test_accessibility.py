@@ -10,22 +10,11 @@ from playwright.sync_api import expect
 
 from donations.models import Donation
 from seed import loader as seed
-from tests.support.accessibility import VIEWPORTS, axe_violations, new_page
-from tests.support.html_checks import PROGRAMMES
+from tests.support.accessibility import PUBLIC_PAGES, VIEWPORTS, axe_violations, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# scripts/test installs it (package.json pins the version).
-PAGES = [
-    "/",
-    "/donate/",
-    "/donate/manage/",
-    "/testimonials/participants/",
-    "/testimonials/volunteers/",
-    *(f"/programs/{slug}/" for slug in PROGRAMMES),
-    *(f"/pages/{slug}/" for slug in ["tokushoho", "privacy", "terms", "other-ways"]),
-]
 THANKS = {"": "ご寄付ありがとうございます", "/en": "Thank you for your donation"}
 CONFIRM = {"": "ご寄付の内容の確認", "/en": "Confirm your donation"}
 
@@ -48,7 +37,7 @@ def fill_form(page, name="Ann Lee"):
 def test_axe_finds_nothing_on_any_public_page(browser, site, viewport, prefix):
     page = new_page(browser, site, viewport)
     found = {}
-    for url in PAGES:
+    for url in PUBLIC_PAGES:
         page.goto(prefix + url)
         found[prefix + url] = axe_violations(page)
 

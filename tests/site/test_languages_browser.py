@@ -12,22 +12,12 @@ from playwright.sync_api import expect
 from donations.models import Donation
 from programs.models import Program
 from seed import loader as seed
-from tests.support.accessibility import VIEWPORTS, axe_violations, new_page
-from tests.support.html_checks import PROGRAMMES
+from tests.support.accessibility import PUBLIC_PAGES, VIEWPORTS, axe_violations, new_page
 from tests.support.language_sites import OFFERED, prefix
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PAGES = [
-    "/",
-    "/donate/",
-    "/donate/manage/",
-    "/testimonials/participants/",
-    "/testimonials/volunteers/",
-    *(f"/programs/{slug}/" for slug in PROGRAMMES),
-    *(f"/pages/{slug}/" for slug in ["tokushoho", "privacy", "terms", "other-ways"]),
-]
 # ja and en: tests/site/test_accessibility.py.
 OTHERS = [code for code in OFFERED if code not in ("ja", "en")]
 
@@ -59,7 +49,7 @@ def fill_form(page, name="Ann Lee"):
 def test_axe_finds_nothing_in_each_language(browser, site, viewport, language):
     page = new_page(browser, site, viewport)
     found = {}
-    for url in PAGES:
+    for url in PUBLIC_PAGES:
         page.goto(prefix(language) + url)
         found[url] = axe_violations(page)
     page.click(".language-menu summary")  # the menu open, too

@@ -6,7 +6,8 @@ import os
 import pytest
 
 from donations.models import Donation
-from tests.support.staff_personas import authenticator, current_code
+from tests.support.staff_browser import signed_in_admin
+from tests.support.staff_personas import authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
@@ -17,22 +18,11 @@ def staff_page(browser, live_server, campaign, django_user_model):
     staff = django_user_model.objects.create_superuser(
         "staff", "s@example.org", "pw-for-tests-only"
     )
-    phone = authenticator(staff)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text),
+    page = signed_in_admin(
+        browser, live_server.url, "staff", "pw-for-tests-only", authenticator(staff)
     )
-    page.goto("/admin/login/")
-    page.fill("#id_username", "staff")
-    page.fill("#id_password", "pw-for-tests-only")
-    page.click("input[type=submit]")
-    page.fill("#id_code", current_code(phone))
-    page.click("input[type=submit]")
     yield page
-    context.close()
+    page.context.close()
 
 
 def shot(page, name):

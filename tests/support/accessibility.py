@@ -3,12 +3,24 @@ violations in a line each."""
 
 from pathlib import Path
 
+from tests.support.html_checks import PROGRAMMES
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # The browser answers this same-origin address itself, so script-src 'self' admits axe and the
 # CSP stays exactly as the site sends it.
 AXE_URL = "/__test-only__/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+# The public pages axe checks, in each language (the seed's programmes and information pages).
+PUBLIC_PAGES = [
+    "/",
+    "/donate/",
+    "/donate/manage/",
+    "/testimonials/participants/",
+    "/testimonials/volunteers/",
+    *(f"/programs/{slug}/" for slug in PROGRAMMES),
+    *(f"/pages/{slug}/" for slug in ["tokushoho", "privacy", "terms", "other-ways"]),
+]
 
 
 def new_page(browser, site, viewport="phone", javascript=True):

@@ -7,9 +7,18 @@ import datetime
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from campaigns.payment_methods import PaymentMethod
 from tests.support import stripe_events as se
 from tests.support.stripe_events import pending
 from tests.support.webhook_checks import deliver
+
+
+def campaign_offering_every_method() -> Campaign:
+    """`small_campaign()` offering every way to pay a one-time gift."""
+    campaign = small_campaign()
+    campaign.one_time_methods = [method.value for method in PaymentMethod]
+    campaign.save()
+    return campaign
 
 
 def small_campaign(slug="truth") -> Campaign:

@@ -6,23 +6,19 @@ import io
 import pytest
 from django.core.management import call_command
 
-from campaigns.payment_methods import PaymentMethod
 from donations.models import Donation, Payment
 from tests.support.fake_stripe import (
     confirm_and_pay,
     donation_form,
     payment_method_configuration,
 )
-from tests.support.gifts import small_campaign
+from tests.support.gifts import campaign_offering_every_method
 from tests.support.webhook_checks import NOTHING, counters, raised
 
 
 @pytest.fixture
 def campaign(db):
-    campaign = small_campaign()
-    campaign.one_time_methods = [method.value for method in PaymentMethod]
-    campaign.save()
-    return campaign
+    return campaign_offering_every_method()
 
 
 def give(client, campaign, fake, method, prefix=""):

@@ -3,19 +3,15 @@ transfer account, nothing counts, and "complete the transfer now" counts the gif
 
 import pytest
 
-from campaigns.payment_methods import PaymentMethod
 from donations.models import Donation
 from tests.support.fake_stripe import confirm_and_pay, donation_form
-from tests.support.gifts import small_campaign
+from tests.support.gifts import campaign_offering_every_method
 from tests.support.webhook_checks import NOTHING, counters, raised
 
 
 @pytest.fixture
 def campaign(db):
-    campaign = small_campaign()
-    campaign.one_time_methods = [method.value for method in PaymentMethod]
-    campaign.save()
-    return campaign
+    return campaign_offering_every_method()
 
 
 def start(client, campaign, method):
