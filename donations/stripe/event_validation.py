@@ -88,7 +88,9 @@ INVOICE = {
     "amount_due": _amount,
     "status_transitions": {"paid_at": _time},
     "parent": {"subscription_details": {"subscription": _ref, "metadata": _metadata}},
-    # failed payments recovered: the attempt's number and Stripe's next retry
+    # failed payments recovered: when the first try began, the attempt's number and Stripe's
+    # next retry (the second reminder's time)
+    "created": _time,
     "attempt_count": lambda value: value is None or (_int(value) and 0 <= value < 1000),
     "next_payment_attempt": _time,
     "billing_reason": _text,
