@@ -36,8 +36,3 @@ def marked(obj, field, html, tag="span"):
     if language is None:
         return html
     return format_html('<{} lang="{}">{}</{}>', tag, language, html, tag)
-
-
-def missing_english(obj, fields):
-    """The names of `fields` whose Japanese is written but whose English is still empty."""
-    return [f for f in fields if getattr(obj, f"{f}_ja", "") and not getattr(obj, f"{f}_en", "")]

@@ -34,16 +34,12 @@ def can_change_card_gift(donation: Donation) -> bool:
 def resume_date(donation: Donation, months: int) -> datetime.date:
     """The day charges begin again after a pause of `months` months begun now (the date the
     confirmation, the page and the e-mail show)."""
-    return monthly_charges.charges_again_on(donation, _pause_end(donation, months))
-
-
-def _pause_end(donation: Donation, months: int) -> datetime.datetime:
-    return monthly_charges.pause_end(donation, months)
+    return monthly_charges.charges_again_on(donation, monthly_charges.pause_end(donation, months))
 
 
 def _resumes_at(donation: Donation, months: int) -> int:
     """Stripe's `resumes_at`: the pause skips exactly the next `months` charges."""
-    return int(_pause_end(donation, months).timestamp())
+    return int(monthly_charges.pause_end(donation, months).timestamp())
 
 
 def _applied(donation: Donation, subscription: dict):

@@ -5,21 +5,17 @@ method's amounts, and a delayed one
 import pytest
 import stripe
 
-from campaigns.payment_methods import PaymentMethod
 from donations.models import Donation
 from tests.support import stripe_events as se
 from tests.support.fake_stripe import confirm_and_pay, donation_form
-from tests.support.gifts import small_campaign
+from tests.support.gifts import campaign_offering_every_method
 from tests.support.stripe_shapes import full_object as shaped
 from tests.support.webhook_checks import NOTHING, counters, deliver, raised
-
-ALL_ONE_TIME = [method.value for method in PaymentMethod]
 
 
 @pytest.fixture
 def campaign(db):
-    campaign = small_campaign()
-    campaign.one_time_methods = ALL_ONE_TIME
+    campaign = campaign_offering_every_method()
     campaign.min_amount = 100
     campaign.save()
     return campaign

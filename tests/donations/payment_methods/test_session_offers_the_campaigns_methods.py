@@ -11,7 +11,7 @@ from campaigns.payment_methods import PaymentMethod
 from donations.models import Donation
 from tests.support import stripe_events as se
 from tests.support.fake_stripe import confirm_and_pay, donation_form, run_task_worker
-from tests.support.gifts import small_campaign
+from tests.support.gifts import campaign_offering_every_method
 from tests.support.stripe_shapes import full_object
 from tests.support.webhook_checks import NOTHING, counters, deliver, raised
 
@@ -20,8 +20,7 @@ ALL_ONE_TIME = [method.value for method in PaymentMethod]
 
 @pytest.fixture
 def campaign(db):
-    campaign = small_campaign()
-    campaign.one_time_methods = ALL_ONE_TIME
+    campaign = campaign_offering_every_method()
     campaign.min_amount = 100
     campaign.max_amount = 5_000_000
     campaign.save()
