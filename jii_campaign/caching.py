@@ -9,7 +9,8 @@ from django.views.decorators.cache import cache_control
 # Shared caches (a CDN) may keep public pages for a minute: they carry no cookie and nothing per
 # visitor. Browsers revalidate (cheaply: an ETag), so a donor coming back from Checkout sees the
 # counters move.
-public_page = cache_control(public=True, max_age=0, s_maxage=60)
+PUBLIC_PAGE = {"public": True, "max_age": 0, "s_maxage": 60}
+public_page = cache_control(**PUBLIC_PAGE)
 
 # Stands in the cached bytes of a form for the visitor's CSRF token, which
 # page_cache.PageCacheMiddleware writes in per response. Letters and hyphens only: HTML escaping
@@ -52,7 +53,7 @@ def whole_page(view=None, *, query=(), csrf_token=False):
         if csrf_token:  # revalidated with an ETag that only its own visitor's cookie matches
             patch_cache_control(response, private=True, max_age=0)
         else:
-            patch_cache_control(response, public=True, max_age=0, s_maxage=60)
+            patch_cache_control(response, **PUBLIC_PAGE)
         return response
 
     wrapper.whole_page = WholePage(query=tuple(query), csrf_token=csrf_token)

@@ -24,8 +24,12 @@ deleted row of the apps below). It has two parts:
   rendered before the change are not served again.
 
 The version is read before rendering, so a render that races a commit is stored under the old
-version and never served after the change. While Redis cannot be reached, pages are rendered
-from the database on every request (see jii_campaign/cache_outage.py).
+version. A stale page is still served for the rest of PAGE_CACHE_RERENDER_SECONDS (half a
+second) from the moment its render began, never longer: a burst of gifts bumps the version many
+times a second, and each page is then rendered at most twice a second instead of after every
+gift, while each change still shows within half a second (or the database's poll without
+Redis). The day is never stale: a page rendered yesterday is rendered again. While Redis cannot
+be reached, pages are rendered from the database on every request (jii_campaign/cache_outage.py).
 
 A hit costs one round trip to Redis (the token; the page itself is held in memory while its
 version is current), on one kept client (jii_campaign/shared_cache.py), and, for a form, its
@@ -192,19 +196,21 @@ class PageCacheMiddleware:
             return self.get_response(request)
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
         entry = _held.get(key)
-        if not _current(entry, token, today):
+        if not _servable(entry, token, today):
             entry = _shared(cache.get, key)
-        if _current(entry, token, today) and entry["number"] == database_number(poll=True):
+        if _servable(entry, token, today):
             _hold(key, entry)
             return _serve(request, entry)
         # Read before rendering, as the token, and afresh when due: a stale reading (a fresh
         # process, or just after this process's own bump) would store the page under a number
-        # the next hit refuses, and render it again.
+        # the next hit refuses, and render it again. The clock too: the render shows at least
+        # what had committed by then.
         number = database_number(poll=True)
+        rendered_at = time.time()
         response = _rendered(self.get_response, request, page)
         if not _storable(response):
             return response
-        entry = _entry(response, token, number, today)
+        entry = _entry(response, token, number, today, rendered_at)
         _shared(cache.set, key, entry, timeout=None)
         _hold(key, entry)
         return _serve(request, entry)
@@ -261,8 +267,15 @@ def _hold(key, entry):
     _held[key] = entry
 
 
-def _current(entry, token, today):
-    return entry is not None and entry.get("token") == token and entry.get("day") == today
+def _servable(entry, token, today):
+    """Rendered today and under the current version, or, however many changes have committed
+    since, less than PAGE_CACHE_RERENDER_SECONDS ago: in a burst of gifts each page is rendered
+    at most that often, and a change still shows within that time of its commit."""
+    if entry is None or entry.get("day") != today:
+        return False
+    if time.time() - entry.get("rendered_at", 0) < settings.PAGE_CACHE_RERENDER_SECONDS:
+        return True
+    return entry.get("token") == token and entry["number"] == database_number(poll=True)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -288,23 +301,25 @@ def _storable(response):
     )
 
 
-def _entry(response, token, number, day):
+def _entry(response, token, number, day, rendered_at):
     body = response.content
     parts = page_tokens.cut(body)
-    return {
+    entry = {
         "token": token,
         "number": number,
         "day": day,
+        "rendered_at": rendered_at,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED],
         "vary": response.get("Vary", ""),
-        "body": body,
-        # mtime=0: the same bytes in every process, so one ETag fits both encodings.
-        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
         "etag": f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
-        # A form's bytes around its CSRF token's placeholder (jii_campaign/page_tokens.py).
-        "parts": parts if len(parts) > 1 else None,
-        "deflated": page_tokens.deflated(parts) if len(parts) > 1 else None,
     }
+    if len(parts) > 1:  # a form: served from its bytes around its CSRF token's placeholder
+        entry["parts"] = parts
+        entry["deflated"] = page_tokens.deflated(parts)
+    else:  # mtime=0: the same bytes in every process, so one ETag fits both encodings.
+        entry["body"] = body
+        entry["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+    return entry
 
 
 def _serve(request, entry):

@@ -277,6 +277,10 @@ CACHES = {
     )
 }
 PAGE_CACHE_VERSION_POLL_SECONDS = 0.5
+# A cached page is rendered again at most this often, however many changes commit meanwhile (a
+# burst of gifts bumps the version many times a second): each change still shows within this
+# time, or within the poll's half second without Redis, whichever is longer.
+PAGE_CACHE_RERENDER_SECONDS = 0.5
 
 # Uploaded images on S3-compatible object storage (django-storages) when a bucket is named, so
 # that every instance sees every upload; local files under MEDIA_ROOT otherwise.

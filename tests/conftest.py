@@ -42,6 +42,14 @@ def _no_stripe_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _pages_show_each_change_at_once(settings):
+    """In production a cached page is rendered again at most every half second, however many
+    changes commit meanwhile; tests look at a page right after a change, so here it is rendered
+    after each. tests/jii_campaign/test_page_rerender_window.py tests the window itself."""
+    settings.PAGE_CACHE_RERENDER_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_process_state():
     """Each test starts as a fresh process. The database's page version is rolled back or
     flushed after a test, while this process would keep trusting its reading of it (for half a

@@ -275,3 +275,14 @@ def test_the_confirmation_and_thank_you_pages_are_kept_by_no_cache(campaign):
     for response in (confirmation, thanks):
         assert response.status_code == 200
         assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+
+
+def test_a_cached_form_is_stored_once_around_its_token(campaign):
+    """A form with a token is served only from its bytes around the token's placeholder: the
+    cache holds those, not also a whole copy and its gzip that no response would use."""
+    visitor().get(MESSAGE_FORM)
+
+    (entry,) = [page_cache._held[key] for key in page_cache._held if MESSAGE_FORM in key]
+
+    assert entry["parts"] and entry["deflated"]
+    assert "body" not in entry and "gzip" not in entry

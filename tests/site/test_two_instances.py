@@ -1,6 +1,7 @@
 """Several stateless app instances behind a load balancer: two gunicorn servers and an event
 worker on the one test database and the one Redis of scripts/test. Payments delivered to either
-(and applied by the worker), and an edit made through one, show on both at once, exact."""
+(and applied by the worker), and an edit made through one, show on both within the half second
+a cached page may be kept through a burst of changes (PAGE_CACHE_RERENDER_SECONDS), exact."""
 
 import http.client
 import os
@@ -114,6 +115,15 @@ def page(url):
         return response.read().decode()
 
 
+def shown_within_half_a_second(url, shows):
+    """The page as it is served once `shows` it: a cached page may be kept for half a second
+    after a change (production's PAGE_CACHE_RERENDER_SECONDS), never longer."""
+    deadline = time.monotonic() + 0.5
+    while not shows(html := page(url)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return html
+
+
 def raised_shown(html):
     figures = re.search(r'id="progress-onetime-figures">(.*?)</dl>', html, re.S)[1]
     return int(re.search(r"<dd>¥([\d,]+)</dd>", figures)[1].replace(",", ""))
@@ -159,7 +169,7 @@ class StaffBrowser:
         return self.request("POST", path, urllib.parse.urlencode(fields, doseq=True))[0]
 
 
-def test_two_instances_serve_new_counters_and_content_at_once(instances, campaign):
+def test_two_instances_serve_new_counters_and_content_within_half_a_second(instances, campaign):
     first, second = instances
     before = raised_shown(page(first))
     assert raised_shown(page(second)) == before == 0  # both cached now
@@ -182,7 +192,9 @@ def test_two_instances_serve_new_counters_and_content_at_once(instances, campaig
     assert CampaignProgress.objects.get(pk=campaign.pk).as_dict() == (
         CampaignProgress.from_ledger(campaign.pk).as_dict()
     )
-    assert raised_shown(page(first)) == raised_shown(page(second)) == expected
+    for url in (first, second):
+        html = shown_within_half_a_second(url, lambda html: raised_shown(html) == expected)
+        assert raised_shown(html) == expected
 
     message = SupportMessage.objects.create(
         campaign=campaign, display_name="隣人", body="応援します！"
@@ -195,4 +207,7 @@ def test_two_instances_serve_new_counters_and_content_at_once(instances, campaig
     )
 
     assert status == 302
-    assert "応援します！" in page(second) and "応援します！" in page(first)
+    for url in (second, first):
+        assert "応援します！" in shown_within_half_a_second(
+            url, lambda html: "応援します！" in html
+        )
