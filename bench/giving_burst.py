@@ -45,7 +45,6 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db.models import Sum  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django_tasks.base import TaskResultStatus  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
@@ -370,17 +369,10 @@ def wait_for(what, done, timeout=600):
     return time.perf_counter() - start
 
 
-def receipts_due():
-    """Receipt tasks waiting or running now (a retry due later would show in the check)."""
-    now = timezone.now()
-    return (
-        DBTaskResult.objects.filter(
-            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-            task_path="donations.tasks.send_receipt",
-        )
-        .exclude(run_after__gt=now)
-        .exists()
-    )
+def tasks_due():
+    """Tasks ready or running now (a retry due later would show in the check): the receipts and
+    what a receipt may wait for (the task that asks Stripe which method paid)."""
+    return DBTaskResult.objects.ready().exists() or DBTaskResult.objects.running().exists()
 
 
 def receipts_by_recipient(mail_dir: Path) -> Counter:
@@ -577,7 +569,7 @@ def main(site, stripe):
     print(f"all donors done {took:.1f} s after the first arrived{saturated}")
     targets_met = burst.timings.report()
     applied = wait_for("the event worker", lambda: not StripeEvent.objects.queued().exists())
-    sent = wait_for("the task worker's receipts", lambda: not receipts_due())
+    sent = wait_for("the task worker's receipts", lambda: not tasks_due())
     print(
         f"events all applied {applied:.1f} s after the last donor; "
         f"receipts all sent {applied + sent:.1f} s after"
