@@ -24,12 +24,15 @@ deleted row of the apps below). It has two parts:
   rendered before the change are not served again.
 
 The version is read before rendering, so a render that races a commit is stored under the old
-version. A stale page is still served for the rest of PAGE_CACHE_RERENDER_SECONDS (half a
-second) from the moment its render began, never longer: a burst of gifts bumps the version many
-times a second, and each page is then rendered at most twice a second instead of after every
-gift, while each change still shows within half a second (or the database's poll without
-Redis). The day is never stale: a page rendered yesterday is rendered again. While Redis cannot
-be reached, pages are rendered from the database on every request (jii_campaign/cache_outage.py).
+version. A burst of gifts bumps the version many times a second; rendering each page after
+every gift, and for every visitor who asks before the first render is stored, cost most of the
+site's CPU. So a stale page is still served for PAGE_CACHE_RERENDER_SECONDS (half a second)
+from the moment its render began, and for one more such window only while another request
+(in any process, with Redis) renders it again: each change shows within a second of its commit,
+with Redis or without (whose half-second poll falls within that second), and each page is
+rendered about twice a second at most. The day is never stale: a page rendered yesterday is
+rendered again. While Redis cannot be reached, pages are rendered from the database on every
+request (jii_campaign/cache_outage.py).
 
 A hit costs one round trip to Redis (the token; the page itself is held in memory while its
 version is current), on one kept client (jii_campaign/shared_cache.py), and, for a form, its
@@ -64,6 +67,7 @@ from jii_campaign.outage import DATABASE_DOWN
 log = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache:version"
+RENDERING = "page-cache:rendering:"  # + an entry's key: a request is rendering that page again
 # Rows of these apps and models are shown on public pages: saving one invalidates them.
 CONTENT_APPS = {"campaigns", "programs", "testimonials", "jii_campaign", "updates"}
 CONTENT_MODELS = {"donations.campaignprogress"}
@@ -201,6 +205,18 @@ class PageCacheMiddleware:
         if _servable(entry, token, today):
             _hold(key, entry)
             return _serve(request, entry)
+        rendering = False
+        if _recent(entry, today, 2):
+            rendering = _shared(cache.add, RENDERING + key, 1, timeout=2)
+            if not rendering:  # another request is rendering it again
+                return _serve(request, entry)
+        try:
+            return self._render(request, page, key, token, today)
+        finally:
+            if rendering:
+                _shared(cache.delete, RENDERING + key)
+
+    def _render(self, request, page, key, token, today):
         # Read before rendering, as the token, and afresh when due: a stale reading (a fresh
         # process, or just after this process's own bump) would store the page under a number
         # the next hit refuses, and render it again. The clock too: the render shows at least
@@ -271,11 +287,26 @@ def _servable(entry, token, today):
     """Rendered today and under the current version, or, however many changes have committed
     since, less than PAGE_CACHE_RERENDER_SECONDS ago: in a burst of gifts each page is rendered
     at most that often, and a change still shows within that time of its commit."""
-    if entry is None or entry.get("day") != today:
-        return False
-    if time.time() - entry.get("rendered_at", 0) < settings.PAGE_CACHE_RERENDER_SECONDS:
+    if _recent(entry, today, 1):
         return True
-    return entry.get("token") == token and entry["number"] == database_number(poll=True)
+    return (
+        entry is not None
+        and entry.get("day") == today
+        and entry.get("token") == token
+        and entry["number"] == database_number(poll=True)
+    )
+
+
+def _recent(entry, today, windows):
+    """Rendered today, less than `windows` times PAGE_CACHE_RERENDER_SECONDS ago. A stale page
+    is served for one window whatever happens, and for a second one only while another request
+    renders it again: many visitors then wait for one render, not each for their own."""
+    return (
+        entry is not None
+        and entry.get("day") == today
+        and time.time() - entry.get("rendered_at", 0)
+        < windows * settings.PAGE_CACHE_RERENDER_SECONDS
+    )
 
 
 @functools.lru_cache(maxsize=4096)

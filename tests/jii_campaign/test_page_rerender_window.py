@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -85,3 +86,31 @@ def test_at_midnight_the_days_left_change_within_the_window(
 
     html, _ = visit(client)
     assert "残り10日" in html
+
+
+def test_while_another_request_renders_the_page_visitors_get_the_last_one_at_once(
+    client, campaign, settings
+):
+    settings.PAGE_CACHE_RERENDER_SECONDS = 1
+    before = shown_raised(visit(client)[0])
+    offline_gift(campaign, amount=7_000)
+    time.sleep(1.05)  # past the first window: the page is due to be rendered again
+    (key,) = [key for key in page_cache._held if key.endswith(":/")]
+    cache.add(page_cache.RENDERING + key, 1)  # a request of another process is rendering it
+
+    html, queries = visit(client)
+    assert shown_raised(html) == before and queries <= 1  # not rendered a second time
+
+    cache.delete(page_cache.RENDERING + key)  # that render is stored or given up
+    assert shown_raised(visit(client)[0]) == before + 7_000
+
+
+def test_a_stale_page_is_never_served_a_second_after_its_render(client, campaign, settings):
+    settings.PAGE_CACHE_RERENDER_SECONDS = 0.2
+    before = shown_raised(visit(client)[0])
+    offline_gift(campaign, amount=7_000)
+    time.sleep(0.45)  # past both windows
+    (key,) = [key for key in page_cache._held if key.endswith(":/")]
+    cache.add(page_cache.RENDERING + key, 1)  # a render elsewhere that never ends
+
+    assert shown_raised(visit(client)[0]) == before + 7_000

@@ -1,7 +1,7 @@
 """Several stateless app instances behind a load balancer: two gunicorn servers and an event
 worker on the one test database and the one Redis of scripts/test. Payments delivered to either
-(and applied by the worker), and an edit made through one, show on both within the half second
-a cached page may be kept through a burst of changes (PAGE_CACHE_RERENDER_SECONDS), exact."""
+(and applied by the worker), and an edit made through one, show on both within the second a
+cached page may be kept through a burst of changes (jii_campaign/page_cache.py), exact."""
 
 import http.client
 import os
@@ -115,10 +115,10 @@ def page(url):
         return response.read().decode()
 
 
-def shown_within_half_a_second(url, shows):
-    """The page as it is served once `shows` it: a cached page may be kept for half a second
-    after a change (production's PAGE_CACHE_RERENDER_SECONDS), never longer."""
-    deadline = time.monotonic() + 0.5
+def shown_within_a_second(url, shows):
+    """The page as it is served once `shows` it: through a burst of changes a cached page may be
+    kept for up to a second after its render (jii_campaign/page_cache.py), never longer."""
+    deadline = time.monotonic() + 1
     while not shows(html := page(url)) and time.monotonic() < deadline:
         time.sleep(0.05)
     return html
@@ -169,7 +169,7 @@ class StaffBrowser:
         return self.request("POST", path, urllib.parse.urlencode(fields, doseq=True))[0]
 
 
-def test_two_instances_serve_new_counters_and_content_within_half_a_second(instances, campaign):
+def test_two_instances_serve_new_counters_and_content_within_a_second(instances, campaign):
     first, second = instances
     before = raised_shown(page(first))
     assert raised_shown(page(second)) == before == 0  # both cached now
@@ -193,7 +193,7 @@ def test_two_instances_serve_new_counters_and_content_within_half_a_second(insta
         CampaignProgress.from_ledger(campaign.pk).as_dict()
     )
     for url in (first, second):
-        html = shown_within_half_a_second(url, lambda html: raised_shown(html) == expected)
+        html = shown_within_a_second(url, lambda html: raised_shown(html) == expected)
         assert raised_shown(html) == expected
 
     message = SupportMessage.objects.create(
@@ -208,6 +208,4 @@ def test_two_instances_serve_new_counters_and_content_within_half_a_second(insta
 
     assert status == 302
     for url in (second, first):
-        assert "応援します！" in shown_within_half_a_second(
-            url, lambda html: "応援します！" in html
-        )
+        assert "応援します！" in shown_within_a_second(url, lambda html: "応援します！" in html)
