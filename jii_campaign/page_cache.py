@@ -27,10 +27,11 @@ The version is read before rendering, so a render that races a commit is stored 
 version. A burst of gifts bumps the version many times a second; rendering each page after
 every gift, and for every visitor who asks before the first render is stored, cost most of the
 site's CPU. So a stale page is still served for PAGE_CACHE_RERENDER_SECONDS (half a second)
-from the moment its render began, and for one more such window only while another request
-(in any process, with Redis) renders it again: each change shows within a second of its commit,
-with Redis or without (whose half-second poll falls within that second), and each page is
-rendered about twice a second at most. The day is never stale: a page rendered yesterday is
+after its render was stored, and for one more such window only while another request (in any
+process, with Redis) renders it again: each page is rendered about twice a second at most, and
+each change shows within a second of its commit, with Redis or without (whose half-second poll
+falls within that second), or, for a change committed while the page was being rendered, within
+a second of that render's end. The day is never stale: a page rendered yesterday is
 rendered again. While Redis cannot be reached, pages are rendered from the database on every
 request (jii_campaign/cache_outage.py).
 
@@ -219,14 +220,12 @@ class PageCacheMiddleware:
     def _render(self, request, page, key, token, today):
         # Read before rendering, as the token, and afresh when due: a stale reading (a fresh
         # process, or just after this process's own bump) would store the page under a number
-        # the next hit refuses, and render it again. The clock too: the render shows at least
-        # what had committed by then.
+        # the next hit refuses, and render it again.
         number = database_number(poll=True)
-        rendered_at = time.time()
         response = _rendered(self.get_response, request, page)
         if not _storable(response):
             return response
-        entry = _entry(response, token, number, today, rendered_at)
+        entry = _entry(response, token, number, today)
         _shared(cache.set, key, entry, timeout=None)
         _hold(key, entry)
         return _serve(request, entry)
@@ -298,14 +297,13 @@ def _servable(entry, token, today):
 
 
 def _recent(entry, today, windows):
-    """Rendered today, less than `windows` times PAGE_CACHE_RERENDER_SECONDS ago. A stale page
-    is served for one window whatever happens, and for a second one only while another request
-    renders it again: many visitors then wait for one render, not each for their own."""
+    """Rendered today and stored less than `windows` times PAGE_CACHE_RERENDER_SECONDS ago. A
+    stale page is served for one window whatever happens, and for a second one only while another
+    request renders it again: many visitors then wait for one render, not each for their own."""
     return (
         entry is not None
         and entry.get("day") == today
-        and time.time() - entry.get("rendered_at", 0)
-        < windows * settings.PAGE_CACHE_RERENDER_SECONDS
+        and time.time() - entry.get("stored_at", 0) < windows * settings.PAGE_CACHE_RERENDER_SECONDS
     )
 
 
@@ -332,14 +330,16 @@ def _storable(response):
     )
 
 
-def _entry(response, token, number, day, rendered_at):
+def _entry(response, token, number, day):
     body = response.content
     parts = page_tokens.cut(body)
     entry = {
         "token": token,
         "number": number,
         "day": day,
-        "rendered_at": rendered_at,
+        # When the render ended: one render per window, counted from the one before it ended,
+        # even when a loaded machine takes longer than a window to render.
+        "stored_at": time.time(),
         "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED],
         "vary": response.get("Vary", ""),
         "etag": f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',

@@ -105,7 +105,7 @@ def test_while_another_request_renders_the_page_visitors_get_the_last_one_at_onc
     assert shown_raised(visit(client)[0]) == before + 7_000
 
 
-def test_a_stale_page_is_never_served_a_second_after_its_render(client, campaign, settings):
+def test_a_stale_page_is_never_served_two_windows_after_its_render(client, campaign, settings):
     settings.PAGE_CACHE_RERENDER_SECONDS = 0.2
     before = shown_raised(visit(client)[0])
     offline_gift(campaign, amount=7_000)
