@@ -4,7 +4,6 @@ language menu and yen amounts."""
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.urls import translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -60,7 +59,7 @@ def language_url(context, language_code, keep_query=False):
     """This page's address in another language (with its query string when asked: the
     thank-you page's donation; never on cached pages, which carry nothing per visitor)."""
     request = context["request"]
-    return translate_url(request.get_full_path() if keep_query else request.path, language_code)
+    return languages.path_in(request.get_full_path() if keep_query else request.path, language_code)
 
 
 @register.simple_tag(takes_context=True)
@@ -68,7 +67,7 @@ def site_url(context, language_code):
     """This page's public address in a language, for canonical and hreflang links. A page shown
     at more than one address (the featured campaign at "/") names its own in `canonical_path`."""
     path = context.get("canonical_path") or context["request"].path
-    return settings.SITE_URL + translate_url(path, language_code)
+    return settings.SITE_URL + languages.path_in(path, language_code)
 
 
 @register.filter
