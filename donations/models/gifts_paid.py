@@ -13,9 +13,10 @@ from donations.models.donations import Donation
 from donations.models.payments import Payment
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class GiftPaid:
-    """What a paid Checkout session says of its one-time gift."""
+    """What a paid Checkout session says of its one-time gift. Each report is its own (equal
+    and hashed by identity): two reports of one session are two, of which one is recorded."""
 
     donation_id: int | None  # from the session's metadata, when it carries one
     checkout_session_id: str
@@ -24,13 +25,14 @@ class GiftPaid:
     customer_id: str | None = None
 
 
-def receive_gifts_paid(paid: list[GiftPaid]) -> tuple[list[Payment], list[GiftPaid]]:
+def receive_gifts_paid(paid: list[GiftPaid]) -> list[tuple[Payment, GiftPaid]]:
     """Record the first payment of each one-time gift reported paid, in one transaction: the
     gifts locked (in primary-key order, as every writer takes them), their Stripe ids filled in
     (never overwritten), the payments inserted together, the gifts marked received, the one-time
-    total moved once per campaign. The payments recorded, and what this cannot take on its own,
-    left to `Donation.receive_payment` one at a time: a gift not found, monthly or voided, one
-    that already has a payment or whose payment intent is known, a second report of a gift.
+    total moved once per campaign. Each payment recorded with its report, in the reports' order;
+    a report with none is what this cannot take on its own, left to `Donation.receive_payment`
+    one at a time: a gift not found, monthly or voided, one that already has a payment or whose
+    payment intent is known, a second report of a gift.
 
     The caller holds the payment intents' locks (`lock_stripe_objects`), as the one-at-a-time
     path does, so that a refund of one of them applies after this commits."""
@@ -49,7 +51,7 @@ def receive_gifts_paid(paid: list[GiftPaid]) -> tuple[list[Payment], list[GiftPa
     ).values_list("donation_id", "stripe_payment_intent_id")
     taken_donations = {donation_id for donation_id, _intent in paid_before}
     taken_intents = {intent for _donation_id, intent in paid_before if intent}
-    accepted, left = [], []
+    accepted = []
     for gift in paid:
         donation = by_pk.get(gift.donation_id) or by_session.get(gift.checkout_session_id)
         if (
@@ -59,13 +61,12 @@ def receive_gifts_paid(paid: list[GiftPaid]) -> tuple[list[Payment], list[GiftPa
             or donation.pk in taken_donations
             or (gift.payment_intent_id and gift.payment_intent_id in taken_intents)
         ):
-            left.append(gift)
             continue
         taken_donations.add(donation.pk)
         taken_intents.add(gift.payment_intent_id)
         accepted.append((donation, gift))
     if not accepted:
-        return [], left
+        return []
     now = timezone.now()
     payments = Payment.objects.bulk_create(
         Payment(
@@ -84,7 +85,7 @@ def receive_gifts_paid(paid: list[GiftPaid]) -> tuple[list[Payment], list[GiftPa
         raised[campaign_id] = raised.get(campaign_id, 0) + payment.net_amount
     for campaign_id, amount in raised.items():
         CampaignProgress.add(campaign_id, onetime_raised=amount)
-    return payments, left
+    return list(zip(payments, [gift for _donation, gift in accepted], strict=True))
 
 
 def _lock_donations(paid):

@@ -20,33 +20,19 @@ def apply_paid_sessions(records: list[StripeEvent]) -> list[StripeEvent]:
     """Apply together the locked events of a batch that report a one-time gift paid; the events
     left for their handlers (all others, and the reports `receive_gifts_paid` leaves), in the
     batch's order."""
-    reports = {record.pk: gift for record in records if (gift := gift_paid(record))}
+    reports = {gift: record for record in records if (gift := gift_paid(record))}
     if not reports:
         return records
     # Before anything is read, as the handler does: a refund of one of these may be applying.
-    lock_stripe_objects(*(gift.payment_intent_id for gift in reports.values()))
-    payments, left = receive_gifts_paid(list(reports.values()))
-    sessions = {}  # each paid session, by its payment intent and by its own id
-    for record in records:
-        if gift := reports.get(record.pk):
-            session = session_of(record)
-            sessions[gift.payment_intent_id] = sessions[gift.checkout_session_id] = session
+    lock_stripe_objects(*(gift.payment_intent_id for gift in reports))
+    received = receive_gifts_paid(list(reports))
     receipts = payment_method_used.learn_for_batch(
-        [
-            (
-                payment,
-                sessions.get(payment.stripe_payment_intent_id)
-                or sessions[payment.donation.stripe_checkout_session_id],
-            )
-            for payment in payments
-        ]
+        [(payment, session_of(reports[gift])) for payment, gift in received]
     )
     enqueue_many(tasks.send_receipt, [(payment.pk,) for payment in receipts])
-    _apply_waiting_events(payments)
-    left = {id(gift) for gift in left}  # by identity: two reports of one session are equal
-    return [
-        record for record in records if record.pk not in reports or id(reports[record.pk]) in left
-    ]
+    _apply_waiting_events([payment for payment, _gift in received])
+    applied = {reports[gift].pk for _payment, gift in received}
+    return [record for record in records if record.pk not in applied]
 
 
 def session_of(record: StripeEvent) -> dict:

@@ -33,13 +33,27 @@ def stripe_type_in(session: dict) -> str | None:
     return None
 
 
-def note_from_session(donation: Donation, session: dict) -> bool:
-    """Record the method the session shows; False when Stripe must be asked."""
-    method = payment_methods.used_in_stripe(stripe_type_in(session))
-    if method is None:
-        return False
-    donation.note_payment_method(method)
-    return True
+def method_shown(session: dict) -> str | None:
+    """Our name of the method the session shows the donor paid with, or None."""
+    return payment_methods.used_in_stripe(stripe_type_in(session))
+
+
+def stripe_must_be_asked(donation: Donation, session: dict) -> bool:
+    """The one decision for a gift and its session: record the method the session shows, or
+    (True) it shows none and Stripe can be asked, by `learn_payment_method`, the receipt
+    waiting for the answer. The caller holds the gift's row lock (its event's transaction), so
+    a method already recorded needs no second lock to be left as it is."""
+    shown = method_shown(session)
+    if shown is None:
+        return gateway.is_configured()
+    if shown != donation.payment_method:
+        donation.note_payment_method(shown)
+    return False
+
+
+def _asking(donation: Donation, session: dict, receipt_for: Payment | None) -> tuple:
+    """`learn_payment_method`'s arguments for this gift."""
+    return donation.pk, session["id"], receipt_for.pk if receipt_for else None
 
 
 def learn(
@@ -49,31 +63,24 @@ def learn(
     first report of this outcome, not a repeat or a reconciliation) through a task that asks
     Stripe; a receipt waits for it so that it names the right method. Returns whether the
     receipt (if any) was left to the task."""
-    if note_from_session(donation, session) or not ask or not gateway.is_configured():
+    if not stripe_must_be_asked(donation, session) or not ask:
         return False
     # The database task backend writes the row in the current transaction: the task runs once
     # the gift is committed, never if it rolls back.
-    learn_payment_method.enqueue(
-        donation.pk, session["id"], receipt_for.pk if receipt_for else None
-    )
+    learn_payment_method.enqueue(*_asking(donation, session, receipt_for))
     return receipt_for is not None
 
 
 def learn_for_batch(paid: list[tuple[Payment, dict]]) -> list[Payment]:
     """`learn` for the event worker's batch of first reports, each (its new payment, its
-    session): nothing written for a session that shows the method already recorded, one task
-    row each (queued together) for those Stripe must be asked about. The payments whose receipt
-    can go now; the others' receipts wait for their task."""
+    session), the tasks for those Stripe must be asked about queued together. The payments
+    whose receipt can go now; the others' receipts wait for their task."""
     receipts, asked = [], []
     for payment, session in paid:
-        donation = payment.donation
-        shown = payment_methods.used_in_stripe(stripe_type_in(session))
-        if shown is None and gateway.is_configured():
-            asked.append((donation.pk, session["id"], payment.pk))
-            continue
-        if shown is not None and shown != donation.payment_method:
-            donation.note_payment_method(shown)
-        receipts.append(payment)
+        if stripe_must_be_asked(payment.donation, session):
+            asked.append(_asking(payment.donation, session, payment))
+        else:
+            receipts.append(payment)
     enqueue_many(learn_payment_method, asked)
     return receipts
 
@@ -98,6 +105,7 @@ def learn_payment_method(donation_id: int, session_id: str, payment_id=None, att
             return
         log.warning("The payment method of donation %s stays unknown", donation_id)
     else:
-        note_from_session(Donation.objects.get(pk=donation_id), session)
+        if shown := method_shown(session):
+            Donation.objects.get(pk=donation_id).note_payment_method(shown)
     if payment_id is not None:
         tasks.schedule_receipt(Payment.objects.get(pk=payment_id))

@@ -6,6 +6,7 @@ import pytest
 from donations.models import Donation
 from donations.stripe import gateway
 from donations.stripe.checkout import checkout_locale
+from tests.support.checkout_session_params import one_time_session
 from tests.support.fake_stripe import confirm_and_pay, donation_form
 from tests.support.language_sites import OFFERED, prefix, site_written_in
 
@@ -44,23 +45,9 @@ def test_a_gift_opens_checkout_in_the_pages_language(client, campaign, fake_stri
 
 def test_stripe_refuses_a_locale_it_does_not_have(fake_stripe, caplog):
     fake_stripe.expect_refusals()
-    params = {
-        "mode": "payment",
-        "locale": "ne",  # no Nepali at Stripe: hence hi-IN
-        "success_url": "https://example.org/thanks/",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": "jpy",
-                    "unit_amount": 3000,
-                    "product_data": {"name": "Donation"},
-                },
-            }
-        ],
-    }
     with pytest.raises(gateway.GatewayUnavailable):
-        gateway.create_checkout_session(params, "locale-ne")
+        # No Nepali at Stripe: hence hi-IN.
+        gateway.create_checkout_session(one_time_session(locale="ne"), "locale-ne")
     assert "(param locale)" in caplog.text
     assert fake_stripe.sessions == {}
-    assert gateway.create_checkout_session({**params, "locale": "hi-IN"}, "locale-hi")["id"]
+    assert gateway.create_checkout_session(one_time_session(locale="hi-IN"), "locale-hi")["id"]

@@ -12,7 +12,13 @@ from playwright.sync_api import expect
 from donations.models import Donation
 from programs.models import Program
 from seed import loader as seed
-from tests.support.accessibility import PUBLIC_PAGES, VIEWPORTS, axe_violations, new_page
+from tests.support.accessibility import (
+    VIEWPORTS,
+    axe_violations_across_the_site,
+    fill_form,
+    new_page,
+    tab_to,
+)
 from tests.support.language_sites import OFFERED, prefix
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -38,36 +44,12 @@ def translated(language, msgid):
     return text
 
 
-def fill_form(page, name="Ann Lee"):
-    page.fill("#id_donor_name", name)
-    page.fill("#id_donor_email", "ann@example.org")
-    page.check("#id_agree_terms")
-
-
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("language", OTHERS)
 def test_axe_finds_nothing_in_each_language(browser, site, viewport, language):
     page = new_page(browser, site, viewport)
-    found = {}
-    for url in PUBLIC_PAGES:
-        page.goto(prefix(language) + url)
-        found[url] = axe_violations(page)
-    page.click(".language-menu summary")  # the menu open, too
-    found["menu"] = axe_violations(page)
 
-    page.goto(f"{prefix(language)}/")
-    page.click("#donation-form button[type=submit]")
-    found["mistakes"] = axe_violations(page)
-    fill_form(page)
-    page.click("#donation-form button[type=submit]")
-    page.wait_for_selector("form[action$='/donate/pay/']")
-    found["confirmation"] = axe_violations(page)
-    page.click("form[action$='/donate/pay/'] button")
-    page.click("button[value=pay]")
-    page.wait_for_url("**/donate/thanks/**")
-    found["thanks"] = axe_violations(page)
-
-    assert {url: problems for url, problems in found.items() if problems} == {}
+    assert axe_violations_across_the_site(page, prefix(language)) == {}
     assert page.csp_errors == []
 
 
@@ -102,14 +84,6 @@ def test_the_menu_switches_a_half_filled_form_without_javascript(browser, site):
     assert page.evaluate("document.documentElement.lang") == "ja-x-easy"
     assert "token=" in page.url
     expect(page.locator(".summary, main")).to_contain_text("¥4,321")
-
-
-def tab_to(page, selector, limit=20):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def test_the_menu_works_with_the_keyboard(browser, site):

@@ -48,3 +48,44 @@ def axe_violations(page):
         f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
         for v in result["violations"]
     ]
+
+
+def fill_form(page, name="Ann Lee"):
+    """The donation form's donor, e-mail and consent, as a donor fills them in."""
+    page.fill("#id_donor_name", name)
+    page.fill("#id_donor_email", "ann@example.org")
+    page.check("#id_agree_terms")
+
+
+def axe_violations_across_the_site(page, prefix="") -> dict[str, list[str]]:
+    """What axe finds in the language at `prefix` (as "/en"), by page: each public page, the
+    language menu open, then the steps of a gift (the form with mistakes, the confirmation, the
+    thank-you page of the local test checkout). Only the pages with violations."""
+    found = {}
+    for url in PUBLIC_PAGES:
+        page.goto(prefix + url)
+        found[prefix + url] = axe_violations(page)
+    page.click(".language-menu summary")
+    found["menu"] = axe_violations(page)
+
+    page.goto(f"{prefix}/")
+    page.click("#donation-form button[type=submit]")
+    found["mistakes"] = axe_violations(page)
+    fill_form(page)
+    page.click("#donation-form button[type=submit]")
+    page.wait_for_selector("form[action$='/donate/pay/']")
+    found["confirmation"] = axe_violations(page)
+    page.click("form[action$='/donate/pay/'] button")
+    page.click("button[value=pay]")
+    page.wait_for_url("**/donate/thanks/**")
+    found["thanks"] = axe_violations(page)
+    return {url: problems for url, problems in found.items() if problems}
+
+
+def tab_to(page, selector, limit=80):
+    """Press Tab until `selector` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")

@@ -9,28 +9,8 @@ import stripe
 
 from donations.stripe import gateway
 from tests.support import stripe_request_types
+from tests.support.checkout_session_params import one_time_session
 from tests.support.fake_stripe import nest
-
-
-def one_time_session(**changes) -> dict:
-    """Parameters Stripe accepts for a one-time Checkout session in yen."""
-    params = {
-        "mode": "payment",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": "jpy",
-                    "unit_amount": 3000,
-                    "product_data": {"name": "Donation"},
-                },
-            }
-        ],
-        "success_url": "https://example.org/thanks/",
-        "allowed_payment_method_types": ["card"],
-    }
-    params.update(changes)
-    return params
 
 
 def refused_by_sdk(fake, params, options=None) -> stripe.InvalidRequestError:
