@@ -28,20 +28,25 @@ class WholePage:
     few as the variants. Other parameters are ignored, by the key and by the view.
     `csrf_token`: the page holds a form with the visitor's CSRF token; the cached bytes hold
     CSRF_TOKEN_PLACEHOLDER instead, and browsers alone may keep the page (never a shared cache).
+    `figures`: the page shows the ledger's figures (counters, totals); a page that does not (a
+    form) stays cached through the gifts and is rendered again only when the content changes.
     """
 
     query: tuple[str, ...] = ()
     csrf_token: bool = False
+    figures: bool = True
 
 
-def whole_page(view=None, *, query=(), csrf_token=False):
+def whole_page(view=None, *, query=(), csrf_token=False, figures=True):
     """A public page whose rendered bytes `page_cache.PageCacheMiddleware` keeps until the next
     ledger or content change. On GET and HEAD the view must read nothing from the request but its
     path and the parameters named in `query`, and, with `csrf_token`, render its token with
     `csrf_token_context(request)`. Any other method's answer (a form re-rendered with what the
     visitor typed) is personal: `Cache-Control: private, no-store`."""
     if view is None:
-        return functools.partial(whole_page, query=tuple(query), csrf_token=csrf_token)
+        return functools.partial(
+            whole_page, query=tuple(query), csrf_token=csrf_token, figures=figures
+        )
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -56,7 +61,7 @@ def whole_page(view=None, *, query=(), csrf_token=False):
             patch_cache_control(response, **PUBLIC_PAGE)
         return response
 
-    wrapper.whole_page = WholePage(query=tuple(query), csrf_token=csrf_token)
+    wrapper.whole_page = WholePage(query=tuple(query), csrf_token=csrf_token, figures=figures)
     return wrapper
 
 

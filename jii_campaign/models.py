@@ -104,14 +104,16 @@ class BankAccount(models.Model):
 
 
 class PageVersion(models.Model):
-    """One row: the number every process of the site reads (at most every
-    PAGE_CACHE_VERSION_POLL_SECONDS) to know whether its cached pages are still current. Raised
-    after each commit that changes a public page when there is no Redis to share the version
-    through, and when Redis refused such a raise (jii_campaign/page_cache.py)."""
+    """One row: the numbers every process of the site reads (at most every
+    PAGE_CACHE_VERSION_POLL_SECONDS) to know whether its cached pages are still current: of any
+    change, and of the content's (the pages without figures). Raised after each commit that
+    changes a public page when there is no Redis to share the version through, and when Redis
+    refused such a raise (jii_campaign/page_cache.py)."""
 
     SINGLETON_ID = 1
 
     number = models.BigIntegerField(default=0)
+    content_number = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="page_version_singleton")]

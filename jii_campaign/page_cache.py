@@ -11,7 +11,9 @@ per response (jii_campaign/page_tokens.py).
 Every stored page carries the public version it was rendered under, and is served only while
 that version is current. The version is replaced *after commit* by any transaction that changes
 what public pages show: the ledger (`donations.CampaignProgress.add`) or the content (a saved or
-deleted row of the apps below). It has two parts:
+deleted row of the apps below). Pages without the ledger's figures (the forms:
+`whole_page(figures=False)`) carry the content's version instead, which the ledger leaves alone:
+they stay cached through a burst of gifts. Each version has two parts:
 
 - a random token in the default cache. With Redis every process reads it on every hit, so a
   change shows everywhere as soon as it commits. Without Redis it lives in each process's memory
@@ -67,7 +69,8 @@ from jii_campaign.outage import DATABASE_DOWN
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "page-cache:version"
+VERSION_KEY = "page-cache:version"  # any change: the ledger's or the content's
+CONTENT_VERSION_KEY = "page-cache:content-version"  # the content's: pages without figures
 RENDERING = "page-cache:rendering:"  # + an entry's key: a request is rendering that page again
 # Rows of these apps and models are shown on public pages: saving one invalidates them.
 CONTENT_APPS = {"campaigns", "programs", "testimonials", "jii_campaign", "updates"}
@@ -83,40 +86,55 @@ RENDERED_INSTEAD = "pages are rendered from the database on every request until 
 
 def bump():
     """A new public version: every cached page is stale from now on, in every process."""
+    _replace_version(content=True)
+
+
+def bump_figures():
+    """The ledger changed: the pages that show its figures are stale; the forms stay current."""
+    _replace_version(content=False)
+
+
+def _replace_version(*, content):
+    keys = [VERSION_KEY, CONTENT_VERSION_KEY] if content else [VERSION_KEY]
     token_replaced = cache_outage.shared_or(
-        lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None) or True,
+        lambda: cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None) or True,
         lambda: False,
         RENDERED_INSTEAD,
     )
     if not settings.REDIS_URL or not token_replaced:
-        _raise_database_number()
+        _raise_database_number(content=content)
 
 
-def _raise_database_number():
+def _raise_database_number(*, content):
     """One statement, safe when several processes raise it at once."""
     table = connection.ops.quote_name(PageVersion._meta.db_table)
+    raised = f"number = {table}.number + 1"
+    if content:
+        raised += f", content_number = {table}.content_number + 1"
     # Only our own quoted table name is formatted in; the id is a parameter.
-    upsert = f"INSERT INTO {table} (id, number) VALUES (%s, 1) ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"  # noqa: E501  # nosec B608
+    upsert = f"INSERT INTO {table} (id, number, content_number) VALUES (%s, 1, %s) ON CONFLICT (id) DO UPDATE SET {raised}"  # noqa: E501  # nosec B608
     try:  # a savepoint if called inside a transaction: a failure here must not spoil it
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(upsert, [PageVersion.SINGLETON_ID])
+            cursor.execute(upsert, [PageVersion.SINGLETON_ID, int(content)])
     except DatabaseError as error:
         log.error("Page version not raised (%s): cached pages may be stale", type(error).__name__)
         return
     _polled.at = None  # this process reads the new number on its next hit
 
 
-def changed(using=None):
-    """Call inside the transaction that changes what a public page shows: the cached pages
-    go stale once it commits (at once outside a transaction), and not if it rolls back. Once
-    per transaction: a bump already waiting in it (or in an enclosing savepoint) suffices."""
+def changed(using=None, *, figures_only=False):
+    """Call inside the transaction that changes what a public page shows (`figures_only`: the
+    ledger's figures alone): the cached pages go stale once it commits (at once outside a
+    transaction), and not if it rolls back. Once per transaction: a bump already waiting in it
+    (or in an enclosing savepoint) that covers this change suffices."""
+    bump_now, covering = (bump_figures, (bump, bump_figures)) if figures_only else (bump, (bump,))
     conn = transaction.get_connection(using)
     if conn.in_atomic_block:
         enclosing = set(conn.savepoint_ids)
         for sids, callback, _robust in conn.run_on_commit:
-            if callback is bump and set(sids) <= enclosing:
+            if callback in covering and set(sids) <= enclosing:
                 return
-    transaction.on_commit(bump, using=using)
+    transaction.on_commit(bump_now, using=using)
 
 
 def is_public_content(model):
@@ -131,19 +149,21 @@ def on_content_saved(sender, using=None, **kwargs):
     changed(using=using)
 
 
-def current_token():
-    """The shared cache's part of the version (raises when Redis cannot be reached)."""
-    token = cache.get(VERSION_KEY)
+def current_token(key=VERSION_KEY):
+    """The shared cache's part of the version (raises when Redis cannot be reached): of any
+    change, or with CONTENT_VERSION_KEY of the content's."""
+    token = cache.get(key)
     if token is None:  # a fresh or flushed cache: start a token every process agrees on
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key)
     return token
 
 
 class _Polled:
-    """The database's part of the version as this process last read it, and when."""
+    """The database's part of the version as this process last read it, and when: the number
+    of any change and the number of the content's."""
 
-    number = None
+    numbers = None
     at = None
     failed_at = None
 
@@ -151,31 +171,32 @@ class _Polled:
 _polled = _Polled()
 
 
-def database_number(*, poll: bool):
-    """The database's part of the version: read again when `poll` and the last reading is older
-    than PAGE_CACHE_VERSION_POLL_SECONDS; otherwise the last reading (None before the first).
-    While the database cannot answer, the last reading stands: cached pages need no database."""
+def database_number(*, poll: bool, content=False):
+    """The database's part of the version (with `content`, the content's alone): read again when
+    `poll` and the last reading is older than PAGE_CACHE_VERSION_POLL_SECONDS; otherwise the
+    last reading (None before the first). While the database cannot answer, the last reading
+    stands: cached pages need no database."""
     now = time.monotonic()
     due = _polled.at is None or now - _polled.at >= settings.PAGE_CACHE_VERSION_POLL_SECONDS
     resting = _polled.failed_at is not None and now - _polled.failed_at < DATABASE_RETRY_SECONDS
     if poll and due and not resting:
         try:
-            number = (
+            numbers = (
                 PageVersion.objects.filter(pk=PageVersion.SINGLETON_ID)
-                .values_list("number", flat=True)
+                .values_list("number", "content_number")
                 .first()
             )
         except (DatabaseError, *DATABASE_DOWN):
             _polled.failed_at = now
         else:
-            _polled.number, _polled.at, _polled.failed_at = number or 0, now, None
-    return _polled.number
+            _polled.numbers, _polled.at, _polled.failed_at = numbers or (0, 0), now, None
+    return None if _polled.numbers is None else _polled.numbers[content]
 
 
 def forget_process_state():
     """Forget this process's reading of the database's version and the entries it holds, as a
     fresh process starts (tests: each rolls the database back, and the number with it)."""
-    _polled.number = _polled.at = _polled.failed_at = None
+    _polled.numbers = _polled.at = _polled.failed_at = None
     _held.clear()
 
 
@@ -193,7 +214,8 @@ class PageCacheMiddleware:
         if not page:
             return self.get_response(request)
         request.get_host()  # an unknown host: DisallowedHost, the 400 of a cold render
-        token = _shared(current_token)
+        content_only = not page.figures  # a form: only a change of the content makes it stale
+        token = _shared(current_token, CONTENT_VERSION_KEY if content_only else VERSION_KEY)
         if token is None:  # Redis cannot be reached: rendered from the database
             return self.get_response(request)
         key = _key(request, language, page)
@@ -201,9 +223,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
         entry = _held.get(key)
-        if not _servable(entry, token, today):
+        servable = _servable(entry, token, today, content_only)
+        if not servable:
             entry = _shared(cache.get, key)
-        if _servable(entry, token, today):
+            servable = _servable(entry, token, today, content_only)
+        if servable:
             _hold(key, entry)
             return _serve(request, entry)
         rendering = False
@@ -212,16 +236,16 @@ class PageCacheMiddleware:
             if not rendering:  # another request is rendering it again
                 return _serve(request, entry)
         try:
-            return self._render(request, page, key, token, today)
+            return self._render(request, page, key, token, today, content_only)
         finally:
             if rendering:
                 _shared(cache.delete, RENDERING + key)
 
-    def _render(self, request, page, key, token, today):
+    def _render(self, request, page, key, token, today, content_only):
         # Read before rendering, as the token, and afresh when due: a stale reading (a fresh
         # process, or just after this process's own bump) would store the page under a number
         # the next hit refuses, and render it again.
-        number = database_number(poll=True)
+        number = database_number(poll=True, content=content_only)
         response = _rendered(self.get_response, request, page)
         if not _storable(response):
             return response
@@ -282,7 +306,7 @@ def _hold(key, entry):
     _held[key] = entry
 
 
-def _servable(entry, token, today):
+def _servable(entry, token, today, content_only):
     """Rendered today and under the current version, or, however many changes have committed
     since, less than PAGE_CACHE_RERENDER_SECONDS ago: in a burst of gifts each page is rendered
     at most that often, and a change still shows within that time of its commit."""
@@ -292,7 +316,7 @@ def _servable(entry, token, today):
         entry is not None
         and entry.get("day") == today
         and entry.get("token") == token
-        and entry["number"] == database_number(poll=True)
+        and entry["number"] == database_number(poll=True, content=content_only)
     )
 
 

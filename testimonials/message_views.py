@@ -35,7 +35,7 @@ def message_list(request, slug):
 # Cached whole with each visitor's CSRF token written in (jii_campaign/page_tokens.py); a form
 # re-rendered with what the visitor typed is personal.
 @require_http_methods(["GET", "POST"])
-@whole_page(csrf_token=True)
+@whole_page(csrf_token=True, figures=False)
 def message_new(request, slug):
     campaign = _campaign(slug)
     form = SupportMessageForm(request.POST or None, campaign=campaign)

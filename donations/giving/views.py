@@ -84,7 +84,7 @@ FORM_QUERY = ("campaign", "amount", "frequency", "canceled")
 # variant of FORM_QUERY (jii_campaign/page_cache.py); a POST's refilled form is personal.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-@whole_page(query=FORM_QUERY)
+@whole_page(query=FORM_QUERY, figures=False)
 def start(request):
     """The donation form; a POST (the confirmation page's "change" button) refills it."""
     campaign = _campaign(request)

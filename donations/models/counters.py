@@ -50,7 +50,7 @@ class CampaignProgress(models.Model):
         deltas = {name: value for name, value in deltas.items() if value}
         if not deltas:
             return
-        page_cache.changed()
+        page_cache.changed(figures_only=True)
         if getattr(_deferral, "depth", 0):
             transaction.on_commit(_PendingCounts(campaign_id, deltas))
             return

@@ -20,7 +20,7 @@ from jii_campaign import cache_outage, page_cache
 from jii_campaign.models import PageVersion
 from testimonials.models import SupportMessage
 from tests.support.fake_stripe import donation_form, form_fields
-from tests.support.gifts import giving_campaign
+from tests.support.gifts import giving_campaign, offline_gift
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MESSAGE_FORM = "/campaigns/truth/messages/new/"
@@ -179,10 +179,38 @@ def test_a_change_told_only_through_the_database_shows_on_the_cached_forms(campa
     PageVersion.objects.bulk_create(
         [PageVersion(pk=PageVersion.SINGLETON_ID)], ignore_conflicts=True
     )
-    PageVersion.objects.update(number=F("number") + 1)
+    PageVersion.objects.update(number=F("number") + 1, content_number=F("content_number") + 1)
 
     assert "新しい説明" in client.get("/donate/").content.decode()
     assert "新しい題名" in client.get(MESSAGE_FORM).content.decode()
+
+
+def test_gifts_leave_the_cached_forms_in_place(campaign):
+    """The forms show no figures: a burst of gifts renders the campaign page again, not them."""
+    client = visitor()
+    for url in ("/donate/", MESSAGE_FORM):
+        client.get(url)
+
+    offline_gift(campaign, amount=7_000)
+
+    assert [queries_for(client, url)[1] for url in ("/donate/", MESSAGE_FORM)] == [0, 0]
+    assert "¥7,000" in client.get("/").content.decode()
+
+
+def test_gifts_told_only_through_the_database_leave_the_cached_forms_in_place(campaign, settings):
+    """As the event worker without Redis tells the web process of a gift: the number of any
+    change is raised, the content's is not."""
+    settings.PAGE_CACHE_VERSION_POLL_SECONDS = 0
+    client = visitor()
+    for url in ("/donate/", MESSAGE_FORM):
+        client.get(url)
+    PageVersion.objects.bulk_create(
+        [PageVersion(pk=PageVersion.SINGLETON_ID)], ignore_conflicts=True
+    )
+    PageVersion.objects.update(number=F("number") + 1)
+
+    # The version's reading, and no render.
+    assert [queries_for(client, url)[1] for url in ("/donate/", MESSAGE_FORM)] == [1, 1]
 
 
 def test_each_visitor_gets_a_csrf_cookie_and_a_token_of_their_own(campaign):
