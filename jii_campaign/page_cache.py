@@ -144,9 +144,19 @@ def is_public_content(model):
     return meta.app_label in CONTENT_APPS or meta.label_lower in CONTENT_MODELS
 
 
-def on_content_saved(sender, using=None, **kwargs):
+def on_content_saved(sender, instance=None, created=False, using=None, **kwargs):
     """post_save / post_delete receiver of the public content models (see apps.py)."""
-    changed(using=using)
+    if _shown_before_or_after(instance, created):
+        changed(using=using)
+
+
+def _shown_before_or_after(instance, created):
+    """Whether a saved or deleted row is, or was, on a public page: always, unless its model
+    says (`on_public_pages`, and `was_on_public_pages` as its last state change set it)."""
+    shown = getattr(instance, "on_public_pages", None)
+    if shown is None:
+        return True
+    return shown or (not created and getattr(instance, "was_on_public_pages", True))
 
 
 def current_token(key=VERSION_KEY):

@@ -137,6 +137,13 @@ class SupportMessage(models.Model):
     def shown_name(self):
         return self.display_name or gettext("Anonymous")
 
+    @property
+    def on_public_pages(self):
+        """Shown on the campaign pages. Saving a message that neither is nor was shown leaves the
+        cached pages in place (jii_campaign/page_cache.py): in a burst of gifts one donor in
+        five leaves a message, which waits for its gift and then for staff."""
+        return self.status == self.Status.APPROVED
+
     @classmethod
     def initial_status(cls, campaign):
         if campaign.publishes_messages_at_once:
@@ -148,6 +155,7 @@ class SupportMessage(models.Model):
         """The gift this message came with is paid: it joins the queue (or is published)."""
         if self.status != self.Status.AWAITING_GIFT:
             return False
+        self.was_on_public_pages = False
         self.status = self.initial_status(self.campaign)
         self.save(update_fields=["status"])
         return True
@@ -158,6 +166,7 @@ class SupportMessage(models.Model):
         it still waits for its gift to be paid."""
         if self.status in (status, self.Status.AWAITING_GIFT):
             return False
+        self.was_on_public_pages = self.on_public_pages
         self.status = status
         self.reviewed_at = timezone.now()
         self.save(update_fields=["status", "reviewed_at"])

@@ -184,3 +184,24 @@ def test_a_change_told_only_through_the_database_shows_at_the_next_reading(
 
     assert shown_raised(client) == before + 5000
     assert shown_raised(client, "/en/") == before + 5000
+
+
+def test_messages_waiting_for_their_gift_or_for_staff_leave_the_cached_pages_in_place(
+    client, campaign, rare_version_reads
+):
+    """One donor in five leaves a message with the gift: none is shown before staff approve it,
+    so none renders the pages again on its way to the queue."""
+    warm(client)
+    warm(client, "/donate/")
+    message = SupportMessage.objects.create(
+        campaign=campaign, body="届きますように", status=SupportMessage.Status.AWAITING_GIFT
+    )
+    message.release_after_gift()  # the gift is paid: the message waits for staff
+    SupportMessage.objects.create(campaign=campaign, body="応援しています")  # from the form
+
+    assert [queries_for(client, url)[1] for url in ("/", "/donate/")] == [0, 0]
+
+    message.review(SupportMessage.Status.APPROVED)
+    assert "届きますように" in client.get("/").content.decode()
+    message.review(SupportMessage.Status.REJECTED)
+    assert "届きますように" not in client.get("/").content.decode()
