@@ -96,6 +96,7 @@ def bump_figures():
 
 def _replace_version(*, content):
     keys = [VERSION_KEY, CONTENT_VERSION_KEY] if content else [VERSION_KEY]
+    _tokens_read.clear()  # this process's next hit reads the new token
     token_replaced = cache_outage.shared_or(
         lambda: cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None) or True,
         lambda: False,
@@ -169,6 +170,25 @@ def current_token(key=VERSION_KEY):
     return token
 
 
+# The shared cache's tokens as this process last read them, and when: key -> (token, when).
+_tokens_read = {}
+
+
+def _token(key):
+    """The version's token, read from the shared cache at most every
+    PAGE_CACHE_TOKEN_READ_SECONDS per process (None while it cannot be reached). A hit then
+    costs no round trip most of the time; a change of another process still shows within the
+    second a stale page may be served (see `_recent`)."""
+    now = time.monotonic()
+    read = _tokens_read.get(key)
+    if read is not None and now - read[1] < settings.PAGE_CACHE_TOKEN_READ_SECONDS:
+        return read[0]
+    token = _shared(current_token, key)
+    if token is not None:
+        _tokens_read[key] = (token, now)
+    return token
+
+
 class _Polled:
     """The database's part of the version as this process last read it, and when: the number
     of any change and the number of the content's."""
@@ -208,6 +228,7 @@ def forget_process_state():
     fresh process starts (tests: each rolls the database back, and the number with it)."""
     _polled.numbers = _polled.at = _polled.failed_at = None
     _held.clear()
+    _tokens_read.clear()
 
 
 class PageCacheMiddleware:
@@ -225,7 +246,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # an unknown host: DisallowedHost, the 400 of a cold render
         content_only = not page.figures  # a form: only a change of the content makes it stale
-        token = _shared(current_token, CONTENT_VERSION_KEY if content_only else VERSION_KEY)
+        token = _token(CONTENT_VERSION_KEY if content_only else VERSION_KEY)
         if token is None:  # Redis cannot be reached: rendered from the database
             return self.get_response(request)
         key = _key(request, language, page)

@@ -281,6 +281,9 @@ PAGE_CACHE_VERSION_POLL_SECONDS = 0.5
 # burst of gifts bumps the version many times a second): each change still shows within this
 # time, or within the poll's half second without Redis, whichever is longer.
 PAGE_CACHE_RERENDER_SECONDS = 0.5
+# Each process reads the version's token from Redis at most this often (a hit then costs no
+# round trip most of the time); another process's change still shows within the second above.
+PAGE_CACHE_TOKEN_READ_SECONDS = 0.1
 
 # Uploaded images on S3-compatible object storage (django-storages) when a bucket is named, so
 # that every instance sees every upload; local files under MEDIA_ROOT otherwise.

@@ -44,9 +44,11 @@ def _no_stripe_by_default(settings):
 @pytest.fixture(autouse=True)
 def _pages_show_each_change_at_once(settings):
     """In production a cached page is rendered again at most every half second, however many
-    changes commit meanwhile; tests look at a page right after a change, so here it is rendered
-    after each. tests/jii_campaign/test_page_rerender_window.py tests the window itself."""
+    changes commit meanwhile, and each process reads the version's token at most every tenth of
+    a second; tests look at a page right after a change, so here it is rendered after each.
+    tests/jii_campaign/test_page_rerender_window.py tests the window and the reading."""
     settings.PAGE_CACHE_RERENDER_SECONDS = 0
+    settings.PAGE_CACHE_TOKEN_READ_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
