@@ -15,9 +15,10 @@ deleted row of the apps below). Pages without the ledger's figures (the forms:
 `whole_page(figures=False)`) carry the content's version instead, which the ledger leaves alone:
 they stay cached through a burst of gifts. Each version has two parts:
 
-- a random token in the default cache. With Redis every process reads it on every hit, so a
-  change shows everywhere as soon as it commits. Without Redis it lives in each process's memory
-  and only tells that process (and a cleared cache) apart;
+- a random token in the default cache. With Redis every process reads it at most every
+  PAGE_CACHE_TOKEN_READ_SECONDS (a tenth of a second), its own changes at once, so a change
+  shows everywhere within that time. Without Redis it lives in each process's memory and only
+  tells that process (and a cleared cache) apart;
 - a number in the database (`jii_campaign.models.PageVersion`), which every process of every
   machine reads at most every PAGE_CACHE_VERSION_POLL_SECONDS (half a second) on a hit. It is
   raised by every change when there is no Redis, so a payment applied by the event worker or a
@@ -37,10 +38,11 @@ a second of that render's end. The day is never stale: a page rendered yesterday
 rendered again. While Redis cannot be reached, pages are rendered from the database on every
 request (jii_campaign/cache_outage.py).
 
-A hit costs one round trip to Redis (the token; the page itself is held in memory while its
-version is current), on one kept client (jii_campaign/shared_cache.py), and, for a form, its
-token and cookie (jii_campaign/page_tokens.py); the database only for its version number, at
-most every half second per process; no session, no middleware below.
+A hit costs, at most every tenth of a second per process, one round trip to Redis (the token;
+the page itself is held in memory while its version is current), on one kept client
+(jii_campaign/shared_cache.py), and, for a form, its token and cookie
+(jii_campaign/page_tokens.py); the database only for its version number, at most every half
+second per process; no session, no middleware below.
 
 A cached page is answered only for a host in ALLOWED_HOSTS: `request.get_host()` raises
 DisallowedHost, Django's 400, as it would for a cold render.
