@@ -98,12 +98,12 @@ def bump_figures():
 
 def _replace_version(*, content):
     keys = [VERSION_KEY, CONTENT_VERSION_KEY] if content else [VERSION_KEY]
-    _tokens_read.clear()  # this process's next hit reads the new token
     token_replaced = cache_outage.shared_or(
         lambda: cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None) or True,
         lambda: False,
         RENDERED_INSTEAD,
     )
+    _tokens_read.clear()  # once replaced: this process's next hit reads the new token
     if not settings.REDIS_URL or not token_replaced:
         _raise_database_number(content=content)
 
