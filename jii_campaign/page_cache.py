@@ -8,10 +8,11 @@ cache: Redis when REDIS_URL is set, so every process shares them; each process's
 otherwise. A form's CSRF token is the one thing per visitor: stored as a placeholder, written in
 per response (jii_campaign/page_tokens.py).
 
-Every stored page carries the public version it was rendered under, and is served only while
-that version is current. The version is replaced *after commit* by any transaction that changes
-what public pages show: the ledger (`donations.CampaignProgress.add`) or the content (a saved or
-deleted row of the apps below). Pages without the ledger's figures (the forms:
+Every stored page carries the public version it was rendered under, and is served while that
+version is current (and in a burst of changes for a second at most after it, below). The
+version is replaced *after commit* by any transaction that changes what public pages show:
+the ledger (`donations.CampaignProgress.add`) or the content (a saved or deleted row of the apps
+below). Pages without the ledger's figures (the forms:
 `whole_page(figures=False)`) carry the content's version instead, which the ledger leaves alone:
 they stay cached through a burst of gifts. Each version has two parts:
 
@@ -325,7 +326,7 @@ def _shared(call, *args, **kwargs):
 
 # The entries this process served last, by key. A hit then asks the shared cache for the
 # version alone (a few bytes) instead of the page (tens of kilobytes, unpickled every time); an
-# entry is still served only while its version is current. A few campaigns in two languages,
+# entry is still served only while `_servable`. A few campaigns in two languages,
 # each with its form's variants (its tiers, monthly or once).
 _held = {}
 HELD_PAGES = 256
@@ -341,8 +342,8 @@ def _hold(key, entry):
 
 def _servable(entry, token, today, content_only):
     """Rendered today and under the current version, or, however many changes have committed
-    since, less than PAGE_CACHE_RERENDER_SECONDS ago: in a burst of gifts each page is rendered
-    at most that often, and a change still shows within that time of its commit."""
+    since, stored less than PAGE_CACHE_RERENDER_SECONDS ago: in a burst of gifts each page is
+    rendered at most that often (see `_recent` for the one more window while it renders)."""
     if _recent(entry, today, 1):
         return True
     return (

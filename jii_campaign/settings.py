@@ -255,7 +255,7 @@ STORAGES = {
 # process of every machine; otherwise in each process's own memory. Either way the pages' version
 # is also kept in the database, which every process reads at most every
 # PAGE_CACHE_VERSION_POLL_SECONDS: without Redis every process of one machine (web, event worker,
-# commands) shows a change within that time; with Redis it carries the changes Redis missed
+# commands) learns of a change within that time; with Redis it carries the changes Redis missed
 # during an outage (jii_campaign/page_cache.py, docs/DEPLOYMENT.md). The admin lockout counts
 # in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -278,8 +278,9 @@ CACHES = {
 }
 PAGE_CACHE_VERSION_POLL_SECONDS = 0.5
 # A cached page is rendered again at most this often, however many changes commit meanwhile (a
-# burst of gifts bumps the version many times a second): each change still shows within this
-# time, or within the poll's half second without Redis, whichever is longer.
+# burst of gifts bumps the version many times a second): a stale page is served for one such
+# window after its render, and one more only while another request renders it, so each change
+# shows within twice this time (a second), with Redis or without.
 PAGE_CACHE_RERENDER_SECONDS = 0.5
 # Each process reads the version's token from Redis at most this often (a hit then costs no
 # round trip most of the time); another process's change still shows within the second above.

@@ -90,14 +90,14 @@ def _gifts(email):
     )
 
 
-def _next_charge(donation, paid):
+def _next_charge(donation, paid, pause_ends_on):
     """About when the next monthly card charge falls: the day of the month of the last one.
     A pause keeps that day (Stripe's billing cycle does not move) and voids the charges due
     before it ends: the first such day after it, the day the page says the pause lasts until."""
     if not changes.can_change_card_gift(donation) or donation.cancel_at_period_end:
         return None
-    if donation.is_paused():
-        return monthly_charges.pause_ends_on(donation)
+    if pause_ends_on:
+        return pause_ends_on
     if not paid:
         return None
     return add_months(timezone.localtime(paid[0].paid_at), 1).date()
@@ -111,12 +111,13 @@ def _gift_rows(email):
             key=lambda p: p.paid_at,
             reverse=True,
         )
+        pause_ends_on = monthly_charges.pause_ends_on(donation)
         rows.append(
             {
                 "donation": donation,
                 "payments": paid,
-                "next_charge": _next_charge(donation, paid),
-                "pause_ends_on": monthly_charges.pause_ends_on(donation),
+                "next_charge": _next_charge(donation, paid, pause_ends_on),
+                "pause_ends_on": pause_ends_on,
                 "card_monthly": changes.can_change_card_gift(donation),
                 "transfer_monthly": donation.is_transfer_pledge
                 and donation.is_monthly

@@ -1,5 +1,6 @@
 """The campaign page is served whole from the cache, and changes as soon as a payment or an
-edit commits: never stale, never waiting for a timeout."""
+edit commits (with the tests' render window of 0; in production within a second:
+test_page_rerender_window.py): never waiting for a timeout."""
 
 import gzip
 import re

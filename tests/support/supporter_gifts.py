@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from donations.models import Donation
-from tests.support.fake_stripe import form_fields, run_task_worker
+from tests.support import stripe_events as se
+from tests.support.fake_stripe import form_fields, run_task_worker, subscription_items
 
 EMAIL = "hanako@example.jp"
 
@@ -31,6 +32,18 @@ def card_monthly(campaign, email=EMAIL, amount=3000) -> Donation:
     )
     donation.refresh_from_db()
     return donation
+
+
+def stripe_holds_subscription(fake, donation) -> dict:
+    """The fake Stripe serves the monthly gift's subscription (with its item), as Stripe holds it
+    for the supporter page's changes; returns it."""
+    subscription = se.subscription(
+        donation,
+        subscription_id=donation.stripe_subscription_id,
+        customer_id=donation.stripe_customer_id,
+    )
+    items = subscription_items(donation.stripe_subscription_id, amount=donation.amount)
+    return fake.serve({**subscription, "items": items})
 
 
 def card_once(campaign, email=EMAIL, amount=5000) -> Donation:

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from donations.models import Donation
 from jii_campaign.months import add_months
-from tests.support import stripe_events as se
-from tests.support.fake_stripe import form_fields, run_task_worker, subscription_items
-from tests.support.supporter_gifts import card_monthly, signed_in
+from tests.support.fake_stripe import form_fields, run_task_worker
+from tests.support.supporter_gifts import card_monthly, signed_in, stripe_holds_subscription
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,16 +45,6 @@ def past_due(donation):
     Donation.objects.filter(pk=donation.pk).update(status=Donation.Status.PAST_DUE)
     missed = timezone.now() - datetime.timedelta(days=3)
     return charged_at(donation, add_months(missed, -1))
-
-
-def stripe_holds(fake, donation):
-    subscription = se.subscription(
-        donation,
-        subscription_id=donation.stripe_subscription_id,
-        customer_id=donation.stripe_customer_id,
-    )
-    items = subscription_items(donation.stripe_subscription_id, amount=donation.amount)
-    fake.serve({**subscription, "items": items})
 
 
 def pause(client, donation, months):
@@ -96,7 +85,7 @@ def test_a_pause_skips_exactly_the_next_charges_and_says_when_they_begin_again(
 ):
     donation = card_monthly(campaign)
     last = moment(donation)
-    stripe_holds(fake_stripe, donation)
+    stripe_holds_subscription(fake_stripe, donation)
     signed_in(client)
     began = timezone.now()
     confirmation = pause(client, donation, months)
@@ -115,7 +104,7 @@ def test_with_no_charge_known_yet_a_pause_lasts_through_the_day_months_from_toda
 ):
     donation = card_monthly(campaign)
     donation.payments.all().delete()  # its first invoice's payment not yet recorded
-    stripe_holds(fake_stripe, donation)
+    stripe_holds_subscription(fake_stripe, donation)
     signed_in(client)
     confirmation = pause(client, donation, 2)
 

@@ -19,20 +19,16 @@ from tests.support.fake_stripe import (
     subscription_items,
 )
 from tests.support.pdf_text import pdf_text, squeezed
-from tests.support.supporter_gifts import EMAIL, card_monthly, signed_in, transfer_monthly
+from tests.support.supporter_gifts import (
+    EMAIL,
+    card_monthly,
+    signed_in,
+    stripe_holds_subscription,
+    transfer_monthly,
+)
 from tests.support.webhook_checks import counters, deliver
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def stripe_subscription(fake, donation):
-    subscription = se.subscription(
-        donation,
-        subscription_id=donation.stripe_subscription_id,
-        customer_id=donation.stripe_customer_id,
-    )
-    items = subscription_items(donation.stripe_subscription_id, amount=donation.amount)
-    return fake.serve({**subscription, "items": items})
 
 
 def confirm(client, donation, action, **fields):
@@ -56,7 +52,7 @@ def charged_again_on(donation, months):
 
 def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stripe):
     donation = card_monthly(campaign)
-    stripe_subscription(fake_stripe, donation)
+    stripe_holds_subscription(fake_stripe, donation)
     signed_in(client)
     response = confirm(client, donation, "pause", months="2")
     assert response.status_code == 302
@@ -81,7 +77,7 @@ def test_pausing_asks_stripe_then_shows_and_mails_it(client, campaign, fake_stri
 
 def test_resuming_clears_the_pause_in_stripe(client, campaign, fake_stripe):
     donation = card_monthly(campaign)
-    subscription = stripe_subscription(fake_stripe, donation)
+    subscription = stripe_holds_subscription(fake_stripe, donation)
     subscription["pause_collection"] = {"behavior": "void", "resumes_at": int(time.time()) + 9999}
     donation.set_pause(timezone.now() + datetime.timedelta(days=20))
     signed_in(client)
@@ -96,7 +92,7 @@ def test_resuming_clears_the_pause_in_stripe(client, campaign, fake_stripe):
 
 def test_changing_the_amount_replaces_the_price_from_the_next_charge(client, campaign, fake_stripe):
     donation = card_monthly(campaign, amount=3000)
-    stripe_subscription(fake_stripe, donation)
+    stripe_holds_subscription(fake_stripe, donation)
     signed_in(client)
     response = confirm(client, donation, "amount", amount="５，０００円")
     assert response.status_code == 302
@@ -134,7 +130,7 @@ def test_an_amount_outside_the_campaigns_range_is_refused(client, campaign, fake
 
 def test_ending_cancels_in_stripe_and_keeps_the_reason(client, campaign, fake_stripe):
     donation = card_monthly(campaign)
-    stripe_subscription(fake_stripe, donation)
+    stripe_holds_subscription(fake_stripe, donation)
     signed_in(client)
     response = confirm(
         client, donation, "cancel", reason=CancelReason.MONEY, detail="  少し休みます  "
@@ -158,7 +154,7 @@ def test_ending_cancels_in_stripe_and_keeps_the_reason(client, campaign, fake_st
 
 def test_a_stripe_outage_changes_nothing(client, campaign, fake_stripe):
     donation = card_monthly(campaign)
-    stripe_subscription(fake_stripe, donation)
+    stripe_holds_subscription(fake_stripe, donation)
     signed_in(client)
     fake_stripe.fail_next(500, times=3)
     assert confirm(client, donation, "pause", months="1").status_code == 503
