@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from donations.models import Payment, SupporterPreference
-from jii_campaign.models import Organisation
+from jii_campaign import kept_content
 
 SALT = "donations.receipt"
 LINK_DAYS = 400
@@ -84,7 +84,7 @@ def _pdf(context, locale) -> bytes:
 
     with translation.override(locale):
         html = render_to_string(
-            "donations/receipt.html", {**context, "organisation": Organisation.current()}
+            "donations/receipt.html", {**context, "organisation": kept_content.organisation()}
         )
     return HTML(string=html).write_pdf()
 

@@ -19,7 +19,8 @@ from django_tasks import task
 from campaigns.payment_methods import KONBINI_EXPIRES_AFTER_DAYS
 from donations import manage_links, monthly_charges, receipts, thanks_links
 from donations.models import Donation, Payment
-from jii_campaign.models import BankAccount, Organisation
+from jii_campaign import kept_content
+from jii_campaign.models import BankAccount
 from jii_campaign.retrying import doubling_pause
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def _retry_later(task_function, *args, attempt):
 
 
 def _send(template, donation: Donation, context: dict):
-    organisation = Organisation.current()
+    organisation = kept_content.organisation()
     context = {"donation": donation, "organisation": organisation, **context}
     with translation.override(donation.locale):
         subject = render_to_string(f"donations/email/{template}_subject.txt", context).strip()

@@ -2,13 +2,11 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from jii_campaign.models import InfoPage, Organisation
+from jii_campaign import kept_content
 
 
 def site(request):
     return {
-        "organisation": SimpleLazyObject(Organisation.current),
-        "footer_pages": SimpleLazyObject(
-            lambda: list(InfoPage.objects.filter(show_in_footer=True))
-        ),
+        "organisation": SimpleLazyObject(kept_content.organisation),
+        "footer_pages": SimpleLazyObject(kept_content.footer_pages),
     }

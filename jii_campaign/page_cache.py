@@ -32,12 +32,14 @@ version. A burst of gifts bumps the version many times a second; rendering each 
 every gift, and for every visitor who asks before the first render is stored, cost most of the
 site's CPU. So a stale page is still served for PAGE_CACHE_RERENDER_SECONDS (half a second)
 after its render was stored, and for one more such window only while another request (in any
-process, with Redis) renders it again: each page is rendered about twice a second at most, and
-each change shows within a second of its commit, with Redis or without (whose half-second poll
-falls within that second), or, for a change committed while the page was being rendered, within
-a second of that render's end. The day is never stale: a page rendered yesterday is
-rendered again. While Redis cannot be reached, pages are rendered from the database on every
-request (jii_campaign/cache_outage.py).
+process, with Redis) renders it again: each page is rendered about twice a second at most.
+After those windows, a visitor who finds the page being rendered waits (two windows at most)
+for that render rather than rendering it too: on a loaded machine a render can outlast the
+windows, and each render more slowed the next. Each change shows within a second of its
+commit, with Redis or without (whose half-second poll falls within that second), or, for a
+change committed while the page was being rendered, within a second of that render's end. The
+day is never stale: a page rendered yesterday is rendered again. While Redis cannot be reached,
+pages are rendered from the database on every request (jii_campaign/cache_outage.py).
 
 A hit costs, at most every tenth of a second per process, one round trip to Redis (the token;
 the page itself is held in memory while its version is current), on one kept client
@@ -75,6 +77,8 @@ log = logging.getLogger(__name__)
 VERSION_KEY = "page-cache:version"  # any change: the ledger's or the content's
 CONTENT_VERSION_KEY = "page-cache:content-version"  # the content's: pages without figures
 RENDERING = "page-cache:rendering:"  # + an entry's key: a request is rendering that page again
+RENDERING_SECONDS = 2  # how long that mark stands if its request never clears it
+RENDERING_POLL_SECONDS = 0.01
 # Rows of these apps and models are shown on public pages: saving one invalidates them.
 CONTENT_APPS = {"campaigns", "programs", "testimonials", "jii_campaign", "updates"}
 CONTENT_MODELS = {"donations.campaignprogress"}
@@ -192,6 +196,15 @@ def _token(key):
     return token
 
 
+def content_version():
+    """The content's version as this process reads it (token, number), or None while the shared
+    cache cannot be reached: what jii_campaign/kept_content.py keys its memory by."""
+    token = _token(CONTENT_VERSION_KEY)
+    if token is None:
+        return None
+    return token, database_number(poll=True, content=True)
+
+
 class _Polled:
     """The database's part of the version as this process last read it, and when: the number
     of any change and the number of the content's."""
@@ -264,11 +277,14 @@ class PageCacheMiddleware:
         if servable:
             _hold(key, entry)
             return _serve(request, entry)
-        rendering = False
-        if _recent(entry, today, 2):
-            rendering = _shared(cache.add, RENDERING + key, 1, timeout=2)
-            if not rendering:  # another request is rendering it again
+        rendering = _shared(cache.add, RENDERING + key, 1, timeout=RENDERING_SECONDS)
+        if rendering is False:  # another request is rendering it again
+            if _recent(entry, today, 2):
                 return _serve(request, entry)
+            rendered = _rendered_elsewhere(key, today)
+            if rendered is not None:
+                _hold(key, rendered)
+                return _serve(request, rendered)
         try:
             return self._render(request, page, key, token, today, content_only)
         finally:
@@ -287,6 +303,20 @@ class PageCacheMiddleware:
         _shared(cache.set, key, entry, timeout=None)
         _hold(key, entry)
         return _serve(request, entry)
+
+
+def _rendered_elsewhere(key, today):
+    """The page another request is rendering, once it is stored; None if it is not stored
+    within two windows. Visitors who find a page too stale to serve while it is being rendered
+    wait for that render rather than each rendering it again: on a loaded machine a render can
+    outlast the windows, and every render more made the next one slower."""
+    deadline = time.monotonic() + 2 * settings.PAGE_CACHE_RERENDER_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDERING_POLL_SECONDS)
+        if _shared(cache.get, RENDERING + key) is None:  # stored, or given up
+            entry = _shared(cache.get, key)
+            return entry if _recent(entry, today, 1) else None
+    return None
 
 
 def _key(request, language, page):

@@ -9,7 +9,7 @@ from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from campaigns.models import Campaign
-from jii_campaign import cache_outage, page_cache
+from jii_campaign import cache_outage, kept_content, page_cache
 from seed import loader as seed
 from tests.support.fake_stripe import fake_stripe_mode
 
@@ -56,9 +56,11 @@ def _fresh_process_state():
     """Each test starts as a fresh process. The database's page version is rolled back or
     flushed after a test, while this process would keep trusting its reading of it (for half a
     second): a page stored under that reading could then match a number raised in the next test
-    and be served stale. Nor does a Redis outage of one test leave its back-off to the next, nor
-    the language of its last request (Django leaves it active in the thread) to the next."""
+    and be served stale, and so could the content it keeps (jii_campaign/kept_content.py). Nor
+    does a Redis outage of one test leave its back-off to the next, nor the language of its last
+    request (Django leaves it active in the thread) to the next."""
     page_cache.forget_process_state()
+    kept_content.forget()
     cache_outage.reset()
     translation.deactivate()
 

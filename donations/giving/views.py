@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +22,7 @@ from donations import manage_links, tasks, thanks_links
 from donations.giving.forms import DonationForm, ManageForm
 from donations.models import Donation
 from donations.stripe import checkout, gateway, local_checkout
+from jii_campaign import kept_content
 from jii_campaign.caching import whole_page
 from jii_campaign.ratelimits import TOO_MANY_REQUESTS, over_limit, rate_limited
 
@@ -28,14 +30,25 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def _campaign(request):
+    """The campaign the form names, or the featured one: the newest published one that has
+    started (as `CampaignQuerySet.featured`)."""
     slug = request.POST.get("campaign") or request.GET.get("campaign") or ""
-    campaigns = Campaign.objects.published().prefetch_related("tiers")
+    campaigns = _published_campaigns()
     # Anything that cannot be a slug (a NUL byte, 10,000 characters) is not looked up at all.
-    campaign = campaigns.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
-    campaign = campaign or campaigns.featured()
+    named = [c for c in campaigns if c.slug == slug] if SLUG.fullmatch(slug) else []
+    today = timezone.localdate()
+    campaign = next(iter(named), None) or next((c for c in campaigns if c.starts_on <= today), None)
     if campaign is None:
         raise Http404("No campaign open for donations")
     return campaign
+
+
+def _published_campaigns():
+    """Every published campaign with its tiers, newest first; kept while the content holds."""
+    published = Campaign.objects.published().order_by("-starts_on", "-id")
+    return kept_content.kept(
+        "giving:published-campaigns", lambda: list(published.prefetch_related("tiers"))
+    )
 
 
 def _form_page(request, form, status=200):
@@ -199,6 +212,8 @@ def thanks(request):
                 donation, voucher_url, transfer_account = checkout.outcome_from_stripe(session_id)
             except gateway.GatewayUnavailable:
                 error = True
+    if donation is not None:
+        _show_kept_campaign(donation)
     context = {
         "donation": donation,
         "voucher_url": voucher_url,
@@ -207,6 +222,13 @@ def thanks(request):
         "local_mode": checkout.local_mode(),
     }
     return render(request, "donations/thanks.html", context)
+
+
+def _show_kept_campaign(donation):
+    """The page links to the gift's campaign: the row this process keeps, when it is published."""
+    kept = next((c for c in _published_campaigns() if c.pk == donation.campaign_id), None)
+    if kept is not None:
+        donation.campaign = kept
 
 
 def _uuid_or_none(value):

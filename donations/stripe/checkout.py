@@ -13,7 +13,7 @@ from donations.gift_messages import attach_support_message
 from donations.models import CampaignProgress, Donation
 from donations.stripe import gateway
 from donations.stripe.handlers import apply_checkout_session
-from jii_campaign.models import Organisation
+from jii_campaign import kept_content
 
 # The page language (Django's code) → Stripe Checkout's `locale` (the SDK's
 # SessionCreateParams.locale lists what Stripe has). Checkout has no やさしい日本語 (Japanese is
@@ -170,7 +170,7 @@ def one_time_method_params(donation: Donation) -> dict:
 
 
 def product_name(donation: Donation) -> str:
-    org = Organisation.current().short_name
+    org = kept_content.organisation().short_name
     with translation.override(donation.locale):
         if donation.is_monthly:
             return _("Monthly donation to %(org)s") % {"org": org}

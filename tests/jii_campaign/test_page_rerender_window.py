@@ -5,7 +5,9 @@ most every PAGE_CACHE_TOKEN_READ_SECONDS. (Elsewhere the tests set both to 0, so
 shows each change at once.)"""
 
 import datetime
+import gzip
 import re
+import threading
 import time
 
 import pytest
@@ -136,3 +138,28 @@ def test_another_process_s_change_shows_once_this_one_reads_the_token_again(
 
     time.sleep(1.05)
     assert shown_raised(visit(client)[0]) == before + 7_000
+
+
+def test_past_both_windows_visitors_wait_for_the_render_under_way_rather_than_render_again(
+    client, campaign, settings
+):
+    settings.PAGE_CACHE_RERENDER_SECONDS = 1
+    visit(client)
+    offline_gift(campaign, amount=7_000)
+    time.sleep(2.05)  # past both windows: too stale to serve, even while it is rendered again
+    (key,) = [key for key in page_cache._held if key.endswith(":/")]
+    cache.add(page_cache.RENDERING + key, 1)  # a request of another process is rendering it
+
+    def that_request_stores_its_render():
+        time.sleep(0.3)
+        body = cache.get(key)["body"].replace(b"</h1>", b" (rendered elsewhere)</h1>", 1)
+        rendered = {"body": body, "gzip": gzip.compress(body), "stored_at": time.time()}
+        cache.set(key, {**cache.get(key), **rendered})
+        cache.delete(page_cache.RENDERING + key)
+
+    other = threading.Thread(target=that_request_stores_its_render)
+    other.start()
+    html, queries = visit(client)
+    other.join()
+
+    assert "(rendered elsewhere)</h1>" in html and queries <= 1  # not rendered a second time
