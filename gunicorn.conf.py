@@ -62,8 +62,8 @@ def _open_database_connections(worker):
 def _freeze_startup_objects():
     """What the worker loaded (Django and every view the URLconf imports: some 160,000 objects
     that live as long as it does) is left out of Python's garbage collection from now on. Each
-    full collection walked them all, 45 ms on the benchmarks' machine with every thread of the
-    worker stopped: the size of a cached page's p99."""
+    full collection walked them all: 45 ms on the benchmarks' machine, with every thread of the
+    worker stopped."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports the views

@@ -1,8 +1,8 @@
 """Content every uncached page reads, kept in this process's memory while the content's version
 (jii_campaign/page_cache.py) holds: the organisation, the footer's pages, the campaigns open for
 gifts. A donor's confirmation, payment and thank-you page read them on every request, and the
-rows are wide (a column per language), so compiling and reading them was a third of those
-pages' work in a giving burst.
+rows are wide (a column per language): compiling and reading them was a third of the
+confirmation's work in a giving burst.
 
 A change shows as a cached page's does: the version is replaced when the change commits, and
 every process reads it at most every PAGE_CACHE_TOKEN_READ_SECONDS (with Redis) or
