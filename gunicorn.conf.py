@@ -9,7 +9,6 @@ A worker accepts connections whether or not a thread is free, and queues them fo
 run, with 4 donors waiting). The database pool (DATABASE_POOL_MAX_SIZE) must be at least
 `threads` per worker."""
 
-import gc
 import multiprocessing
 import os
 
@@ -37,12 +36,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker):
-    _open_database_connections(worker)
-    _freeze_startup_objects()
-
-
-def _open_database_connections(worker):
-    """One database connection per thread before the worker takes requests: opened on
+    """Open one database connection per thread before the worker takes requests: opened on
     demand, the first burst's threads queued behind each other's connecting, and on a loaded
     machine some waited out DATABASE_POOL_TIMEOUT and answered 503 (bench/burst saw it)."""
     from django.db import connection
@@ -57,15 +51,3 @@ def _open_database_connections(worker):
         pool.wait(timeout=10)
     except PoolTimeout:
         worker.log.warning("database connections not all open yet; continuing")
-
-
-def _freeze_startup_objects():
-    """What the worker loaded (Django and every view the URLconf imports: some 160,000 objects
-    that live as long as it does) is left out of Python's garbage collection from now on. Each
-    full collection walked them all: 45 ms on the benchmarks' machine, with every thread of the
-    worker stopped."""
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018 - imports the views
-    gc.collect()
-    gc.freeze()

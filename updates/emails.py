@@ -10,12 +10,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from jii_campaign.models import Organisation
+from jii_campaign import kept_content
 from updates.unsubscribe_links import unsubscribe_url
 
 
 def message(update, email: str, language: str, *, test=False) -> EmailMultiAlternatives:
-    organisation = Organisation.current()
+    organisation = kept_content.organisation()
     with translation.override(language):
         link = unsubscribe_url(email, language)
         context = {
