@@ -49,6 +49,9 @@ second per process; no session, no middleware below.
 
 A cached page is answered only for a host in ALLOWED_HOSTS: `request.get_host()` raises
 DisallowedHost, Django's 400, as it would for a cold render.
+
+Most hits never reach this middleware: jii_campaign/page_cache_wsgi.py answers a page this
+process holds (`held_entry`) before Django's handler, with the headers Django sent for it.
 """
 
 import functools
@@ -181,15 +184,18 @@ def current_token(key=VERSION_KEY):
 _tokens_read = {}
 
 
-def _token(key):
+def _token(key, *, read_due=True):
     """The version's token, read from the shared cache at most every
-    PAGE_CACHE_TOKEN_READ_SECONDS per process (None while it cannot be reached). A hit then
-    costs no round trip most of the time; a change of another process still shows within the
-    second a stale page may be served (see `_recent`)."""
+    PAGE_CACHE_TOKEN_READ_SECONDS per process (None while it cannot be reached, or, without
+    `read_due`, when a reading is due). A hit then costs no round trip most of the time; a
+    change of another process still shows within the second a stale page may be served (see
+    `_recent`)."""
     now = time.monotonic()
     read = _tokens_read.get(key)
     if read is not None and now - read[1] < settings.PAGE_CACHE_TOKEN_READ_SECONDS:
         return read[0]
+    if not read_due:
+        return None
     token = _shared(current_token, key)
     if token is not None:
         _tokens_read[key] = (token, now)
@@ -223,7 +229,7 @@ def database_number(*, poll: bool, content=False):
     last reading (None before the first). While the database cannot answer, the last reading
     stands: cached pages need no database."""
     now = time.monotonic()
-    due = _polled.at is None or now - _polled.at >= settings.PAGE_CACHE_VERSION_POLL_SECONDS
+    due = _poll_due(now)
     resting = _polled.failed_at is not None and now - _polled.failed_at < DATABASE_RETRY_SECONDS
     if poll and due and not resting:
         try:
@@ -239,12 +245,17 @@ def database_number(*, poll: bool, content=False):
     return None if _polled.numbers is None else _polled.numbers[content]
 
 
+def _poll_due(now):
+    return _polled.at is None or now - _polled.at >= settings.PAGE_CACHE_VERSION_POLL_SECONDS
+
+
 def forget_process_state():
     """Forget this process's reading of the database's version and the entries it holds, as a
     fresh process starts (tests: each rolls the database back, and the number with it)."""
     _polled.numbers = _polled.at = _polled.failed_at = None
     _held.clear()
     _tokens_read.clear()
+    page_tokens.forget()
 
 
 class PageCacheMiddleware:
@@ -256,8 +267,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        page = request.method in ("GET", "HEAD") and _whole_page(language, request.path_info)
+        page, key = _page_and_key(request)
         if not page:
             return self.get_response(request)
         request.get_host()  # an unknown host: DisallowedHost, the 400 of a cold render
@@ -265,7 +275,6 @@ class PageCacheMiddleware:
         token = _token(CONTENT_VERSION_KEY if content_only else VERSION_KEY)
         if token is None:  # Redis cannot be reached: rendered from the database
             return self.get_response(request)
-        key = _key(request, language, page)
         if key is None:  # a value no variant has: the view redirects it, nothing to look up
             return self.get_response(request)
         today = timezone.localdate().isoformat()  # "days left" changes at midnight in Japan
@@ -276,15 +285,15 @@ class PageCacheMiddleware:
             servable = _servable(entry, token, today, content_only)
         if servable:
             _hold(key, entry)
-            return _serve(request, entry)
+            return _serve(request, key, entry)
         rendering = _shared(cache.add, RENDERING + key, 1, timeout=RENDERING_SECONDS)
         if rendering is False:  # another request is rendering it again
             if _recent(entry, today, 2):
-                return _serve(request, entry)
+                return _serve(request, key, entry)
             rendered = _rendered_elsewhere(key, today)
             if rendered is not None:
                 _hold(key, rendered)
-                return _serve(request, rendered)
+                return _serve(request, key, rendered)
         try:
             return self._render(request, page, key, token, today, content_only)
         finally:
@@ -302,7 +311,34 @@ class PageCacheMiddleware:
         entry = _entry(response, token, number, today)
         _shared(cache.set, key, entry, timeout=None)
         _hold(key, entry)
-        return _serve(request, entry)
+        return _serve(request, key, entry)
+
+
+def held_entry(request):
+    """The (key, entry) a hit on this GET or HEAD would serve, found in this process's memory
+    alone: a page it holds, under a version it read less than PAGE_CACHE_TOKEN_READ_SECONDS
+    (and, for the database's number, PAGE_CACHE_VERSION_POLL_SECONDS) ago; None when anything
+    would need Redis or the database, or for a path that is not a cached page. What
+    jii_campaign/page_cache_wsgi.py answers before Django's handler; the host is its to check."""
+    page, key = _page_and_key(request)
+    if not page or key is None:
+        return None
+    content_only = not page.figures
+    token = _token(CONTENT_VERSION_KEY if content_only else VERSION_KEY, read_due=False)
+    if token is None:
+        return None
+    entry = _held.get(key)
+    today = timezone.localdate().isoformat()
+    if not _servable(entry, token, today, content_only, poll_due=False):
+        return None
+    return key, entry
+
+
+def _page_and_key(request):
+    """The path's `caching.WholePage` (None, or False for another method) and the entry's key."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    page = request.method in ("GET", "HEAD") and _whole_page(language, request.path_info)
+    return page, page and _key(request, language, page)
 
 
 def _rendered_elsewhere(key, today):
@@ -370,12 +406,15 @@ def _hold(key, entry):
     _held[key] = entry
 
 
-def _servable(entry, token, today, content_only):
+def _servable(entry, token, today, content_only, *, poll_due=True):
     """Rendered today and under the current version, or, however many changes have committed
     since, stored less than PAGE_CACHE_RERENDER_SECONDS ago: in a burst of gifts each page is
-    rendered at most that often (see `_recent` for the one more window while it renders)."""
+    rendered at most that often (see `_recent` for the one more window while it renders).
+    Without `poll_due`, never when the database's number is due to be read."""
     if _recent(entry, today, 1):
         return True
+    if not poll_due and _poll_due(time.monotonic()):
+        return False
     return (
         entry is not None
         and entry.get("day") == today
@@ -441,7 +480,13 @@ def _entry(response, token, number, day):
     return entry
 
 
-def _serve(request, entry):
+# Where `_serve` leaves the key and the entry it served, in the WSGI environ (request.META):
+# jii_campaign/page_cache_wsgi.py learns the final headers of such a response from it.
+SERVED = "jii_campaign.page_cache.served"
+
+
+def _serve(request, key, entry):
+    request.META[SERVED] = (key, entry)
     compressed = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
     response = HttpResponse()
     for name, value in entry["headers"]:

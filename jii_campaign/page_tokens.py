@@ -25,9 +25,11 @@ import functools
 import hashlib
 import secrets
 import struct
+import time
 import zlib
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
 
 from jii_campaign.caching import CSRF_TOKEN_PLACEHOLDER
@@ -76,24 +78,29 @@ def visitor_token(request) -> str:
 def random_csrf_string() -> str:
     """As Django's CSRF secrets and masks: CSRF_SECRET_LENGTH characters of CSRF_ALLOWED_CHARS,
     each uniformly random (a byte picks one only below the largest multiple of their number)."""
-    picked = []
+    picked = b""
     while len(picked) < CSRF_SECRET_LENGTH:
-        picked += [_CHARS[byte % len(_CHARS)] for byte in secrets.token_bytes(48) if byte < _BELOW]
-    return "".join(picked[:CSRF_SECRET_LENGTH])
+        picked += secrets.token_bytes(48).translate(_PICKED, _UNEVEN)
+    return picked[:CSRF_SECRET_LENGTH].decode("ascii")
 
 
 def masked(secret: str) -> str:
-    """A token for `secret`, as Django's own masking makes them (Django unmasks it on the POST)."""
+    """A token for `secret`, as Django's own masking makes them (Django unmasks it on the POST):
+    each character's index plus the mask's, modulo their number. The indexes are added as two
+    big integers of one byte each: a sum is at most 122, so no byte carries into the next."""
     mask = random_csrf_string()
-    cipher = (
-        _CHARS[(_INDEX[s] + _INDEX[m]) % len(_CHARS)] for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + "".join(cipher)
+    indexes = [int.from_bytes(chars.encode().translate(_INDEX), "big") for chars in (secret, mask)]
+    sums = sum(indexes).to_bytes(CSRF_SECRET_LENGTH, "big")
+    return mask + sums.translate(_CHAR_OF_SUM).decode("ascii")
 
 
 _CHARS = CSRF_ALLOWED_CHARS
-_INDEX = {char: n for n, char in enumerate(_CHARS)}
+_INDEX = bytes.maketrans(_CHARS.encode(), bytes(range(len(_CHARS))))
+_CHAR_OF_SUM = bytes(ord(_CHARS[n % len(_CHARS)]) for n in range(2 * len(_CHARS))).ljust(256, b"\0")
 _BELOW = 256 - 256 % len(_CHARS)
+# bytes.translate tables: each byte below _BELOW to its character; those above dropped.
+_PICKED = bytes(ord(_CHARS[byte % len(_CHARS)]) for byte in range(_BELOW)).ljust(256, b"\0")
+_UNEVEN = bytes(range(_BELOW, 256))
 
 # Each returning visitor's masked token, by CSRF secret (this process's memory only).
 _masked = {}
@@ -116,6 +123,41 @@ def visitor_etag(request, etag: str) -> str:
 def finish(request, response):
     """The CSRF cookie (set or renewed) and `Vary: Cookie`, as CsrfViewMiddleware sends them."""
     return _csrf.process_response(request, response)
+
+
+def cookie_headers(request) -> list[tuple[str, str]]:
+    """The Set-Cookie header `finish` would add, as a WSGI header. Django makes it once a second
+    (the cookie's expiry is to the second), with a stand-in for the secret, which is put in per
+    response: Django's SimpleCookie costs a new visitor's hit more than its token."""
+    if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return []
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    second = int(time.time())
+    made = _cookie_made.get(second)
+    if made is None:
+        _cookie_made.clear()
+        made = _cookie_made[second] = _cookie_with_stand_in()
+    stand_in = f"{settings.CSRF_COOKIE_NAME}={SECRET_STAND_IN}"
+    with_secret = f"{settings.CSRF_COOKIE_NAME}={request.META['CSRF_COOKIE']}"
+    return [("Set-Cookie", made.replace(stand_in, with_secret, 1))]
+
+
+def _cookie_with_stand_in() -> str:
+    request = HttpRequest()
+    request.META.update(CSRF_COOKIE=SECRET_STAND_IN, CSRF_COOKIE_NEEDS_UPDATE=True)
+    response = finish(request, HttpResponse())
+    (cookie,) = response.cookies.values()
+    return cookie.output(header="")
+
+
+# A secret's shape (letters and digits, CSRF_SECRET_LENGTH of them): quoted as a secret would be.
+SECRET_STAND_IN = "csrfsecretstandin".ljust(CSRF_SECRET_LENGTH, "0")
+_cookie_made = {}  # the second -> the header with the stand-in
+
+
+def forget():
+    """Forget the cookie made this second (tests: the settings it was made with may change)."""
+    _cookie_made.clear()
 
 
 def joined(parts: list[bytes], token: str) -> bytes:

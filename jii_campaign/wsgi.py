@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn: cached pages from memory first (page_cache_wsgi.py), then
+Django."""
 
 import os
 
@@ -7,7 +8,12 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jii_campaign.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Imported once Django is set up: the page cache reads its models.
+from jii_campaign.page_cache_wsgi import CachedPagesFirst  # noqa: E402
+
+application = CachedPagesFirst(django_application)
 
 # gunicorn runs no system checks: a web process that could take payments but never record them
 # (jii.E001) must not start at all.
