@@ -19,6 +19,10 @@ computed for the joined bytes.
 The ETag of such a page names the page's bytes and (as a keyed hash) the visitor's CSRF secret:
 a browser's copy is answered 304 only for the visitor whose token it holds, which stays valid as
 long as the secret; another visitor's ETag never matches.
+
+A page answered before Django's handler (jii_campaign/page_cache_wsgi.py) has no response object
+for CsrfViewMiddleware to set its cookie on: `cookie_headers` gives the Set-Cookie header Django
+makes, made by Django once a second with a stand-in where the visitor's secret goes.
 """
 
 import functools
