@@ -71,7 +71,7 @@ def _freeze_startup_objects():
     from pathlib import Path
 
     from django.conf import settings
-    from django.template import TemplateSyntaxError, engines
+    from django.template import engines
     from django.urls import get_resolver
     from django.utils import translation
 
@@ -85,7 +85,7 @@ def _freeze_startup_objects():
                 if path.suffix in (".html", ".txt"):
                     try:
                         engine.get_template(str(path.relative_to(directory)))
-                    except TemplateSyntaxError as error:  # its page will say so; start anyway
-                        logging.getLogger(__name__).error("%s: %s", path, error)
+                    except Exception as error:  # its page will say so: the worker starts anyway
+                        logging.getLogger(__name__).error("%s: %r", path, error)
     gc.collect()
     gc.freeze()

@@ -419,7 +419,7 @@ def _servable(entry, token, today, content_only, *, poll_due=True):
         entry is not None
         and entry.get("day") == today
         and entry.get("token") == token
-        and entry["number"] == database_number(poll=True, content=content_only)
+        and entry["number"] == database_number(poll=poll_due, content=content_only)
     )
 
 

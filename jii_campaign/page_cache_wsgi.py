@@ -34,19 +34,27 @@ from django.core.handlers.wsgi import WSGIRequest
 
 from jii_campaign import page_cache, page_tokens
 
-CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+)
 PER_RESPONSE = {"etag", "content-length", "set-cookie"}
-LEARNT_ANSWERS = 1024
+LEARNT_PAGES = 256  # as page_cache.HELD_PAGES
 
 
 @dataclasses.dataclass(frozen=True)
 class _Learnt:
-    entry: dict  # the very entry object: only while page_cache still holds it is this used
-    status: str
-    headers: tuple  # without PER_RESPONSE
+    """The answers Django gave for one entry: (method, gzip, https) -> (status, headers without
+    PER_RESPONSE). Used only while page_cache still holds that very entry object."""
+
+    entry: dict
+    answers: dict
 
 
-# (key, method, gzip, https) -> _Learnt
+# The entry's key -> _Learnt: one entry per key, the one Django served last.
 _learnt = {}
 
 
@@ -89,9 +97,9 @@ def _plain_get(environ):
     return WSGIRequest(dict(environ))
 
 
-def _class(request, key):
+def _class(request):
     """What, besides the entry, the headers Django sends for a cached page depend on."""
-    return key, request.method, _gzipped(request), request.is_secure()
+    return request.method, _gzipped(request), request.is_secure()
 
 
 def _gzipped(request):
@@ -109,11 +117,15 @@ def _answer(request):
     if held is None:
         return None
     key, entry = held
-    learnt = _learnt.get(_class(request, key))
+    learnt = _learnt.get(key)
     if learnt is None or learnt.entry is not entry:
         return None
+    answer = learnt.answers.get(_class(request))
+    if answer is None:
+        return None
+    status, learnt_headers = answer
     compressed = _gzipped(request)
-    headers = list(learnt.headers)
+    headers = list(learnt_headers)
     parts = entry.get("parts")
     if parts:
         token = page_tokens.visitor_token(request)
@@ -127,14 +139,17 @@ def _answer(request):
         headers.append(("ETag", entry["etag"]))
         body = entry["gzip"] if compressed else entry["body"]
     headers.append(("Content-Length", str(len(body))))
-    return learnt.status, headers, b"" if request.method == "HEAD" else body
+    return status, headers, b"" if request.method == "HEAD" else body
 
 
 def _learn(request, key, entry, status, headers):
     cookies = sum(1 for name, _ in headers if name.lower() == "set-cookie")
     if cookies != (1 if entry.get("parts") else 0):  # a form: only its CSRF cookie
         return
-    if len(_learnt) >= LEARNT_ANSWERS:
-        _learnt.clear()
+    learnt = _learnt.get(key)
+    if learnt is None or learnt.entry is not entry:  # a new render: its headers, not the last's
+        if len(_learnt) >= LEARNT_PAGES:
+            _learnt.clear()
+        learnt = _learnt[key] = _Learnt(entry, {})
     kept = tuple((name, value) for name, value in headers if name.lower() not in PER_RESPONSE)
-    _learnt[_class(request, key)] = _Learnt(entry, status, kept)
+    learnt.answers[_class(request)] = (status, kept)

@@ -204,14 +204,39 @@ def test_each_visitor_gets_their_own_token_from_memory_and_it_is_accepted(
 
 def test_a_change_is_never_answered_from_memory(site, django_app, campaign):
     learnt(site, "/")
-    assert "小さな理解" not in from_memory(site, django_app, "/").text()
+    before = from_memory(site, django_app, "/")
+    assert "小さな理解" not in before.text()
 
     Campaign.objects.filter(pk=campaign.pk).update(title="小さな理解")
     page_cache.bump()  # as a staff edit's commit does, in this process or (via Redis) another
     changed = call(site, "/")
+    after = from_memory(site, django_app, "/")
 
-    assert "小さな理解" in changed.text()
-    assert "小さな理解" in from_memory(site, django_app, "/").text()
+    assert "小さな理解" in changed.text() and "小さな理解" in after.text()
+    assert after["ETag"] == changed["ETag"] != before["ETag"]
+
+
+def test_each_encoding_gets_its_own_headers(site, django_app, campaign):
+    learnt(site, "/", headers={"Accept-Encoding": "gzip"})
+
+    plain = call(site, "/", headers={"Accept-Encoding": ""})
+
+    assert not plain.has("Content-Encoding") and plain.body.startswith(b"<!doctype html>")
+    assert int(plain["Content-Length"]) == len(plain.body)
+
+
+def test_plain_http_never_gets_the_headers_of_https(campaign, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    site = CachedPagesFirst(Django())  # its middleware reads the settings when it starts
+    learnt(site, "/")
+
+    plain = call(site, "/", headers={"X-Forwarded-Proto": "http"})
+    secure = call(site, "/")
+
+    assert plain.code == secure.code == 200
+    assert not plain.has("Strict-Transport-Security")
+    assert secure["Strict-Transport-Security"].startswith("max-age=3600")
 
 
 @pytest.mark.parametrize(
