@@ -15,6 +15,9 @@ from campaigns.payment_methods import default_one_time_methods
 from jii_campaign.images import ResizedImageField
 from jii_campaign.money import format_yen
 
+# The order in which the featured campaign is chosen: the newest first.
+NEWEST_FIRST = ("-starts_on", "-id")
+
 
 class CampaignQuerySet(models.QuerySet):
     def published(self):
@@ -23,7 +26,7 @@ class CampaignQuerySet(models.QuerySet):
     def featured(self):
         """The campaign shown at "/": the newest published one that has started."""
         today = timezone.localdate()
-        return self.published().filter(starts_on__lte=today).order_by("-starts_on", "-id").first()
+        return self.published().filter(starts_on__lte=today).order_by(*NEWEST_FIRST).first()
 
 
 class Campaign(models.Model):

@@ -336,9 +336,18 @@ def held_entry(request):
 
 def _page_and_key(request):
     """The path's `caching.WholePage` (None, or False for another method) and the entry's key."""
-    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    page = request.method in ("GET", "HEAD") and _whole_page(language, request.path_info)
+    language, page = page_at(request.path_info)
+    page = request.method in ("GET", "HEAD") and page
     return page, page and _key(request, language, page)
+
+
+@functools.lru_cache(maxsize=4096)
+def page_at(path_info):
+    """The path's language and its `caching.WholePage`, or None when it is not a cached page;
+    the same answer in every process, kept because resolving i18n URL patterns costs as much as
+    serving the cached page."""
+    language = translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE
+    return language, _whole_page(language, path_info)
 
 
 def _rendered_elsewhere(key, today):
@@ -434,10 +443,8 @@ def _recent(entry, today, windows):
     )
 
 
-@functools.lru_cache(maxsize=4096)
 def _whole_page(language, path_info):
-    """The `caching.WholePage` of the view the path leads to, or None; the same answer in every
-    process, kept because resolving i18n URL patterns costs as much as serving the cached page."""
+    """The `caching.WholePage` of the view the path leads to, or None."""
     try:
         with translation.override(language):
             match = resolve(path_info)

@@ -30,7 +30,7 @@ checks and a list of headers: the ones Django sent for the same entry, learnt fr
 import dataclasses
 
 from django.core.exceptions import SuspiciousOperation
-from django.core.handlers.wsgi import WSGIRequest
+from django.core.handlers.wsgi import WSGIRequest, get_path_info
 
 from jii_campaign import page_cache, page_tokens
 
@@ -87,12 +87,15 @@ class CachedPagesFirst:
 
 
 def _plain_get(environ):
-    """A request object for a GET or HEAD without a condition; None for anything else. Made from
-    a copy of the environ: a WSGIRequest writes the decoded path into its environ, which Django's
-    own would then fail to decode again (a path beyond Latin-1)."""
+    """A request object for a GET or HEAD of a cached page without a condition; None for anything
+    else (a static file, the admin: no request object is made for them here). Made from a copy
+    of the environ: a WSGIRequest writes the decoded path into its environ, which Django's own
+    would then fail to decode again (a path beyond Latin-1)."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
     if any(name in environ for name in CONDITIONAL):
+        return None
+    if page_cache.page_at(get_path_info(environ) or "/")[1] is None:
         return None
     return WSGIRequest(dict(environ))
 
@@ -120,11 +123,12 @@ def _answer(request):
     learnt = _learnt.get(key)
     if learnt is None or learnt.entry is not entry:
         return None
-    answer = learnt.answers.get(_class(request))
+    request_class = _class(request)
+    answer = learnt.answers.get(request_class)
     if answer is None:
         return None
     status, learnt_headers = answer
-    compressed = _gzipped(request)
+    compressed = request_class[1]
     headers = list(learnt_headers)
     parts = entry.get("parts")
     if parts:

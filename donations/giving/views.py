@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns import payment_methods
-from campaigns.models import Campaign
+from campaigns.models import NEWEST_FIRST, Campaign
 from campaigns.payment_methods import PaymentMethod
 from donations import manage_links, tasks, thanks_links
 from donations.giving.forms import DonationForm, ManageForm
@@ -30,8 +30,8 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 def _campaign(request):
-    """The campaign the form names, or the featured one: the newest published one that has
-    started (as `CampaignQuerySet.featured`)."""
+    """The campaign the form names, or the featured one (as `CampaignQuerySet.featured`: the
+    first of the published ones, newest first, that has started)."""
     slug = request.POST.get("campaign") or request.GET.get("campaign") or ""
     campaigns = _published_campaigns()
     # Anything that cannot be a slug (a NUL byte, 10,000 characters) is not looked up at all.
@@ -45,7 +45,7 @@ def _campaign(request):
 
 def _published_campaigns():
     """Every published campaign with its tiers, newest first; kept while the content holds."""
-    published = Campaign.objects.published().order_by("-starts_on", "-id")
+    published = Campaign.objects.published().order_by(*NEWEST_FIRST)
     return kept_content.kept(
         "giving:published-campaigns", lambda: list(published.prefetch_related("tiers"))
     )
